@@ -1,0 +1,1331 @@
+// Declarations: a tolerant C parser that builds the type model from the preprocessed token stream.
+// It understands everything a struct declaration can contain and skips function bodies, initialisers and asm;
+// a syntax error costs at most the declaration it is in.
+
+import { ScalarKind } from './abi';
+import { EvalResult, Evaluator } from './consteval';
+import { Binding, Expr, OffsetofStep } from './expr';
+import { Layouter } from './layout';
+import { Problems } from './problems';
+import { Span } from './source';
+import { Token, TokenKind, userLocation } from './token';
+import { EnumDef, isInteger, Member, RecordDef, scalar, Type } from './types';
+
+export interface ParseOptions {
+  /** -fms-extensions: tagged and typedef'd struct members without a declarator are anonymous members. */
+  msExtensions: boolean;
+  /** Deepest nesting of declarators, records and expressions before giving up on a declaration. */
+  maxDepth?: number;
+}
+
+export interface StaticAssertDecl {
+  /** Token index range of `_Static_assert ( ... )`. */
+  s: number;
+  e: number;
+  expr: Expr | undefined;
+  message: string | undefined;
+  result: EvalResult | undefined;
+}
+
+export type Ordinary =
+  | { kind: 'typedef'; type: Type; loc: Span }
+  | { kind: 'enumerator'; value: bigint; type: Type; loc: Span }
+  | { kind: 'variable'; type: Type; loc: Span };
+
+export type Tag = { kind: 'record'; def: RecordDef } | { kind: 'enum'; def: EnumDef };
+
+export interface ParseResult {
+  /** Every record definition (with a body), in the order the bodies close. */
+  records: RecordDef[];
+  enums: EnumDef[];
+  ordinary: Map<string, Ordinary>;
+  tags: Map<string, Tag>;
+  asserts: StaticAssertDecl[];
+}
+
+interface Attrs {
+  aligned?: number;
+  alignedUnknown?: boolean;
+  packed?: boolean;
+  mode?: string;
+  unsupported?: string;
+}
+
+interface DeclSpec {
+  type: Type;
+  storage: string | undefined;
+  attrs: Attrs;
+  /** A struct/union/enum named or defined by these specifiers. */
+  tagDecl?: { defined: boolean; tagged: boolean };
+  /** Whether any type specifier was seen. */
+  sawType: boolean;
+}
+
+interface Declarator {
+  name: string | undefined;
+  nameIdx: number | undefined;
+  type: Type;
+  attrs: Attrs;
+}
+
+const SYNTAX = Symbol('syntax');
+
+const STORAGE = new Set(['typedef', 'extern', 'static', 'auto', 'register', 'inline', '__inline', '__inline__', '_Noreturn', '_Thread_local', '__thread', '__extension__']);
+const QUALIFIERS = new Set(['const', 'volatile', 'restrict', '__restrict', '__restrict__', '__const', '__const__', '__volatile', '__volatile__', '_Nonnull', '_Nullable']);
+const TYPE_WORDS = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', '_Bool', '__signed', '__signed__', '__int128', '_Complex', '__complex__', '_Float128', '__float128', '_Float64', '_Float32']);
+const TYPEOF = new Set(['typeof', '__typeof', '__typeof__', 'typeof_unqual', '__typeof_unqual__']);
+const ATTRIBUTE = new Set(['__attribute__', '__attribute']);
+const ALIGNOF = new Set(['_Alignof', '__alignof__', '__alignof', 'alignof']);
+const ASM = new Set(['asm', '__asm__', '__asm']);
+const STATIC_ASSERT = new Set(['_Static_assert', 'static_assert']);
+
+const MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1 };
+
+export function parse(tokens: Token[], layouter: Layouter, problems: Problems, options: ParseOptions): ParseResult {
+  const p = new Parser(tokens, layouter, problems, options);
+  p.translationUnit();
+  return p.result;
+}
+
+class Parser {
+  private pos = 0;
+  private depth = 0;
+  private readonly maxDepth: number;
+  private readonly ev: Evaluator;
+  private nextId = 0;
+  readonly result: ParseResult = { records: [], enums: [], ordinary: new Map(), tags: new Map(), asserts: [] };
+
+  constructor(
+    private readonly toks: Token[],
+    private readonly lay: Layouter,
+    private readonly problems: Problems,
+    private readonly opts: ParseOptions,
+  ) {
+    this.ev = new Evaluator(lay);
+    this.maxDepth = opts.maxDepth ?? 200;
+    const builtin: Span = { file: toks[toks.length - 1].file, offset: 0, end: 0 };
+    if (lay.abi.hasInt128) {
+      this.result.ordinary.set('__int128_t', { kind: 'typedef', type: { ...scalar('int128'), typedefName: '__int128_t' }, loc: builtin });
+      this.result.ordinary.set('__uint128_t', { kind: 'typedef', type: { ...scalar('uint128'), typedefName: '__uint128_t' }, loc: builtin });
+    }
+    this.result.ordinary.set('__builtin_va_list', { kind: 'typedef', type: { kind: 'unknown', name: '__builtin_va_list' }, loc: builtin });
+  }
+
+  // ---- token helpers ----
+
+  private get tok(): Token {
+    return this.toks[this.pos];
+  }
+  private peek(k: number): Token {
+    return this.toks[Math.min(this.pos + k, this.toks.length - 1)];
+  }
+  private atEOF(): boolean {
+    return this.tok.kind === TokenKind.EOF;
+  }
+  private is(text: string): boolean {
+    const t = this.tok;
+    return t.text === text && (t.kind === TokenKind.Punct || t.kind === TokenKind.Identifier);
+  }
+  private accept(text: string): boolean {
+    if (this.is(text)) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+  private expect(text: string): void {
+    if (!this.accept(text)) this.fail(`expected '${text}' but found ${this.describeTok(this.tok)}`);
+  }
+  private describeTok(t: Token): string {
+    return t.kind === TokenKind.EOF ? 'end of input' : `'${t.text}'`;
+  }
+  /** A span in the user's source for token index i (macro-produced tokens map to their invocation). */
+  span(i: number): Span {
+    const t = this.toks[Math.min(i, this.toks.length - 1)];
+    return userLocation(t);
+  }
+  private report(severity: 'error' | 'warning' | 'info', code: string, message: string, i = this.pos): void {
+    const sp = this.span(i);
+    this.problems.report({ severity, code, message, file: sp.file, offset: sp.offset, end: sp.end });
+  }
+  private fail(message: string, i = this.pos): never {
+    this.report('error', 'syntax-error', message, i);
+    throw SYNTAX;
+  }
+  private enter(): void {
+    if (++this.depth > this.maxDepth) {
+      this.depth = 0;
+      this.report('error', 'nesting-too-deep', `nesting deeper than ${this.maxDepth} levels; the declaration is skipped`);
+      throw SYNTAX;
+    }
+  }
+  private leave(): void {
+    this.depth--;
+  }
+
+  /** Skips a balanced (), [] or {} group starting at the current opener; returns the text inside. */
+  private skipBalanced(): string {
+    const open = this.tok.text;
+    const close = open === '(' ? ')' : open === '[' ? ']' : '}';
+    const start = this.pos;
+    let depth = 0;
+    for (; !this.atEOF(); this.pos++) {
+      const t = this.tok;
+      if (t.kind !== TokenKind.Punct) continue;
+      if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+      else if (t.text === ')' || t.text === ']' || t.text === '}') {
+        depth--;
+        if (depth === 0) {
+          if (t.text !== close) this.report('warning', 'syntax-error', `mismatched '${t.text}'`);
+          this.pos++;
+          return this.textOf(start + 1, this.pos - 2);
+        }
+      }
+    }
+    this.report('error', 'syntax-error', `unbalanced '${open}'`, start);
+    return this.textOf(start + 1, this.pos - 1);
+  }
+
+  /** Tokens s..e (inclusive) as written after preprocessing, single-spaced where the source had space. */
+  textOf(s: number, e: number): string {
+    let out = '';
+    for (let i = s; i <= e && i < this.toks.length; i++) {
+      const t = this.toks[i];
+      if (t.kind === TokenKind.EOF) break;
+      if (out && t.space) out += ' ';
+      out += t.text;
+    }
+    return out;
+  }
+
+  // ---- top level ----
+
+  translationUnit(): void {
+    while (!this.atEOF()) {
+      const start = this.pos;
+      try {
+        this.externalDeclaration();
+      } catch (e) {
+        if (e !== SYNTAX) throw e;
+        this.depth = 0;
+        this.recoverTopLevel(start);
+      }
+      if (this.pos === start) this.pos++;
+    }
+  }
+
+  /** After an error: resume after the next ';' or '}' at nesting depth 0. */
+  private recoverTopLevel(start: number): void {
+    let depth = 0;
+    if (this.pos < start) this.pos = start;
+    for (; !this.atEOF(); this.pos++) {
+      const t = this.tok;
+      if (t.kind !== TokenKind.Punct) continue;
+      if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+      else if (t.text === ')' || t.text === ']' || t.text === '}') {
+        depth--;
+        if (depth <= 0 && t.text === '}') {
+          this.pos++;
+          this.accept(';');
+          return;
+        }
+        if (depth < 0) depth = 0;
+      } else if (t.text === ';' && depth === 0) {
+        this.pos++;
+        return;
+      }
+    }
+  }
+
+  private externalDeclaration(): void {
+    if (this.accept(';')) return;
+    if (STATIC_ASSERT.has(this.tok.text)) {
+      this.staticAssert();
+      this.expect(';');
+      return;
+    }
+    if (ASM.has(this.tok.text)) {
+      this.pos++;
+      while (this.tok.kind === TokenKind.Identifier && !this.is('(')) this.pos++;
+      if (this.is('(')) this.skipBalanced();
+      this.accept(';');
+      return;
+    }
+    const spec = this.declSpecifiers(true);
+    if (this.accept(';')) return;
+    if (!spec.sawType && this.tok.kind !== TokenKind.Identifier && !this.is('*') && !this.is('(')) {
+      this.fail(`expected a declaration but found ${this.describeTok(this.tok)}`);
+    }
+    for (;;) {
+      const d = this.declarator(spec.type, false);
+      this.afterDeclarator(d.attrs);
+      if (d.type.kind === 'function' && this.is('{')) {
+        this.skipBalanced();
+        return;
+      }
+      if (d.name !== undefined && d.nameIdx !== undefined) {
+        const attrs = mergeAttrs(spec.attrs, d.attrs);
+        if (spec.storage === 'typedef') this.defineTypedef(d.name, this.applyTypeAttrs(d.type, attrs, true), d.nameIdx);
+        else this.result.ordinary.set(d.name, { kind: 'variable', type: d.type, loc: this.span(d.nameIdx) });
+      }
+      if (this.accept('=')) this.skipInitializer();
+      if (this.accept(',')) continue;
+      this.expect(';');
+      return;
+    }
+  }
+
+  /** Attributes and asm labels after a declarator. */
+  private afterDeclarator(attrs: Attrs): void {
+    for (;;) {
+      if (this.parseAttributes(attrs)) continue;
+      if (ASM.has(this.tok.text)) {
+        this.pos++;
+        if (this.is('(')) this.skipBalanced();
+        continue;
+      }
+      return;
+    }
+  }
+
+  private skipInitializer(): void {
+    let depth = 0;
+    for (; !this.atEOF(); this.pos++) {
+      const t = this.tok;
+      if (t.kind !== TokenKind.Punct) continue;
+      if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+      else if (t.text === ')' || t.text === ']' || t.text === '}') {
+        if (depth === 0) return;
+        depth--;
+      } else if (depth === 0 && (t.text === ',' || t.text === ';')) return;
+    }
+  }
+
+  private defineTypedef(name: string, type: Type, nameIdx: number): void {
+    // A typedef gives an anonymous record or enum its display name.
+    if ((type.kind === 'record' || type.kind === 'enum') && !type.typedefName && type.def.tag === undefined && type.def.typedefName === undefined) {
+      type.def.typedefName = name;
+    }
+    this.result.ordinary.set(name, { kind: 'typedef', type: { ...type, typedefName: name }, loc: this.span(nameIdx) });
+  }
+
+  // ---- declaration specifiers ----
+
+  private isTypeStart(i: number): boolean {
+    const t = this.toks[i];
+    if (t.kind !== TokenKind.Identifier) return false;
+    const s = t.text;
+    if (TYPE_WORDS.has(s) || QUALIFIERS.has(s) || TYPEOF.has(s) || ATTRIBUTE.has(s)) return true;
+    if (s === 'struct' || s === 'union' || s === 'enum' || s === '_Atomic' || s === '_Alignas' || s === '__extension__' || s === '__auto_type') return true;
+    return this.result.ordinary.get(s)?.kind === 'typedef';
+  }
+
+  private declSpecifiers(allowStorage: boolean): DeclSpec {
+    let storage: string | undefined;
+    const attrs: Attrs = {};
+    let type: Type | undefined;
+    let tagDecl: DeclSpec['tagDecl'];
+    const words: string[] = [];
+    for (;;) {
+      const t = this.tok;
+      if (t.kind !== TokenKind.Identifier) break;
+      const s = t.text;
+      if (STORAGE.has(s)) {
+        if (!allowStorage && s !== '__extension__') this.report('error', 'syntax-error', `storage class '${s}' is not allowed here`);
+        if (s === 'typedef' || s === 'extern' || s === 'static') storage = s;
+        this.pos++;
+      } else if (QUALIFIERS.has(s)) {
+        this.pos++;
+      } else if (s === '_Atomic') {
+        this.pos++;
+        if (this.is('(')) {
+          this.pos++;
+          type = this.typeName();
+          this.expect(')');
+        }
+      } else if (ATTRIBUTE.has(s)) {
+        this.parseAttributes(attrs);
+      } else if (s === '_Alignas') {
+        this.pos++;
+        this.alignas(attrs);
+      } else if (TYPE_WORDS.has(s)) {
+        words.push(s);
+        this.pos++;
+      } else if (s === 'struct' || s === 'union') {
+        if (type || words.length) break;
+        const r = this.recordSpecifier();
+        type = r.type;
+        tagDecl = r.tagDecl;
+      } else if (s === 'enum') {
+        if (type || words.length) break;
+        const r = this.enumSpecifier();
+        type = r.type;
+        tagDecl = r.tagDecl;
+      } else if (TYPEOF.has(s)) {
+        if (type || words.length) break;
+        type = this.typeofSpecifier();
+      } else if (s === '__auto_type') {
+        this.pos++;
+        type = { kind: 'unknown', name: '__auto_type' };
+      } else {
+        if (type || words.length) break;
+        const o = this.result.ordinary.get(s);
+        if (o?.kind === 'typedef') {
+          type = o.type;
+          this.pos++;
+          continue;
+        }
+        // An identifier where a type belongs, followed by what can only be a declarator: an unknown type name.
+        const n = this.peek(1);
+        const looksLikeType =
+          o === undefined &&
+          ((n.kind === TokenKind.Identifier && !ATTRIBUTE.has(n.text) && !ASM.has(n.text)) || (n.text === '*' && n.kind === TokenKind.Punct) || (n.text === '(' && this.peek(2).text === '*'));
+        if (!looksLikeType) break;
+        this.report('warning', 'unknown-type', `unknown type name '${s}': sizes and offsets that depend on it are unknown`);
+        type = { kind: 'unknown', name: s };
+        this.pos++;
+      }
+    }
+    const sawType = type !== undefined || words.length > 0;
+    if (!type) type = words.length ? this.scalarFromWords(words) : scalar('int');
+    else if (words.length) this.report('error', 'syntax-error', `'${words.join(' ')}' cannot combine with the type before it`);
+    return { type, storage, attrs, tagDecl, sawType };
+  }
+
+  private scalarFromWords(words: string[]): Type {
+    let longs = 0;
+    let signed = false;
+    let unsigned = false;
+    let base: string | undefined;
+    for (const w of words) {
+      if (w === 'long') longs++;
+      else if (w === 'signed' || w === '__signed' || w === '__signed__') signed = true;
+      else if (w === 'unsigned') unsigned = true;
+      else if (w === 'int' && base === undefined) base = 'int';
+      else if (w === 'int' && (base === 'short' || base === 'int')) continue;
+      else if (w === '_Complex' || w === '__complex__') base = base ?? 'complex';
+      else if (base !== undefined && base !== 'int') {
+        this.report('error', 'syntax-error', `conflicting type specifiers '${words.join(' ')}'`);
+      } else base = w;
+    }
+    if (unsigned && signed) this.report('error', 'syntax-error', `both signed and unsigned in '${words.join(' ')}'`);
+    let k: ScalarKind;
+    switch (base) {
+      case 'void':
+        k = 'void';
+        break;
+      case '_Bool':
+        k = 'bool';
+        break;
+      case 'char':
+        k = unsigned ? 'uchar' : signed ? 'schar' : 'char';
+        break;
+      case 'short':
+        k = unsigned ? 'ushort' : 'short';
+        break;
+      case '__int128':
+        if (!this.lay.abi.hasInt128) this.report('error', 'unsupported-type', `__int128 is not supported on ${this.lay.abi.name}`);
+        k = unsigned ? 'uint128' : 'int128';
+        break;
+      case 'float':
+      case '_Float32':
+        k = 'float';
+        break;
+      case 'double':
+      case '_Float64':
+        k = longs ? 'ldouble' : 'double';
+        break;
+      case '_Float128':
+      case '__float128':
+      case 'complex':
+        return { kind: 'unknown', name: words.join(' ') };
+      default:
+        k = longs >= 2 ? (unsigned ? 'ullong' : 'llong') : longs === 1 ? (unsigned ? 'ulong' : 'long') : unsigned ? 'uint' : 'int';
+    }
+    if (base === 'short' && longs) this.report('error', 'syntax-error', `'short' and 'long' together`);
+    return scalar(k);
+  }
+
+  private typeofSpecifier(): Type {
+    this.pos++;
+    this.expect('(');
+    let t: Type | undefined;
+    if (this.isTypeStart(this.pos)) t = this.typeName();
+    else {
+      const e = this.expression();
+      t = this.ev.typeOf(e);
+      if (!t) this.report('warning', 'unknown-type', `cannot tell the type of 'typeof(${this.textOf(e.s, e.e)})'`, e.s);
+    }
+    this.expect(')');
+    return t ?? { kind: 'unknown', name: 'typeof(...)' };
+  }
+
+  private alignas(attrs: Attrs): void {
+    this.expect('(');
+    let n: number | undefined;
+    if (this.isTypeStart(this.pos)) {
+      n = this.lay.alignOf(this.typeName());
+    } else {
+      const e = this.conditional();
+      const r = this.ev.evalInt(e);
+      if (r.ok) n = Number(r.v);
+    }
+    this.expect(')');
+    if (n === undefined) attrs.alignedUnknown = true;
+    else if (n !== 0) attrs.aligned = Math.max(attrs.aligned ?? 0, n);
+  }
+
+  /** Parses any run of __attribute__((...)) and [[...]]; returns whether it consumed anything. */
+  private parseAttributes(attrs: Attrs): boolean {
+    let any = false;
+    for (;;) {
+      if (this.tok.kind === TokenKind.Identifier && ATTRIBUTE.has(this.tok.text)) {
+        any = true;
+        this.pos++;
+        this.expect('(');
+        this.expect('(');
+        while (!this.is(')') && !this.atEOF()) {
+          if (this.accept(',')) continue;
+          const nameTok = this.tok;
+          if (nameTok.kind !== TokenKind.Identifier) this.fail(`expected an attribute name but found ${this.describeTok(nameTok)}`);
+          this.pos++;
+          const name = nameTok.text.replace(/^__(.*)__$/, '$1');
+          if (name === 'aligned') {
+            if (this.is('(')) {
+              const at = this.pos;
+              this.pos++;
+              const e = this.expression();
+              this.expect(')');
+              const r = this.ev.evalInt(e);
+              if (!r.ok) {
+                this.report('warning', 'not-constant', `alignment is not a known constant: ${r.reason}`, at);
+                attrs.alignedUnknown = true;
+              } else {
+                const n = Number(r.v);
+                if (n <= 0 || (n & (n - 1)) !== 0) this.report('error', 'bad-alignment', `requested alignment ${r.v} is not a positive power of 2`, at);
+                else attrs.aligned = Math.max(attrs.aligned ?? 0, n);
+              }
+            } else attrs.aligned = Math.max(attrs.aligned ?? 0, this.lay.abi.biggestAlignment);
+          } else if (name === 'packed') {
+            attrs.packed = true;
+            if (this.is('(')) this.skipBalanced();
+          } else if (name === 'mode') {
+            this.expect('(');
+            attrs.mode = this.tok.text.replace(/^__(.*)__$/, '$1');
+            this.pos++;
+            this.expect(')');
+          } else if (name === 'vector_size' || name === 'randomize_layout' || name === 'ms_struct' || name === 'scalar_storage_order') {
+            attrs.unsupported = name;
+            if (this.is('(')) this.skipBalanced();
+          } else if (this.is('(')) this.skipBalanced();
+        }
+        this.expect(')');
+        this.expect(')');
+        continue;
+      }
+      if (this.is('[') && this.peek(1).text === '[') {
+        any = true;
+        this.skipBalanced();
+        continue;
+      }
+      return any;
+    }
+  }
+
+  // ---- struct / union / enum ----
+
+  private newSpan(i: number): Span {
+    return this.span(i);
+  }
+
+  private recordSpecifier(): { type: Type; tagDecl: DeclSpec['tagDecl'] } {
+    const kwIdx = this.pos;
+    const kind = this.tok.text as 'struct' | 'union';
+    this.pos++;
+    const attrs: Attrs = {};
+    this.parseAttributes(attrs);
+    let tag: string | undefined;
+    let tagIdx = kwIdx;
+    if (this.tok.kind === TokenKind.Identifier && !ATTRIBUTE.has(this.tok.text)) {
+      tag = this.tok.text;
+      tagIdx = this.pos;
+      this.pos++;
+    }
+    this.parseAttributes(attrs);
+    const existing = tag !== undefined ? this.result.tags.get(tag) : undefined;
+    if (existing && existing.kind === 'record' && existing.def.kind !== kind) {
+      this.report('error', 'tag-kind-mismatch', `'${tag}' is declared as ${existing.def.kind} and used as ${kind}`, tagIdx);
+    }
+    if (!this.is('{')) {
+      if (tag === undefined) this.fail(`expected a tag or '{' after '${kind}'`);
+      if (existing && existing.kind === 'record') return { type: { kind: 'record', def: existing.def }, tagDecl: { defined: false, tagged: true } };
+      const def = this.newRecord(kind, tag, tagIdx);
+      this.result.tags.set(tag, { kind: 'record', def });
+      return { type: { kind: 'record', def }, tagDecl: { defined: false, tagged: true } };
+    }
+    let def: RecordDef;
+    if (existing && existing.kind === 'record' && !existing.def.members && !existing.def.beingDefined && existing.def.kind === kind) {
+      def = existing.def;
+      def.loc = this.span(tagIdx);
+    } else {
+      if (existing && existing.kind === 'record' && existing.def.members) {
+        this.report('error', 'redefinition', `redefinition of '${kind} ${tag}'`, tagIdx);
+      }
+      def = this.newRecord(kind, tag, tagIdx);
+      if (tag !== undefined) this.result.tags.set(tag, { kind: 'record', def });
+    }
+    this.recordBody(def);
+    this.parseAttributes(attrs);
+    if (attrs.packed) def.packed = true;
+    if (attrs.aligned !== undefined) def.aligned = Math.max(def.aligned ?? 0, attrs.aligned);
+    if (attrs.unsupported) this.unsupportedAttr(attrs.unsupported, kwIdx);
+    return { type: { kind: 'record', def }, tagDecl: { defined: true, tagged: tag !== undefined } };
+  }
+
+  private unsupportedAttr(name: string, at: number): void {
+    this.report('warning', 'unsupported-attribute', `__attribute__((${name})) is not modelled: layouts it touches may differ from the compiler's`, at);
+  }
+
+  private newRecord(kind: 'struct' | 'union', tag: string | undefined, at: number): RecordDef {
+    return { id: this.nextId++, kind, tag, members: undefined, packed: false, aligned: undefined, loc: this.span(at) };
+  }
+
+  private recordBody(def: RecordDef): void {
+    const open = this.pos;
+    this.expect('{');
+    this.enter();
+    def.beingDefined = true;
+    const members: Member[] = [];
+    try {
+      while (!this.is('}') && !this.atEOF()) {
+        const start = this.pos;
+        try {
+          this.memberDeclaration(def, members);
+        } catch (e) {
+          if (e !== SYNTAX) throw e;
+          this.recoverMember(start);
+        }
+        if (this.pos === start) this.pos++;
+      }
+      if (this.atEOF()) this.report('error', 'syntax-error', `'${def.kind} ${def.tag ?? ''}' is not closed`, open);
+      const close = this.pos;
+      this.accept('}');
+      const a = this.span(open);
+      const b = this.span(close);
+      def.body = { file: a.file, offset: a.offset, end: b.file === a.file ? b.end : a.end };
+    } finally {
+      def.members = members;
+      def.beingDefined = false;
+      this.leave();
+    }
+    this.checkDuplicates(def);
+    this.result.records.push(def);
+  }
+
+  private recoverMember(start: number): void {
+    let depth = 0;
+    if (this.pos < start) this.pos = start;
+    for (; !this.atEOF(); this.pos++) {
+      const t = this.tok;
+      if (t.kind !== TokenKind.Punct) continue;
+      if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+      else if (t.text === ')' || t.text === ']' || t.text === '}') {
+        if (depth === 0 && t.text === '}') return;
+        depth = Math.max(0, depth - 1);
+      } else if (t.text === ';' && depth === 0) {
+        this.pos++;
+        return;
+      }
+    }
+  }
+
+  private checkDuplicates(def: RecordDef): void {
+    const seen = new Set<string>();
+    const walk = (members: Member[]) => {
+      for (const m of members) {
+        if (m.anonymous && m.type.kind === 'record') {
+          if (m.type.def.members) walk(m.type.def.members);
+          continue;
+        }
+        if (m.name === undefined) continue;
+        if (seen.has(m.name)) {
+          this.problems.error('duplicate-member', `duplicate member '${m.name}' in ${def.kind} ${def.tag ?? def.typedefName ?? '<anonymous>'}`, m.loc.file, m.loc.offset, m.loc.end);
+        }
+        seen.add(m.name);
+      }
+    };
+    if (def.members) walk(def.members);
+  }
+
+  private memberDeclaration(def: RecordDef, members: Member[]): void {
+    if (this.accept(';')) return;
+    if (STATIC_ASSERT.has(this.tok.text)) {
+      this.staticAssert();
+      this.expect(';');
+      return;
+    }
+    const specIdx = this.pos;
+    const spec = this.declSpecifiers(false);
+    if (!spec.sawType) this.fail(`expected a member declaration but found ${this.describeTok(this.tok)}`);
+    if (this.is(';')) {
+      this.pos++;
+      const t = spec.type;
+      const inlineAnonymous = spec.tagDecl?.defined && !spec.tagDecl.tagged;
+      if (t.kind === 'record' && (inlineAnonymous || this.opts.msExtensions)) {
+        members.push({
+          name: undefined,
+          type: t,
+          bitWidth: undefined,
+          packed: !!spec.attrs.packed,
+          aligned: spec.attrs.aligned,
+          anonymous: true,
+          loc: this.span(specIdx),
+        });
+        if (!inlineAnonymous && !t.def.members) {
+          this.report('error', 'incomplete-type', `anonymous member of incomplete type '${t.def.kind} ${t.def.tag ?? ''}'`, specIdx);
+        }
+      } else if (t.kind === 'record' && !inlineAnonymous) {
+        this.report('warning', 'declaration-does-not-declare', `declaration does not declare anything (a tagged member without a name needs -fms-extensions)`, specIdx);
+      } else {
+        this.report('warning', 'declaration-does-not-declare', 'declaration does not declare anything', specIdx);
+      }
+      return;
+    }
+    for (;;) {
+      let d: Declarator;
+      if (this.is(':')) d = { name: undefined, nameIdx: undefined, type: spec.type, attrs: {} };
+      else d = this.declarator(spec.type, false);
+      const attrs = mergeAttrs(spec.attrs, d.attrs);
+      this.parseAttributes(attrs);
+      let bitWidth: number | undefined;
+      let bitWidthUnknown = false;
+      const at = d.nameIdx ?? this.pos;
+      if (this.accept(':')) {
+        const e = this.conditional();
+        const r = this.ev.evalInt(e);
+        const type = this.applyTypeAttrs(d.type, attrs, false);
+        const typeSize = this.lay.sizeOf(type);
+        if (!r.ok) {
+          this.report('error', 'not-constant', `bitfield width is not a constant: ${r.reason}`, e.s);
+          bitWidthUnknown = true;
+        } else if (!isInteger(type) && type.kind !== 'unknown') {
+          this.report('error', 'bitfield-type', `bitfield '${d.name ?? ''}' has non-integer type`, at);
+          bitWidthUnknown = true;
+        } else if (r.v < 0n) {
+          this.report('error', 'bitfield-width', `bitfield '${d.name ?? ''}' has negative width ${r.v}`, e.s);
+          bitWidthUnknown = true;
+        } else if (typeSize !== undefined && r.v > BigInt(typeSize * 8)) {
+          this.report('error', 'bitfield-too-wide', `width of bitfield '${d.name ?? ''}' (${r.v} bits) exceeds its type (${typeSize * 8} bits)`, e.s);
+          bitWidthUnknown = true;
+        } else if (r.v === 0n && d.name !== undefined) {
+          this.report('error', 'bitfield-width', `named bitfield '${d.name}' has zero width`, e.s);
+          bitWidthUnknown = true;
+        } else bitWidth = Number(r.v);
+        this.parseAttributes(attrs);
+      }
+      this.afterDeclarator(attrs);
+      if (d.name === undefined && bitWidth === undefined && !bitWidthUnknown) this.fail('expected a member name');
+      const type = this.applyTypeAttrs(d.type, attrs, false);
+      if (attrs.unsupported) this.unsupportedAttr(attrs.unsupported, at);
+      members.push({
+        name: d.name,
+        type: attrs.alignedUnknown ? { kind: 'unknown', name: 'alignment not known' } : type,
+        bitWidth: bitWidthUnknown ? undefined : bitWidth,
+        bitWidthUnknown: bitWidthUnknown || undefined,
+        packed: !!attrs.packed,
+        aligned: attrs.aligned,
+        anonymous: false,
+        loc: this.span(at),
+      });
+      if (this.accept(',')) continue;
+      this.expect(';');
+      return;
+    }
+  }
+
+  /** `mode(...)` changes the integer type; on typedefs `aligned` makes a type variant (which may lower alignment). */
+  private applyTypeAttrs(t: Type, attrs: Attrs, isTypedef: boolean): Type {
+    if (attrs.mode) {
+      const abi = this.lay.abi;
+      const bytes = attrs.mode === 'word' ? abi.wordSize : attrs.mode === 'pointer' ? abi.pointerSize : MODES[attrs.mode];
+      const it = this.ev.intTypeOf(t);
+      if (bytes === undefined || !it) {
+        this.report('warning', 'unsupported-attribute', `mode(${attrs.mode}) is not modelled`);
+        t = { kind: 'unknown', name: `mode(${attrs.mode})` };
+      } else {
+        const bySize: Record<number, [ScalarKind, ScalarKind]> = { 1: ['schar', 'uchar'], 2: ['short', 'ushort'], 4: ['int', 'uint'], 8: [abi.wordSize === 8 ? 'long' : 'llong', abi.wordSize === 8 ? 'ulong' : 'ullong'], 16: ['int128', 'uint128'] };
+        const pair = bySize[bytes];
+        t = scalar(it.signed ? pair[0] : pair[1]);
+      }
+    }
+    if (attrs.unsupported === 'vector_size') t = { kind: 'unknown', name: 'vector type' };
+    if (isTypedef) {
+      if (attrs.alignedUnknown) return { kind: 'unknown', name: 'alignment not known' };
+      if (attrs.aligned !== undefined) return { ...t, userAlign: attrs.aligned };
+    }
+    return t;
+  }
+
+  private enumSpecifier(): { type: Type; tagDecl: DeclSpec['tagDecl'] } {
+    const kwIdx = this.pos;
+    this.pos++;
+    const attrs: Attrs = {};
+    this.parseAttributes(attrs);
+    let tag: string | undefined;
+    let tagIdx = kwIdx;
+    if (this.tok.kind === TokenKind.Identifier && !ATTRIBUTE.has(this.tok.text)) {
+      tag = this.tok.text;
+      tagIdx = this.pos;
+      this.pos++;
+    }
+    this.parseAttributes(attrs);
+    if (this.accept(':')) {
+      // C23 fixed underlying type.
+      const t = this.typeName();
+      if (t.kind === 'scalar') attrs.mode = undefined;
+      const def = this.newEnum(tag, tagIdx);
+      def.underlying = t.kind === 'scalar' ? t.scalar : 'int';
+      if (tag !== undefined) this.result.tags.set(tag, { kind: 'enum', def });
+      if (this.is('{')) this.enumBody(def, false, t);
+      return { type: { kind: 'enum', def }, tagDecl: { defined: true, tagged: tag !== undefined } };
+    }
+    const existing = tag !== undefined ? this.result.tags.get(tag) : undefined;
+    if (!this.is('{')) {
+      if (tag === undefined) this.fail(`expected a tag or '{' after 'enum'`);
+      if (existing?.kind === 'enum') return { type: { kind: 'enum', def: existing.def }, tagDecl: { defined: false, tagged: true } };
+      const def = this.newEnum(tag, tagIdx);
+      this.result.tags.set(tag, { kind: 'enum', def });
+      return { type: { kind: 'enum', def }, tagDecl: { defined: false, tagged: true } };
+    }
+    let def: EnumDef;
+    if (existing?.kind === 'enum' && existing.def.underlying === undefined) def = existing.def;
+    else {
+      if (existing) this.report('error', 'redefinition', `redefinition of 'enum ${tag}'`, tagIdx);
+      def = this.newEnum(tag, tagIdx);
+      if (tag !== undefined) this.result.tags.set(tag, { kind: 'enum', def });
+    }
+    const after: Attrs = {};
+    this.enumBody(def, false, undefined, after);
+    def.packed = !!(attrs.packed || after.packed);
+    def.underlying = this.enumUnderlying(def);
+    if (after.mode || attrs.mode) {
+      const t = this.applyTypeAttrs(scalar(def.underlying), { mode: after.mode ?? attrs.mode }, false);
+      if (t.kind === 'scalar') def.underlying = t.scalar;
+    }
+    // Enumerators that do not fit int take the enum's type (a GNU extension).
+    for (const en of def.enumerators) {
+      const o = this.result.ordinary.get(en.name);
+      if (o?.kind === 'enumerator' && (en.value < -(2n ** 31n) || en.value > 2n ** 31n - 1n)) o.type = { kind: 'enum', def };
+    }
+    return { type: { kind: 'enum', def }, tagDecl: { defined: true, tagged: tag !== undefined } };
+  }
+
+  private newEnum(tag: string | undefined, at: number): EnumDef {
+    return { id: this.nextId++, tag, underlying: undefined, packed: false, enumerators: [], loc: this.span(at) };
+  }
+
+  private enumBody(def: EnumDef, _unused: boolean, fixed: Type | undefined, after: Attrs = {}): void {
+    const open = this.pos;
+    this.expect('{');
+    let next = 0n;
+    while (!this.is('}') && !this.atEOF()) {
+      const nameTok = this.tok;
+      if (nameTok.kind !== TokenKind.Identifier) this.fail(`expected an enumerator name but found ${this.describeTok(nameTok)}`);
+      const nameIdx = this.pos;
+      this.pos++;
+      this.parseAttributes({});
+      let value = next;
+      if (this.accept('=')) {
+        const e = this.conditional();
+        const r = this.ev.evalInt(e);
+        if (r.ok) value = r.t.signed ? BigInt.asIntN(r.t.bits, r.v) : BigInt.asUintN(r.t.bits, r.v);
+        else this.report('error', 'not-constant', `enumerator value is not a constant: ${r.reason}`, e.s);
+      }
+      const fits = value >= -(2n ** 31n) && value <= 2n ** 31n - 1n;
+      const type: Type = fixed ?? (fits ? scalar('int') : value < 0n ? scalar('llong') : scalar(value > 2n ** 63n - 1n ? 'ullong' : 'llong'));
+      def.enumerators.push({ name: nameTok.text, value, loc: this.span(nameIdx) });
+      this.result.ordinary.set(nameTok.text, { kind: 'enumerator', value, type, loc: this.span(nameIdx) });
+      next = value + 1n;
+      if (!this.accept(',')) break;
+    }
+    if (!this.accept('}')) this.fail(`expected '}' to close the enum opened here`, open);
+    this.parseAttributes(after);
+    this.result.enums.push(def);
+  }
+
+  /** gcc: unsigned int when nothing is negative and all fit; int when they fit int; otherwise 64 bits. Packed picks the smallest. */
+  private enumUnderlying(def: EnumDef): ScalarKind {
+    let min = 0n;
+    let max = 0n;
+    for (const e of def.enumerators) {
+      if (e.value < min) min = e.value;
+      if (e.value > max) max = e.value;
+    }
+    const w64: [ScalarKind, ScalarKind] = this.lay.abi.wordSize === 8 ? ['long', 'ulong'] : ['llong', 'ullong'];
+    const candidates: Array<[ScalarKind, ScalarKind, number]> = def.packed
+      ? [['schar', 'uchar', 8], ['short', 'ushort', 16], ['int', 'uint', 32], [w64[0], w64[1], 64]]
+      : [['int', 'uint', 32], [w64[0], w64[1], 64]];
+    for (const [s, u, bits] of candidates) {
+      const b = BigInt(bits);
+      if (min < 0n) {
+        if (min >= -(2n ** (b - 1n)) && max <= 2n ** (b - 1n) - 1n) return s;
+      } else if (max <= 2n ** b - 1n) return u;
+    }
+    this.report('error', 'enum-too-large', `enumerator values of 'enum ${def.tag ?? ''}' do not fit in 64 bits`);
+    return w64[1];
+  }
+
+  // ---- declarators ----
+
+  private declarator(base: Type, abstract: boolean): Declarator {
+    this.enter();
+    try {
+      const attrs: Attrs = {};
+      let t = base;
+      for (;;) {
+        if (this.accept('*')) {
+          t = { kind: 'pointer', to: t };
+          continue;
+        }
+        if (this.tok.kind === TokenKind.Identifier && (QUALIFIERS.has(this.tok.text) || this.tok.text === '_Atomic')) {
+          this.pos++;
+          continue;
+        }
+        if (this.parseAttributes(attrs)) continue;
+        break;
+      }
+      if (this.is('(') && this.isNestedDeclarator(abstract)) {
+        const start = this.pos;
+        this.skipBalanced();
+        t = this.typeSuffix(t);
+        const after = this.pos;
+        this.pos = start + 1;
+        const inner = this.declarator(t, abstract);
+        this.expect(')');
+        this.pos = after;
+        return { ...inner, attrs: mergeAttrs(attrs, inner.attrs) };
+      }
+      let name: string | undefined;
+      let nameIdx: number | undefined;
+      if (this.tok.kind === TokenKind.Identifier && !ATTRIBUTE.has(this.tok.text) && !ASM.has(this.tok.text)) {
+        name = this.tok.text;
+        nameIdx = this.pos;
+        this.pos++;
+      } else if (!abstract && !this.is(':')) {
+        this.fail(`expected a name but found ${this.describeTok(this.tok)}`);
+      }
+      t = this.typeSuffix(t);
+      return { name, nameIdx, type: t, attrs };
+    } finally {
+      this.leave();
+    }
+  }
+
+  private isNestedDeclarator(abstract: boolean): boolean {
+    const n = this.peek(1);
+    if (!abstract) return true;
+    if (n.kind === TokenKind.Punct) return n.text === '*' || n.text === '(' || n.text === '^' || n.text === '[';
+    return n.kind === TokenKind.Identifier && ATTRIBUTE.has(n.text);
+  }
+
+  private typeSuffix(t: Type): Type {
+    if (this.is('[')) {
+      const open = this.pos;
+      this.pos++;
+      while (this.tok.kind === TokenKind.Identifier && (this.tok.text === 'static' || QUALIFIERS.has(this.tok.text))) this.pos++;
+      let length: number | undefined;
+      let lengthUnknown = false;
+      if (this.is(']')) {
+        // [] : flexible or incomplete
+      } else if (this.is('*') && this.peek(1).text === ']') {
+        this.pos++;
+        lengthUnknown = true;
+      } else {
+        const e = this.expression();
+        const r = this.ev.evalInt(e);
+        if (!r.ok) {
+          this.report('error', 'not-constant', `array size is not a constant: ${r.reason}`, e.s);
+          lengthUnknown = true;
+        } else {
+          const v = r.t.signed ? BigInt.asIntN(r.t.bits, r.v) : r.v;
+          if (v < 0n) {
+            this.report('error', 'array-size', `array size ${v} is negative`, e.s);
+            lengthUnknown = true;
+          } else if (v > 2n ** 48n) {
+            this.report('error', 'array-too-large', `array size ${v} is too large`, e.s);
+            lengthUnknown = true;
+          } else length = Number(v);
+        }
+      }
+      if (!this.accept(']')) this.fail(`expected ']' to close '['`, open);
+      const of = this.typeSuffix(t);
+      return lengthUnknown ? { kind: 'array', of, length: undefined, lengthUnknown: true } : { kind: 'array', of, length };
+    }
+    if (this.is('(')) {
+      const paramsText = this.skipBalanced();
+      return { kind: 'function', returns: this.typeSuffix(t), paramsText };
+    }
+    return t;
+  }
+
+  /** A type name, as in casts, sizeof and offsetof. */
+  typeName(): Type {
+    const spec = this.declSpecifiers(false);
+    if (!spec.sawType) this.fail(`expected a type but found ${this.describeTok(this.tok)}`);
+    const d = this.declarator(spec.type, true);
+    return d.type;
+  }
+
+  // ---- static assertions ----
+
+  private staticAssert(): void {
+    const s = this.pos;
+    this.pos++;
+    this.expect('(');
+    let expr: Expr | undefined;
+    let message: string | undefined;
+    try {
+      expr = this.conditional();
+      if (this.accept(',')) {
+        message = '';
+        while (this.tok.kind === TokenKind.String) {
+          message += this.tok.text.replace(/^[a-zA-Z0-9]*"/, '').replace(/"$/, '');
+          this.pos++;
+        }
+      }
+      this.expect(')');
+    } catch (e) {
+      if (e !== SYNTAX) throw e;
+      this.result.asserts.push({ s, e: this.pos, expr: undefined, message, result: undefined });
+      throw e;
+    }
+    const result = this.ev.eval(expr);
+    this.result.asserts.push({ s, e: this.pos - 1, expr, message, result });
+  }
+
+  // ---- expressions ----
+
+  expression(): Expr {
+    let l = this.assignment();
+    while (this.is(',')) {
+      this.pos++;
+      const r = this.assignment();
+      l = { k: 'binary', op: ',', l, r, s: l.s, e: r.e };
+    }
+    return l;
+  }
+
+  private assignment(): Expr {
+    const l = this.conditional();
+    if (this.tok.kind === TokenKind.Punct && /^([-+*/%&|^]|<<|>>)?=$/.test(this.tok.text)) {
+      this.pos++;
+      const r = this.assignment();
+      return { k: 'unsupported', what: 'assignment', s: l.s, e: r.e };
+    }
+    return l;
+  }
+
+  conditional(): Expr {
+    const c = this.binary(0);
+    if (!this.is('?')) return c;
+    this.pos++;
+    this.enter();
+    try {
+      const t = this.is(':') ? undefined : this.expression();
+      this.expect(':');
+      const f = this.conditional();
+      return { k: 'cond', c, t, f, s: c.s, e: f.e };
+    } finally {
+      this.leave();
+    }
+  }
+
+  private static readonly PREC: Record<string, number> = {
+    '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+  };
+
+  private binary(minPrec: number): Expr {
+    let l = this.cast();
+    for (;;) {
+      const t = this.tok;
+      const prec = t.kind === TokenKind.Punct ? Parser.PREC[t.text] : undefined;
+      if (prec === undefined || prec <= minPrec) return l;
+      this.pos++;
+      this.enter();
+      try {
+        const r = this.binary(prec);
+        l = { k: 'binary', op: t.text, l, r, s: l.s, e: r.e };
+      } finally {
+        this.leave();
+      }
+    }
+  }
+
+  private cast(): Expr {
+    if (this.is('(') && this.isTypeStart(this.pos + 1)) {
+      const s = this.pos;
+      this.pos++;
+      const type = this.typeName();
+      this.expect(')');
+      if (this.is('{')) {
+        this.skipBalanced();
+        return { k: 'unsupported', what: 'a compound literal', s, e: this.pos - 1 };
+      }
+      this.enter();
+      try {
+        const arg = this.cast();
+        return { k: 'cast', type, arg, s, e: arg.e };
+      } finally {
+        this.leave();
+      }
+    }
+    return this.unary();
+  }
+
+  private unary(): Expr {
+    const t = this.tok;
+    const s = this.pos;
+    if (t.kind === TokenKind.Punct && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!' || t.text === '*' || t.text === '&')) {
+      this.pos++;
+      this.enter();
+      try {
+        const arg = this.cast();
+        return { k: 'unary', op: t.text, arg, s, e: arg.e };
+      } finally {
+        this.leave();
+      }
+    }
+    if (t.kind === TokenKind.Punct && (t.text === '++' || t.text === '--')) {
+      this.pos++;
+      const arg = this.unary();
+      return { k: 'unsupported', what: `'${t.text}'`, s, e: arg.e };
+    }
+    if (t.kind === TokenKind.Identifier) {
+      if (t.text === '__extension__') {
+        this.pos++;
+        return this.cast();
+      }
+      if (t.text === 'sizeof' || ALIGNOF.has(t.text)) {
+        this.pos++;
+        const preferred = t.text === '__alignof__' || t.text === '__alignof';
+        if (this.is('(') && this.isTypeStart(this.pos + 1)) {
+          this.pos++;
+          const type = this.typeName();
+          this.expect(')');
+          if (this.is('{')) {
+            this.skipBalanced();
+            return { k: 'unsupported', what: 'a compound literal', s, e: this.pos - 1 };
+          }
+          return t.text === 'sizeof' ? { k: 'sizeof', type, arg: undefined, s, e: this.pos - 1 } : { k: 'alignof', type, arg: undefined, preferred, s, e: this.pos - 1 };
+        }
+        const arg = this.unary();
+        return t.text === 'sizeof' ? { k: 'sizeof', type: undefined, arg, s, e: arg.e } : { k: 'alignof', type: undefined, arg, preferred, s, e: arg.e };
+      }
+    }
+    return this.postfix();
+  }
+
+  private postfix(): Expr {
+    let e = this.primary();
+    for (;;) {
+      if (this.is('[')) {
+        this.pos++;
+        const index = this.expression();
+        this.expect(']');
+        e = { k: 'index', arg: e, index, s: e.s, e: this.pos - 1 };
+      } else if (this.is('(')) {
+        this.pos++;
+        const args: Expr[] = [];
+        while (!this.is(')') && !this.atEOF()) {
+          args.push(this.assignment());
+          if (!this.accept(',')) break;
+        }
+        this.expect(')');
+        e = { k: 'call', name: e.k === 'ident' ? e.name : undefined, args, s: e.s, e: this.pos - 1 };
+      } else if (this.is('.') || this.is('->')) {
+        const arrow = this.tok.text === '->';
+        this.pos++;
+        const nameTok = this.tok;
+        if (nameTok.kind !== TokenKind.Identifier) this.fail(`expected a member name but found ${this.describeTok(nameTok)}`);
+        this.pos++;
+        e = { k: 'member', arg: e, name: nameTok.text, arrow, tok: this.pos - 1, s: e.s, e: this.pos - 1 };
+      } else if (this.is('++') || this.is('--')) {
+        this.pos++;
+        e = { k: 'unsupported', what: 'increment', s: e.s, e: this.pos - 1 };
+      } else return e;
+    }
+  }
+
+  private primary(): Expr {
+    const t = this.tok;
+    const s = this.pos;
+    switch (t.kind) {
+      case TokenKind.Number:
+        this.pos++;
+        return this.number(t.text, s);
+      case TokenKind.Char:
+        this.pos++;
+        return { k: 'int', value: this.charValue(t.text, s), type: scalar('int'), s, e: s };
+      case TokenKind.String: {
+        let text = '';
+        while (this.tok.kind === TokenKind.String) {
+          text += this.tok.text.replace(/^[a-zA-Z0-9]*"/, '').replace(/"$/, '');
+          this.pos++;
+        }
+        return { k: 'string', text, s, e: this.pos - 1 };
+      }
+      case TokenKind.Punct:
+        if (t.text === '(') {
+          this.pos++;
+          if (this.is('{')) {
+            this.skipBalanced();
+            this.expect(')');
+            return { k: 'unsupported', what: 'a statement expression', s, e: this.pos - 1 };
+          }
+          this.enter();
+          try {
+            const inner = this.expression();
+            this.expect(')');
+            return { ...inner, s, e: this.pos - 1 };
+          } finally {
+            this.leave();
+          }
+        }
+        break;
+      case TokenKind.Identifier: {
+        if (t.text === '__builtin_offsetof' || t.text === 'offsetof') {
+          this.pos++;
+          this.expect('(');
+          const type = this.typeName();
+          this.expect(',');
+          const path: OffsetofStep[] = [];
+          for (;;) {
+            if (this.tok.kind === TokenKind.Identifier) {
+              path.push({ member: this.tok.text, tok: this.pos });
+              this.pos++;
+            } else this.fail(`expected a member name in offsetof but found ${this.describeTok(this.tok)}`);
+            for (;;) {
+              if (this.accept('[')) {
+                path.push({ index: this.expression() });
+                this.expect(']');
+              } else break;
+            }
+            if (!this.accept('.')) break;
+          }
+          this.expect(')');
+          return { k: 'offsetof', type, path, s, e: this.pos - 1 };
+        }
+        if (t.text === '__builtin_types_compatible_p') {
+          this.pos++;
+          this.expect('(');
+          const a = this.typeName();
+          this.expect(',');
+          const b = this.typeName();
+          this.expect(')');
+          return { k: 'typesCompatible', a, b, s, e: this.pos - 1 };
+        }
+        if (t.text === '_Generic' || t.text === '__builtin_va_arg' || t.text === '__builtin_convertvector' || t.text === '__builtin_shufflevector') {
+          this.pos++;
+          if (this.is('(')) this.skipBalanced();
+          return { k: 'unsupported', what: t.text, s, e: this.pos - 1 };
+        }
+        this.pos++;
+        const o = this.result.ordinary.get(t.text);
+        let binding: Binding;
+        if (o?.kind === 'enumerator') binding = { kind: 'enumerator', value: o.value, type: o.type };
+        else if (o?.kind === 'variable') binding = { kind: 'variable', type: o.type };
+        else binding = { kind: 'unknown' };
+        return { k: 'ident', name: t.text, binding, s, e: s };
+      }
+    }
+    this.fail(`expected an expression but found ${this.describeTok(t)}`);
+  }
+
+  private number(text: string, at: number): Expr {
+    const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)([uUlL]*)$/.exec(text);
+    if (!m) {
+      const f = Number(text.replace(/[fFlL]+$/, ''));
+      if (Number.isNaN(f)) {
+        this.report('error', 'bad-number', `'${text}' is not a valid number`, at);
+        return { k: 'unsupported', what: `'${text}'`, s: at, e: at };
+      }
+      return { k: 'float', value: f, type: scalar(/[fF]$/.test(text) ? 'float' : 'double'), s: at, e: at };
+    }
+    const digits = m[1];
+    let value: bigint;
+    if (/^0[bB]/.test(digits)) value = BigInt(digits);
+    else if (/^0[0-9]/.test(digits)) {
+      if (/[89]/.test(digits)) {
+        this.report('error', 'bad-number', `invalid digit in octal constant '${text}'`, at);
+        return { k: 'unsupported', what: `'${text}'`, s: at, e: at };
+      }
+      value = BigInt('0o' + digits.slice(1));
+    } else value = BigInt(digits);
+    const suffix = m[2].toLowerCase();
+    if (!/^(u?(l|ll)?|(l|ll)u)?$/.test(suffix)) {
+      this.report('error', 'bad-number', `invalid suffix on '${text}'`, at);
+    }
+    const unsigned = suffix.includes('u');
+    const longs = suffix.includes('ll') ? 2 : suffix.includes('l') ? 1 : 0;
+    const decimal = !/^0/.test(digits) || digits === '0';
+    const wordBits = this.lay.abi.wordSize * 8;
+    const order: Array<[ScalarKind, number, boolean]> = [
+      ['int', 32, true], ['uint', 32, false], ['long', wordBits, true], ['ulong', wordBits, false], ['llong', 64, true], ['ullong', 64, false],
+    ];
+    for (const [k, bits, signed] of order) {
+      const rank = k === 'int' || k === 'uint' ? 0 : k === 'long' || k === 'ulong' ? 1 : 2;
+      if (rank < longs) continue;
+      if (unsigned && signed) continue;
+      if (decimal && !unsigned && !signed) continue;
+      const max = signed ? 2n ** BigInt(bits - 1) - 1n : 2n ** BigInt(bits) - 1n;
+      if (value <= max) return { k: 'int', value, type: scalar(k), s: at, e: at };
+    }
+    if (value <= 2n ** 64n - 1n) return { k: 'int', value, type: scalar('ullong'), s: at, e: at };
+    this.report('error', 'bad-number', `integer constant '${text}' is too large`, at);
+    return { k: 'unsupported', what: `'${text}'`, s: at, e: at };
+  }
+
+  private charValue(text: string, at: number): bigint {
+    const body = text.replace(/^[a-zA-Z0-9]*'/, '').replace(/'$/, '');
+    const wide = !text.startsWith("'");
+    let v = 0n;
+    let count = 0;
+    for (let i = 0; i < body.length; ) {
+      let c: number;
+      if (body[i] === '\\') {
+        const n = body[i + 1];
+        const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, e: 27, '\\': 92, "'": 39, '"': 34, '?': 63 };
+        if (n === 'x') {
+          const m = /^[0-9a-fA-F]+/.exec(body.slice(i + 2)) ?? ['0'];
+          c = parseInt(m[0], 16);
+          i += 2 + m[0].length;
+        } else if (n !== undefined && /[0-7]/.test(n)) {
+          const m = /^[0-7]{1,3}/.exec(body.slice(i + 1)) ?? ['0'];
+          c = parseInt(m[0], 8);
+          i += 1 + m[0].length;
+        } else {
+          c = n !== undefined ? simple[n] ?? n.charCodeAt(0) : 92;
+          i += 2;
+        }
+      } else {
+        c = body.charCodeAt(i);
+        i++;
+      }
+      v = (v << 8n) | BigInt(c & 0xff);
+      count++;
+    }
+    if (count === 0) this.report('error', 'bad-char', 'empty character constant', at);
+    if (count === 1 && !wide && this.lay.abi.charSigned) return BigInt.asIntN(8, v);
+    return BigInt.asIntN(32, v);
+  }
+}
+
+function mergeAttrs(a: Attrs, b: Attrs): Attrs {
+  const out: Attrs = { ...a };
+  if (b.aligned !== undefined) out.aligned = Math.max(out.aligned ?? 0, b.aligned);
+  if (b.alignedUnknown) out.alignedUnknown = true;
+  if (b.packed) out.packed = true;
+  if (b.mode) out.mode = b.mode;
+  if (b.unsupported) out.unsupported = b.unsupported;
+  return out;
+}

@@ -1,0 +1,241 @@
+// The CLI's outputs: the documented JSON shape and pahole-style text, both built from an Analysis.
+
+import type { Analysis } from './analyze';
+import { FieldLayout, Layouter } from './layout';
+import { Problem } from './problems';
+import { SourceFile } from './source';
+import { Member, RecordDef, recordName, typeToString } from './types';
+
+export interface MemberJson {
+  name: string;
+  offset: number | null;
+  size: number | null;
+  align: number | null;
+  type: string;
+  line: number;
+  bitOffset?: number | null;
+  bitSize?: number;
+}
+
+export interface StructJson {
+  name: string;
+  kind: 'struct' | 'union';
+  size: number | null;
+  align: number | null;
+  file: string;
+  line: number;
+  complete: boolean;
+  members: MemberJson[];
+}
+
+export interface AssertJson {
+  file: string;
+  line: number;
+  text: string;
+  holds: boolean | null;
+  detail: string;
+}
+
+export interface DiagnosticJson {
+  file: string;
+  line: number;
+  column: number;
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  message: string;
+}
+
+export interface LayoutJson {
+  arch: string;
+  structs: StructJson[];
+  asserts: AssertJson[];
+  diagnostics: DiagnosticJson[];
+}
+
+export type PathDisplay = (file: SourceFile) => string;
+
+/** Named complete records in definition order, optionally only those named in `only`. */
+export function reportedRecords(a: Analysis, only?: string[]): RecordDef[] {
+  const seen = new Set<string>();
+  const out: RecordDef[] = [];
+  for (const def of a.parse.records) {
+    const name = recordName(def);
+    if (name === undefined || !def.members) continue;
+    if (only && !only.includes(name)) continue;
+    if (seen.has(`${def.kind} ${name}`)) continue;
+    seen.add(`${def.kind} ${name}`);
+    out.push(def);
+  }
+  return out;
+}
+
+export function structJson(a: Analysis, def: RecordDef, show: PathDisplay): StructJson {
+  const lay = a.layouter;
+  const l = lay.layout(def);
+  const flat = lay.flatten(def);
+  const members: MemberJson[] = flat.map((fm) => {
+    const m: MemberJson = {
+      name: fm.name,
+      offset: fm.bitOffset === undefined ? null : Math.floor(fm.bitOffset / 8),
+      size: fm.size ?? null,
+      align: fm.align ?? null,
+      type: typeToString(fm.member.type),
+      line: fm.member.loc.file.position(fm.member.loc.offset).line,
+    };
+    if (fm.isBitfield) {
+      m.bitOffset = fm.bitOffset ?? null;
+      m.bitSize = fm.member.bitWidth;
+    }
+    return m;
+  });
+  const complete = l.size !== undefined && l.align !== undefined && members.every((m) => m.offset !== null);
+  return {
+    name: recordName(def) ?? '',
+    kind: def.kind,
+    size: l.size ?? null,
+    align: l.align ?? null,
+    file: show(def.loc.file),
+    line: def.loc.file.position(def.loc.offset).line,
+    complete,
+    members,
+  };
+}
+
+export function diagnosticJson(p: Problem, show: PathDisplay): DiagnosticJson {
+  const pos = p.file ? p.file.position(p.offset) : { line: 0, column: 0 };
+  return { file: p.file ? show(p.file) : '<command-line>', line: pos.line, column: pos.column, severity: p.severity, code: p.code, message: p.message };
+}
+
+export function layoutJson(a: Analysis, show: PathDisplay, only?: string[]): LayoutJson {
+  const records = reportedRecords(a, only);
+  const structs = records.map((d) => structJson(a, d, show));
+  return {
+    arch: a.abi.name,
+    structs,
+    asserts: a.asserts.map((v) => ({ file: show(v.file), line: v.file.position(v.offset).line, text: v.text, holds: v.holds, detail: v.detail })),
+    // Diagnostics last: laying out the records above may have reported problems.
+    diagnostics: a.problems.map((p) => diagnosticJson(p, show)),
+  };
+}
+
+// ---- pahole-style text ----
+
+const CACHELINE = 64;
+
+interface TextState {
+  lines: string[];
+  holes: number;
+  holeBytes: number;
+  bitHoles: number;
+  nextCacheline: number;
+}
+
+function offsetComment(byteOff: number | undefined, size: number | undefined, bits?: { bit: number; width: number }): string {
+  const o = byteOff === undefined ? '?' : String(byteOff);
+  const s = size === undefined ? '?' : String(size);
+  if (bits) return `/* ${o.padStart(5)}:${String(bits.bit).padStart(2)} ${s.padStart(4)} */`;
+  return `/* ${o.padStart(5)} ${s.padStart(5)} */`;
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text + ' ' : text.padEnd(width);
+}
+
+function memberDecl(m: Member): string {
+  const name = m.name ?? '';
+  const decl = typeToString(m.type, name);
+  return m.bitWidth !== undefined ? `${decl}:${m.bitWidth}` : decl;
+}
+
+function writeFields(lay: Layouter, def: RecordDef, base: number | undefined, indent: string, st: TextState): void {
+  const fields = lay.layout(def).fields;
+  let prevEnd: number | undefined = base;
+  for (const f of fields) {
+    const abs = base === undefined || f.bitOffset === undefined ? undefined : base + f.bitOffset;
+    if (def.kind === 'struct' && abs !== undefined && prevEnd !== undefined) noteHole(prevEnd, abs, f, indent, st);
+    if (abs !== undefined && abs / 8 >= st.nextCacheline) {
+      while (abs / 8 >= st.nextCacheline + CACHELINE) st.nextCacheline += CACHELINE;
+      if (st.nextCacheline > 0) st.lines.push(`${indent}/* --- cacheline ${st.nextCacheline / CACHELINE} boundary (${st.nextCacheline} bytes) --- */`);
+      st.nextCacheline += CACHELINE;
+    }
+    const m = f.member;
+    const byteOff = abs === undefined ? undefined : Math.floor(abs / 8);
+    const size = lay.sizeOf(m.type);
+    if (m.anonymous && m.type.kind === 'record') {
+      st.lines.push(`${indent}${m.type.def.kind} {`);
+      writeFields(lay, m.type.def, abs, indent + '\t', st);
+      st.lines.push(`${pad(`${indent}};`, 56)}${offsetComment(byteOff, size)}`);
+    } else if (m.bitWidth !== undefined) {
+      st.lines.push(`${pad(`${indent}${memberDecl(m)};`, 56)}${offsetComment(byteOff, size, abs === undefined ? undefined : { bit: abs % 8, width: m.bitWidth })}`);
+    } else {
+      st.lines.push(`${pad(`${indent}${memberDecl(m)};`, 56)}${offsetComment(byteOff, size)}`);
+    }
+    if (def.kind === 'struct') prevEnd = abs === undefined || f.bitSize === undefined ? undefined : abs + f.bitSize;
+  }
+}
+
+function noteHole(prevEnd: number, start: number, f: FieldLayout, indent: string, st: TextState): void {
+  if (start <= prevEnd) return;
+  const isBits = f.member.bitWidth !== undefined;
+  const byteGap = Math.floor(start / 8) - Math.ceil(prevEnd / 8);
+  if (byteGap > 0) {
+    st.lines.push(`${indent}/* XXX ${byteGap} byte${byteGap === 1 ? '' : 's'} hole, try to pack */`);
+    st.holes++;
+    st.holeBytes += byteGap;
+  } else if (isBits || prevEnd % 8 !== 0) {
+    const bits = start - prevEnd;
+    if (bits > 0 && bits < 8 * 8) {
+      st.lines.push(`${indent}/* XXX ${bits} bit${bits === 1 ? '' : 's'} hole, try to pack */`);
+      st.bitHoles++;
+    }
+  }
+}
+
+export function recordText(a: Analysis, def: RecordDef, show: PathDisplay): string {
+  const lay = a.layouter;
+  const l = lay.layout(def);
+  const st: TextState = { lines: [], holes: 0, holeBytes: 0, bitHoles: 0, nextCacheline: 0 };
+  const pos = def.loc.file.position(def.loc.offset);
+  st.lines.push(`${def.kind} ${recordName(def)} {${' '.repeat(8)}/* ${show(def.loc.file)}:${pos.line} */`);
+  writeFields(lay, def, 0, '\t', st);
+  const top = l.fields;
+  const named = lay.flatten(def).length;
+  const footer: string[] = [];
+  const size = l.size;
+  footer.push(`size: ${size ?? '?'}, cachelines: ${size === undefined ? '?' : Math.ceil(size / CACHELINE)}, members: ${named}`);
+  if (def.kind === 'struct') {
+    const sum = top.reduce<number | undefined>((acc, f) => (acc === undefined || f.bitSize === undefined ? undefined : acc + f.bitSize), 0);
+    footer.push(`sum members: ${sum === undefined ? '?' : Math.ceil(sum / 8)}, holes: ${st.holes}, sum holes: ${st.holeBytes}`);
+    if (st.bitHoles) footer.push(`bit holes: ${st.bitHoles}`);
+    const last = top[top.length - 1];
+    if (size !== undefined && last && last.bitOffset !== undefined && last.bitSize !== undefined) {
+      const padding = size - Math.ceil((last.bitOffset + last.bitSize) / 8);
+      if (padding > 0) footer.push(`padding: ${padding}`);
+    }
+  }
+  if (size !== undefined && size % CACHELINE) footer.push(`last cacheline: ${size % CACHELINE} bytes`);
+  for (const f of footer) st.lines.push(`\t/* ${f} */`);
+  st.lines.push(`}${def.aligned !== undefined ? ` __attribute__((__aligned__(${def.aligned})))` : ''}${def.packed ? ' __attribute__((__packed__))' : ''};   /* align: ${l.align ?? '?'} */`);
+  return st.lines.join('\n');
+}
+
+export function diagnosticText(p: Problem, show: PathDisplay): string {
+  if (!p.file) return `${p.severity}: ${p.message} [${p.code}]`;
+  const pos = p.file.position(p.offset);
+  return `${show(p.file)}:${pos.line}:${pos.column}: ${p.severity}: ${p.message} [${p.code}]`;
+}
+
+export function layoutText(a: Analysis, show: PathDisplay, only?: string[]): string {
+  const parts = reportedRecords(a, only).map((d) => recordText(a, d, show));
+  const out: string[] = [];
+  if (parts.length) out.push(parts.join('\n\n'));
+  if (a.asserts.length) {
+    out.push(
+      a.asserts
+        .map((v) => `${show(v.file)}:${v.file.position(v.offset).line}: ${v.holds === true ? 'holds' : v.holds === false ? 'FAILS' : 'unknown'}: ${v.text}${v.holds === true ? '' : `\n    ${v.detail}`}`)
+        .join('\n'),
+    );
+  }
+  if (a.problems.length) out.push(a.problems.map((p) => diagnosticText(p, show)).join('\n'));
+  return out.join('\n\n') + '\n';
+}

@@ -1,0 +1,56 @@
+// Tokens: what the lexer produces and the preprocessor passes on to the parser.
+
+import { SourceFile } from './source';
+
+export const enum TokenKind {
+  Identifier = 1,
+  /** A preprocessing number (pp-number): "0x10UL", "1e5", "08" (validated later). */
+  Number = 2,
+  /** 'a', L'a', u8'a' ... including quotes and prefix. */
+  Char = 3,
+  /** "abc", L"abc" ... including quotes and prefix. */
+  String = 4,
+  /** Punctuator, longest match: "->", "...", "##", "<<=" ... */
+  Punct = 5,
+  /** `<stdio.h>` only in #include context (the lexer leaves this to the preprocessor). */
+  HeaderName = 6,
+  /** A stray character no C token starts with (e.g. '@', a backslash, a non-ASCII byte). */
+  Other = 7,
+  EOF = 8,
+}
+
+/** One macro expansion step: which macro, invoked where. Chains outward through `parent`. */
+export interface Expansion {
+  macro: string;
+  /** The macro name token at the invocation (in the file the user reads). */
+  at: Token;
+  /** Offset just past the invocation in `at.file`: after the closing parenthesis for function-like macros, after the name otherwise. */
+  callEnd?: number;
+  parent: Expansion | undefined;
+}
+
+export interface Token {
+  kind: TokenKind;
+  /** Spelling, after line splices are removed. */
+  text: string;
+  /** Where this token was written (for tokens from a macro body: inside the #define). */
+  file: SourceFile;
+  offset: number;
+  end: number;
+  /** First token on its logical line. */
+  bol: boolean;
+  /** Whitespace (or a comment) precedes it. */
+  space: boolean;
+  /** The macro expansion that produced this token, innermost first; undefined for tokens written in place. */
+  expansion?: Expansion;
+  /** Macro names that must not expand this token again (C standard 6.10.3.4); owned by the preprocessor. */
+  hideset?: ReadonlySet<string>;
+}
+
+/** The outermost place a token appears in the user's source: the top invocation for macro-produced tokens. */
+export function userLocation(t: Token): { file: SourceFile; offset: number; end: number } {
+  let e = t.expansion;
+  if (!e) return { file: t.file, offset: t.offset, end: t.end };
+  while (e.parent) e = e.parent;
+  return { file: e.at.file, offset: e.at.offset, end: e.at.end };
+}
