@@ -67,6 +67,7 @@ export function analyze(mainFiles: string[], options: AnalyzeOptions, host: File
       defines: options.defines ?? [],
       forcedIncludes: (options.forcedIncludes ?? []).map((p) => path.resolve(p)),
       predefines: abi.predefines,
+      charSigned: abi.charSigned,
       limits: options.limits,
     },
     host,

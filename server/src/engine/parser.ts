@@ -78,6 +78,11 @@ const ATTRIBUTE = new Set(['__attribute__', '__attribute']);
 const ALIGNOF = new Set(['_Alignof', '__alignof__', '__alignof', 'alignof']);
 const ASM = new Set(['asm', '__asm__', '__asm']);
 const STATIC_ASSERT = new Set(['_Static_assert', 'static_assert']);
+const KEYWORDS = new Set([
+  ...STORAGE, ...QUALIFIERS, ...TYPE_WORDS, ...TYPEOF, ...ATTRIBUTE, ...ALIGNOF, ...ASM, ...STATIC_ASSERT,
+  'struct', 'union', 'enum', 'sizeof', '_Atomic', '_Alignas', 'if', 'else', 'for', 'while', 'do', 'switch', 'case', 'default',
+  'return', 'break', 'continue', 'goto', '_Generic', '__auto_type',
+]);
 
 const MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1 };
 
@@ -546,7 +551,7 @@ class Parser {
     this.parseAttributes(attrs);
     let tag: string | undefined;
     let tagIdx = kwIdx;
-    if (this.tok.kind === TokenKind.Identifier && !ATTRIBUTE.has(this.tok.text)) {
+    if (this.tok.kind === TokenKind.Identifier && !KEYWORDS.has(this.tok.text)) {
       tag = this.tok.text;
       tagIdx = this.pos;
       this.pos++;
@@ -725,8 +730,14 @@ class Parser {
       }
       this.afterDeclarator(attrs);
       if (d.name === undefined && bitWidth === undefined && !bitWidthUnknown) this.fail('expected a member name');
-      const type = this.applyTypeAttrs(d.type, attrs, false);
+      let type = this.applyTypeAttrs(d.type, attrs, false);
       if (attrs.unsupported) this.unsupportedAttr(attrs.unsupported, at);
+      const incomplete = incompleteAt(type);
+      if (incomplete) {
+        // C requires member types to be complete where the member is declared (a struct cannot contain itself).
+        this.report('error', 'incomplete-type', `member '${d.name ?? ''}' has incomplete type '${incomplete}'`, at);
+        type = { kind: 'unknown', name: incomplete };
+      }
       members.push({
         name: d.name,
         type: attrs.alignedUnknown ? { kind: 'unknown', name: 'alignment not known' } : type,
@@ -773,7 +784,7 @@ class Parser {
     this.parseAttributes(attrs);
     let tag: string | undefined;
     let tagIdx = kwIdx;
-    if (this.tok.kind === TokenKind.Identifier && !ATTRIBUTE.has(this.tok.text)) {
+    if (this.tok.kind === TokenKind.Identifier && !KEYWORDS.has(this.tok.text)) {
       tag = this.tok.text;
       tagIdx = this.pos;
       this.pos++;
@@ -907,7 +918,7 @@ class Parser {
       }
       let name: string | undefined;
       let nameIdx: number | undefined;
-      if (this.tok.kind === TokenKind.Identifier && !ATTRIBUTE.has(this.tok.text) && !ASM.has(this.tok.text)) {
+      if (this.tok.kind === TokenKind.Identifier && !KEYWORDS.has(this.tok.text)) {
         name = this.tok.text;
         nameIdx = this.pos;
         this.pos++;
@@ -1318,6 +1329,15 @@ class Parser {
     if (count === 1 && !wide && this.lay.abi.charSigned) return BigInt.asIntN(8, v);
     return BigInt.asIntN(32, v);
   }
+}
+
+/** The incomplete record or enum a member type needs, spelled for a message; undefined when complete enough. */
+function incompleteAt(t: Type): string | undefined {
+  let inner = t;
+  while (inner.kind === 'array' && inner.length !== undefined) inner = inner.of;
+  if (inner.kind === 'record' && (!inner.def.members || inner.def.beingDefined)) return `${inner.def.kind} ${inner.def.tag ?? '<anonymous>'}`;
+  if (inner.kind === 'enum' && inner.def.underlying === undefined) return `enum ${inner.def.tag ?? '<anonymous>'}`;
+  return undefined;
 }
 
 function mergeAttrs(a: Attrs, b: Attrs): Attrs {

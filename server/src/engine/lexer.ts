@@ -1,0 +1,190 @@
+// Lexer: C tokens with exact source positions. Line splices are removed from spellings but offsets stay
+// in the original text; comments become whitespace; any byte at all yields a token or a problem, never a throw.
+
+import { Problems } from './problems';
+import { SourceFile } from './source';
+import { Token, TokenKind } from './token';
+
+const PUNCTS3 = new Set(['...', '<<=', '>>=', '%:%:']);
+const PUNCTS2 = new Set(['->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=', '%=', '+=', '-=', '&=', '^=', '|=', '##', '<:', ':>', '<%', '%>', '%:']);
+const DIGRAPHS: Record<string, string> = { '<:': '[', ':>': ']', '<%': '{', '%>': '}', '%:': '#', '%:%:': '##' };
+const PUNCT1 = '[](){}.&*+-~!/%<>^|?:;=,#';
+
+// Character classes, indexed by char code < 128.
+const IDENT_START = new Uint8Array(128);
+const IDENT_PART = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  IDENT_START[c] = /[A-Za-z_$]/.test(ch) ? 1 : 0;
+  IDENT_PART[c] = /[A-Za-z0-9_$]/.test(ch) ? 1 : 0;
+}
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * Removes backslash-newline splices. Returns the spliced text and a map from spliced offsets back to
+ * original offsets (undefined when the text has no splices, the common case).
+ */
+function splice(text: string): { s: string; map: ((i: number) => number) | undefined } {
+  if (text.indexOf('\\\n') < 0 && text.indexOf('\\\r') < 0) return { s: text, map: undefined };
+  const parts: string[] = [];
+  // starts[k]: spliced offset where chunk k begins; origin[k]: its original offset.
+  const starts: number[] = [];
+  const origin: number[] = [];
+  let chunkStart = 0;
+  let outLen = 0;
+  const re = /\\(\r\n|\n|\r)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    starts.push(outLen);
+    origin.push(chunkStart);
+    parts.push(text.slice(chunkStart, m.index));
+    outLen += m.index - chunkStart;
+    chunkStart = m.index + m[0].length;
+  }
+  starts.push(outLen);
+  origin.push(chunkStart);
+  parts.push(text.slice(chunkStart));
+  const map = (i: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return origin[lo] + (i - starts[lo]);
+  };
+  return { s: parts.join(''), map };
+}
+
+export function lex(file: SourceFile, problems: Problems): Token[] {
+  const { s, map } = splice(file.text);
+  const n = s.length;
+  const out: Token[] = [];
+  let i = 0;
+  let bol = true;
+  let space = false;
+  const orig = map ?? ((x: number) => x);
+  // The end offset of a token is the original offset just after its last character.
+  const endOf = (e: number) => (e === 0 ? orig(0) : orig(e - 1) + 1);
+  const push = (kind: TokenKind, start: number, end: number, text?: string) => {
+    out.push({ kind, text: text ?? s.slice(start, end), file, offset: orig(start), end: endOf(end), bol, space });
+    bol = false;
+    space = false;
+  };
+
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    // Whitespace and newlines.
+    if (c === 10) {
+      bol = true;
+      space = false;
+      i++;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13 || c === 11 || c === 12) {
+      space = true;
+      i++;
+      continue;
+    }
+    // Comments.
+    if (c === 47 /* / */) {
+      const d = s.charCodeAt(i + 1);
+      if (d === 47) {
+        const nl = s.indexOf('\n', i + 2);
+        i = nl < 0 ? n : nl;
+        space = true;
+        continue;
+      }
+      if (d === 42) {
+        const close = s.indexOf('*/', i + 2);
+        if (close < 0) {
+          problems.error('unterminated-comment', 'unterminated /* comment', file, orig(i), endOf(i + 2));
+          i = n;
+        } else i = close + 2;
+        space = true;
+        continue;
+      }
+    }
+    const start = i;
+    // Identifiers, and literal prefixes L, u, U, u8.
+    if (c < 128 ? IDENT_START[c] : false) {
+      i++;
+      while (i < n) {
+        const d = s.charCodeAt(i);
+        if (d < 128 && IDENT_PART[d]) i++;
+        else break;
+      }
+      const q = s.charCodeAt(i);
+      if ((q === 34 || q === 39) && i - start <= 2) {
+        const prefix = s.slice(start, i);
+        if (prefix === 'L' || prefix === 'u' || prefix === 'U' || prefix === 'u8') {
+          i = quoted(i, q);
+          push(q === 34 ? TokenKind.String : TokenKind.Char, start, i);
+          continue;
+        }
+      }
+      push(TokenKind.Identifier, start, i);
+      continue;
+    }
+    // Preprocessing numbers.
+    if (isDigit(c) || (c === 46 && isDigit(s.charCodeAt(i + 1)))) {
+      i++;
+      while (i < n) {
+        const d = s.charCodeAt(i);
+        if ((d === 43 || d === 45) && /[eEpP]/.test(s[i - 1])) i++;
+        else if ((d < 128 && IDENT_PART[d]) || d === 46) i++;
+        else break;
+      }
+      push(TokenKind.Number, start, i);
+      continue;
+    }
+    if (c === 34 || c === 39) {
+      i = quoted(i, c);
+      push(c === 34 ? TokenKind.String : TokenKind.Char, start, i);
+      continue;
+    }
+    // Punctuators, longest match.
+    const p3 = s.substr(i, 3);
+    if (PUNCTS3.has(p3) || s.substr(i, 4) === '%:%:') {
+      const len = s.substr(i, 4) === '%:%:' ? 4 : 3;
+      const t = s.substr(i, len);
+      i += len;
+      push(TokenKind.Punct, start, i, DIGRAPHS[t] ?? t);
+      continue;
+    }
+    const p2 = s.substr(i, 2);
+    if (PUNCTS2.has(p2)) {
+      i += 2;
+      push(TokenKind.Punct, start, i, DIGRAPHS[p2] ?? p2);
+      continue;
+    }
+    if (c < 128 && PUNCT1.indexOf(s[i]) >= 0) {
+      i++;
+      push(TokenKind.Punct, start, i);
+      continue;
+    }
+    // Anything else: one token per character (a surrogate pair counts as one).
+    i += c >= 0xd800 && c < 0xdc00 && i + 1 < n ? 2 : 1;
+    push(TokenKind.Other, start, i);
+  }
+  out.push({ kind: TokenKind.EOF, text: '', file, offset: file.text.length, end: file.text.length, bol: true, space: false });
+  return out;
+
+  /** Scans a string or character literal starting at the quote; returns the index after it. */
+  function quoted(at: number, q: number): number {
+    let k = at + 1;
+    while (k < n) {
+      const d = s.charCodeAt(k);
+      if (d === q) return k + 1;
+      if (d === 92 /* \ */) {
+        k += 2;
+        continue;
+      }
+      if (d === 10) break;
+      k++;
+    }
+    problems.error('unterminated-string', `missing terminating ${q === 34 ? '"' : "'"} character`, file, orig(at), endOf(Math.min(k, n)));
+    return Math.min(k, n);
+  }
+}

@@ -1,0 +1,183 @@
+// #if expressions: integer constant expressions in intmax_t / uintmax_t, after `defined` and macro expansion.
+
+import { Token, TokenKind } from './token';
+
+export interface PPValue {
+  v: bigint;
+  unsigned: boolean;
+}
+
+export class PPExprError extends Error {
+  constructor(
+    message: string,
+    readonly tok: Token | undefined,
+    readonly code = 'pp-expr',
+  ) {
+    super(message);
+  }
+}
+
+const wrap = (v: bigint, unsigned: boolean): PPValue => ({ v: unsigned ? BigInt.asUintN(64, v) : BigInt.asIntN(64, v), unsigned });
+
+const BIN_PREC: Record<string, number> = {
+  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+};
+
+/** Evaluates tokens that contain only numbers, character constants, operators and (already zeroed) identifiers. */
+export function evalPPExpr(tokens: Token[], charSigned: boolean): PPValue {
+  let pos = 0;
+  let depth = 0;
+  const peek = () => tokens[pos];
+  const is = (t: string) => pos < tokens.length && tokens[pos].kind === TokenKind.Punct && tokens[pos].text === t;
+
+  const primary = (evaluate: boolean): PPValue => {
+    const t = tokens[pos];
+    if (!t) throw new PPExprError('expected a value at the end of the #if expression', tokens[tokens.length - 1]);
+    if (t.kind === TokenKind.Punct && t.text === '(') {
+      pos++;
+      if (++depth > 1000) throw new PPExprError('#if expression nested too deeply', t, 'nesting-too-deep');
+      const v = comma(evaluate);
+      depth--;
+      if (!is(')')) throw new PPExprError("missing ')' in #if expression", peek() ?? t);
+      pos++;
+      return v;
+    }
+    if (t.kind === TokenKind.Punct && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!')) {
+      pos++;
+      if (++depth > 1000) throw new PPExprError('#if expression nested too deeply', t, 'nesting-too-deep');
+      const a = primary(evaluate);
+      depth--;
+      if (t.text === '-') return wrap(-a.v, a.unsigned);
+      if (t.text === '+') return a;
+      if (t.text === '~') return wrap(~a.v, a.unsigned);
+      return { v: a.v === 0n ? 1n : 0n, unsigned: false };
+    }
+    pos++;
+    if (t.kind === TokenKind.Number) return parseNumber(t);
+    if (t.kind === TokenKind.Char) return parseChar(t, charSigned);
+    if (t.kind === TokenKind.Identifier) return { v: 0n, unsigned: false };
+    throw new PPExprError(`unexpected '${t.text}' in #if expression`, t);
+  };
+
+  const binary = (minPrec: number, evaluate: boolean): PPValue => {
+    let l = primary(evaluate);
+    for (;;) {
+      const t = tokens[pos];
+      if (!t || t.kind !== TokenKind.Punct) return l;
+      const prec = BIN_PREC[t.text];
+      if (prec === undefined || prec <= minPrec) return l;
+      pos++;
+      if (t.text === '&&') {
+        const r = binary(prec, evaluate && l.v !== 0n);
+        l = { v: l.v !== 0n && r.v !== 0n ? 1n : 0n, unsigned: false };
+        continue;
+      }
+      if (t.text === '||') {
+        const r = binary(prec, evaluate && l.v === 0n);
+        l = { v: l.v !== 0n || r.v !== 0n ? 1n : 0n, unsigned: false };
+        continue;
+      }
+      const r = binary(prec, evaluate);
+      l = apply(t, l, r, evaluate);
+    }
+  };
+
+  const conditional = (evaluate: boolean): PPValue => {
+    const c = binary(0, evaluate);
+    if (!is('?')) return c;
+    pos++;
+    const a = comma(evaluate && c.v !== 0n);
+    if (!is(':')) throw new PPExprError("expected ':' in #if expression", peek() ?? tokens[pos - 1]);
+    pos++;
+    const b = conditional(evaluate && c.v === 0n);
+    const unsigned = a.unsigned || b.unsigned;
+    return wrap(c.v !== 0n ? a.v : b.v, unsigned);
+  };
+
+  const comma = (evaluate: boolean): PPValue => {
+    let v = conditional(evaluate);
+    while (is(',')) {
+      pos++;
+      v = conditional(evaluate);
+    }
+    return v;
+  };
+
+  if (tokens.length === 0) throw new PPExprError('#if with no expression', undefined);
+  const v = comma(true);
+  if (pos < tokens.length) throw new PPExprError(`unexpected '${tokens[pos].text}' in #if expression`, tokens[pos]);
+  return v;
+}
+
+function apply(op: Token, l: PPValue, r: PPValue, evaluate: boolean): PPValue {
+  const unsigned = l.unsigned || r.unsigned;
+  const a = unsigned ? BigInt.asUintN(64, l.v) : l.v;
+  const b = unsigned ? BigInt.asUintN(64, r.v) : r.v;
+  const bool = (x: boolean): PPValue => ({ v: x ? 1n : 0n, unsigned: false });
+  switch (op.text) {
+    case '*': return wrap(a * b, unsigned);
+    case '/':
+    case '%':
+      if (b === 0n) {
+        if (!evaluate) return { v: 0n, unsigned };
+        throw new PPExprError('division by zero in #if', op, 'pp-div-zero');
+      }
+      return wrap(op.text === '/' ? a / b : a % b, unsigned);
+    case '+': return wrap(a + b, unsigned);
+    case '-': return wrap(a - b, unsigned);
+    case '<<': return wrap(r.v >= 64n || r.v < 0n ? 0n : (l.unsigned ? BigInt.asUintN(64, l.v) : l.v) << r.v, l.unsigned);
+    case '>>': return wrap(r.v >= 64n || r.v < 0n ? (l.v < 0n && !l.unsigned ? -1n : 0n) : (l.unsigned ? BigInt.asUintN(64, l.v) : l.v) >> r.v, l.unsigned);
+    case '<': return bool(a < b);
+    case '>': return bool(a > b);
+    case '<=': return bool(a <= b);
+    case '>=': return bool(a >= b);
+    case '==': return bool(a === b);
+    case '!=': return bool(a !== b);
+    case '&': return wrap(a & b, unsigned);
+    case '^': return wrap(a ^ b, unsigned);
+    case '|': return wrap(a | b, unsigned);
+  }
+  throw new PPExprError(`operator '${op.text}' is not allowed in #if`, op);
+}
+
+function parseNumber(t: Token): PPValue {
+  const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)([uUlL]*)$/.exec(t.text);
+  if (!m) throw new PPExprError(`'${t.text}' is not an integer in #if`, t, 'bad-number');
+  const d = m[1];
+  const v = /^0[0-7]+$/.test(d) ? BigInt('0o' + d.slice(1)) : BigInt(d);
+  if (v > 2n ** 64n - 1n) throw new PPExprError(`integer constant '${t.text}' is too large`, t, 'bad-number');
+  const unsigned = /u/i.test(m[2]) || v > 2n ** 63n - 1n;
+  return wrap(v, unsigned);
+}
+
+function parseChar(t: Token, charSigned: boolean): PPValue {
+  const body = t.text.replace(/^[A-Za-z0-9]*'/, '').replace(/'$/, '');
+  let v = 0n;
+  let count = 0;
+  for (let i = 0; i < body.length; ) {
+    let c: number;
+    if (body[i] === '\\') {
+      const n = body[i + 1] ?? '';
+      const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, e: 27, '\\': 92, "'": 39, '"': 34, '?': 63 };
+      if (n === 'x') {
+        const hex = /^[0-9a-fA-F]+/.exec(body.slice(i + 2))?.[0] ?? '0';
+        c = parseInt(hex, 16);
+        i += 2 + hex.length;
+      } else if (/[0-7]/.test(n)) {
+        const oct = /^[0-7]{1,3}/.exec(body.slice(i + 1))![0];
+        c = parseInt(oct, 8);
+        i += 1 + oct.length;
+      } else {
+        c = simple[n] ?? n.charCodeAt(0);
+        i += 2;
+      }
+    } else {
+      c = body.charCodeAt(i);
+      i++;
+    }
+    v = (v << 8n) | BigInt(c & 0xff);
+    count++;
+  }
+  if (count === 1 && charSigned && t.text.startsWith("'")) v = BigInt.asIntN(8, v);
+  return { v, unsigned: false };
+}
