@@ -82,7 +82,9 @@ export function analyze(mainFiles: string[], options: AnalyzeOptions, host: File
     const r = ev.evalInt(e);
     return r.ok ? (r.t.signed ? BigInt.asIntN(r.t.bits, r.v) : r.v) : undefined;
   };
-  const asserts = result.asserts.map((a) => explainAssert(a, pp.tokens, side));
+  // Assertions are reported for the files being analysed, not for every header they include.
+  const mainPaths = new Set(mainFiles.map((f) => path.resolve(f)));
+  const asserts = result.asserts.map((a) => explainAssert(a, pp.tokens, side)).filter((v) => mainPaths.has(v.file.path));
   const t2 = performance.now();
   return {
     abi,

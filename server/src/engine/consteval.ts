@@ -147,6 +147,7 @@ export class Evaluator {
       case 'call':
         return this.call(e);
       case 'typesCompatible':
+        if (hasUnknown(e.a) || hasUnknown(e.b)) return this.fail(e, 'a type in __builtin_types_compatible_p is not known');
         return this.int(compatible(e.a, e.b) ? 1n : 0n, INT);
       case 'member':
       case 'index':
@@ -234,6 +235,27 @@ export class Evaluator {
       case '__builtin_choose_expr':
         if (e.args.length === 3) return this.truthy(this.ev(e.args[0])) ? this.ev(e.args[1]) : this.ev(e.args[2]);
         break;
+    }
+    const bits = /^__builtin_(clz|ctz|popcount|ffs|parity)(l|ll)?$/.exec(e.name ?? '');
+    if (bits && e.args.length === 1) {
+      const width = bits[2] === 'll' ? 64 : bits[2] === 'l' ? this.abi.wordSize * 8 : 32;
+      const v = BigInt.asUintN(width, this.evalIntOrFail(e.args[0]));
+      const str = v.toString(2);
+      const ones = [...str].filter((c) => c === '1').length;
+      switch (bits[1]) {
+        case 'clz':
+          if (v === 0n) return this.fail(e, `${e.name}(0) is undefined`);
+          return this.int(BigInt(width - str.length), INT);
+        case 'ctz':
+          if (v === 0n) return this.fail(e, `${e.name}(0) is undefined`);
+          return this.int(BigInt(str.length - 1 - str.lastIndexOf('1')), INT);
+        case 'ffs':
+          return this.int(v === 0n ? 0n : BigInt(str.length - str.lastIndexOf('1')), INT);
+        case 'popcount':
+          return this.int(BigInt(ones), INT);
+        case 'parity':
+          return this.int(BigInt(ones & 1), INT);
+      }
     }
     return this.fail(e, `call to '${e.name ?? 'a function'}' is not a constant expression`);
   }
@@ -371,6 +393,14 @@ function describe(t: Type): string {
   if (t.kind === 'unknown') return t.name;
   if (t.kind === 'scalar') return t.scalar;
   return t.kind;
+}
+
+function hasUnknown(t: Type): boolean {
+  if (t.kind === 'unknown') return true;
+  if (t.kind === 'pointer') return hasUnknown(t.to);
+  if (t.kind === 'array') return hasUnknown(t.of);
+  if (t.kind === 'function') return hasUnknown(t.returns);
+  return false;
 }
 
 /** __builtin_types_compatible_p: same type ignoring qualifiers; typedefs are transparent. */

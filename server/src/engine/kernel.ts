@@ -4,8 +4,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AbiName } from './abi';
-import type { AnalyzeOptions } from './analyze';
+import { analyze, Analysis, AnalyzeOptions } from './analyze';
+import { Evaluator } from './consteval';
 import { DiskHost, FileHost } from './host';
+import { PreprocessCache } from './preprocessor';
 
 export interface KernelVersion {
   version: number;
@@ -82,7 +84,12 @@ export interface KernelSetup {
   files: string[];
   /** Generated headers we synthesised (relative to the tree), for reports. */
   standIns: Set<string>;
+  /** Values computed for include/generated/bounds.h (undefined when a build dir supplied it). */
+  bounds: Map<string, bigint> | undefined;
 }
+
+/** Arch headers that kbuild generates from tables (syscalls, CPU features...); none of them shapes a memdesc. */
+const GENERATED_ARCH_HEADER = /^(uapi\/)?asm\/(unistd_\w+|syscalls_\w+|cpufeaturemasks|xen-hypercalls|orc_hash|asm-offsets|vdso-offsets|machine-types|mach-types)\.h$/;
 
 /** Serves the tree from disk and synthesises what only a build would have generated. */
 export class KernelHost implements FileHost {
@@ -117,6 +124,13 @@ export class KernelHost implements FileHost {
       else if (rel.startsWith('uapi/asm/')) generic = path.join(this.root, 'include/uapi/asm-generic', rel.slice(9));
       if (generic && this.base.fileExists(generic)) {
         const text = `/* stand-in for a kbuild-generated wrapper */\n#include <asm-generic/${rel.replace(/^(uapi\/)?asm\//, '')}>\n`;
+        this.generated.set(p, text);
+        this.standIns.add(path.relative(this.root, p));
+        return text;
+      }
+      if (g.includes(`${path.sep}arch${path.sep}`) && GENERATED_ARCH_HEADER.test(rel)) {
+        // Arch headers generated from syscall tables, cpufeature lists and the like: none of them shapes a struct.
+        const text = '/* empty stand-in for a header only a kernel build generates */\n';
         this.generated.set(p, text);
         this.standIns.add(path.relative(this.root, p));
         return text;
@@ -186,21 +200,69 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
   // The kernel turns on MS anonymous structs in its top Makefile from 7.2 on; honour whatever this tree says.
   const msExtensions = /-fms-extensions|-fms-anonymous-structs/.test(makefile);
   const files = MEMDESC_FILES.map((f) => path.join(root, f)).filter((f) => base.fileExists(f));
+  const options: AnalyzeOptions = {
+    arch: opts.arch,
+    includePaths,
+    defines: [{ name: '__KERNEL__' }],
+    forcedIncludes: forced,
+    msExtensions,
+  };
+  const boundsPath = path.join(objtree, 'include/generated/bounds.h');
+  let bounds: Map<string, bigint> | undefined;
+  if (!opts.buildDir || !base.fileExists(boundsPath)) {
+    bounds = computeBounds(root, options, host);
+    if (bounds) host.generated.set(boundsPath, boundsHeader(bounds));
+    host.standIns.add('include/generated/bounds.h');
+  }
   return {
     version,
     config,
     configSource,
-    options: {
-      arch: opts.arch,
-      includePaths,
-      defines: [{ name: '__KERNEL__' }],
-      forcedIncludes: forced,
-      msExtensions,
-    },
+    options,
     host,
     files,
     standIns: host.standIns,
+    bounds,
   };
+}
+
+const BOUND_TAG = 'memdesc-bound ';
+
+/**
+ * include/generated/bounds.h as kbuild makes it: kernel/bounds.c run through our own engine, with
+ * DEFINE(sym, val) read as an assertion we can evaluate instead of an asm statement.
+ */
+export function computeBounds(root: string, options: AnalyzeOptions, host: KernelHost, cache?: PreprocessCache): Map<string, bigint> | undefined {
+  const boundsC = path.join(root, 'kernel/bounds.c');
+  const kbuildH = path.join(root, 'include/linux/kbuild.h');
+  if (!host.fileExists(boundsC)) return undefined;
+  const saved = host.generated.get(kbuildH);
+  host.generated.set(
+    kbuildH,
+    `#define DEFINE(sym, val) _Static_assert((val) == (val), "${BOUND_TAG}" #sym)\n#define BLANK()\n#define OFFSET(sym, str, mem) DEFINE(sym, __builtin_offsetof(struct str, mem))\n#define COMMENT(x)\n`,
+  );
+  let a: Analysis;
+  try {
+    a = analyze([boundsC], options, host, cache);
+  } finally {
+    if (saved === undefined) host.generated.delete(kbuildH);
+    else host.generated.set(kbuildH, saved);
+  }
+  const ev = new Evaluator(a.layouter);
+  const out = new Map<string, bigint>();
+  for (const d of a.parse.asserts) {
+    if (!d.message?.startsWith(BOUND_TAG) || !d.expr || d.expr.k !== 'binary') continue;
+    const r = ev.evalInt(d.expr.l);
+    if (r.ok) out.set(d.message.slice(BOUND_TAG.length), r.t.signed ? BigInt.asIntN(r.t.bits, r.v) : r.v);
+  }
+  return out;
+}
+
+export function boundsHeader(bounds: Map<string, bigint>): string {
+  const lines = ['#ifndef __LINUX_BOUNDS_H__', '#define __LINUX_BOUNDS_H__', '/* computed by memdesc-layout from kernel/bounds.c */'];
+  for (const [k, v] of bounds) lines.push(`#define ${k} ${v}`);
+  lines.push('#endif');
+  return lines.join('\n') + '\n';
 }
 
 /** Built-in CONFIG values per ABI when no .config is given: the layout-relevant part of each arch's defconfig. */

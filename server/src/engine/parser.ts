@@ -103,7 +103,7 @@ class Parser {
   constructor(
     private readonly toks: Token[],
     private readonly lay: Layouter,
-    private readonly problems: Problems,
+    private problems: Problems,
     private readonly opts: ParseOptions,
   ) {
     this.ev = new Evaluator(lay);
@@ -265,7 +265,8 @@ class Parser {
       const d = this.declarator(spec.type, false);
       this.afterDeclarator(d.attrs);
       if (d.type.kind === 'function' && this.is('{')) {
-        this.skipBalanced();
+        if (d.name !== undefined && d.nameIdx !== undefined) this.result.ordinary.set(d.name, { kind: 'variable', type: d.type, loc: this.span(d.nameIdx) });
+        this.functionBody();
         return;
       }
       if (d.name !== undefined && d.nameIdx !== undefined) {
@@ -290,6 +291,67 @@ class Parser {
         continue;
       }
       return;
+    }
+  }
+
+  /**
+   * Skips a function body, evaluating the layout assertions written in it: `_Static_assert` and the
+   * kernel's BUILD_BUG_ON shape (`if (!(cond)) __compiletime_assert_N();`).
+   */
+  private functionBody(): void {
+    const open = this.pos;
+    this.skipBalanced();
+    const end = this.pos;
+    // Inside bodies, names of locals and parameters are unknown to us: parse quietly, keep only what evaluates.
+    const problems = this.problems;
+    const firstAssert = this.result.asserts.length;
+    this.problems = new Problems(100);
+    try {
+      this.scanBody(open, end);
+    } finally {
+      this.problems = problems;
+      const kept = this.result.asserts.slice(firstAssert).filter((a) => a.result?.ok);
+      this.result.asserts.length = firstAssert;
+      this.result.asserts.push(...kept);
+      this.pos = end;
+    }
+  }
+
+  private scanBody(open: number, end: number): void {
+    for (let i = open + 1; i < end - 1; i++) {
+      const t = this.toks[i];
+      if (t.kind !== TokenKind.Identifier) continue;
+      if (STATIC_ASSERT.has(t.text) && this.toks[i + 1]?.text === '(') {
+        this.pos = i;
+        try {
+          this.staticAssert();
+        } catch (e) {
+          if (e !== SYNTAX) throw e;
+        }
+        i = Math.max(i, this.pos - 1);
+      } else if (t.text === 'if' && this.toks[i + 1]?.text === '(' && this.toks[i + 2]?.text === '!' && this.toks[i + 3]?.text === '(') {
+        // Find the call after the condition: if (!(cond)) __compiletime_assert_N();
+        let depth = 0;
+        let j = i + 1;
+        for (; j < end; j++) {
+          const x = this.toks[j].text;
+          if (x === '(') depth++;
+          else if (x === ')' && --depth === 0) break;
+        }
+        const callee = this.toks[j + 1];
+        if (callee?.kind === TokenKind.Identifier && callee.text.startsWith('__compiletime_assert_')) {
+          // The asserted condition is the one inside `!( )`.
+          this.pos = i + 3;
+          try {
+            const expr = this.unaryExpr();
+            const result = this.ev.eval(expr);
+            this.result.asserts.push({ s: i, e: Math.min(j + 3, end - 1), expr, message: undefined, result });
+          } catch (e) {
+            if (e !== SYNTAX) throw e;
+          }
+        }
+        i = j;
+      }
     }
   }
 
@@ -1090,6 +1152,11 @@ class Parser {
         this.leave();
       }
     }
+    return this.unary();
+  }
+
+  /** `!(cond)` and other unary expressions, for callers outside expression parsing. */
+  unaryExpr(): Expr {
     return this.unary();
   }
 

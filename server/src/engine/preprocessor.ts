@@ -559,14 +559,19 @@ class Preprocessor {
         const rhs = ri >= 0 ? args[ri].raw.map((x, k) => this.copy(x, hs, exp, k === 0 ? rhsTok.space : x.space)) : [this.copy(rhsTok, hs, exp, rhsTok.space)];
         const lhs = out.pop();
         i++;
+        if (lhs !== undefined && lhs.text === ',' && ri === vaIndex && ri >= 0) {
+          // GNU `, ## __VA_ARGS__`: no paste; the comma goes away only when the variable arguments are absent.
+          if (rhs.length) out.push(lhs, ...rhs);
+          this.charge(rhs.length);
+          continue;
+        }
         if (lhs === undefined || lhs === PLACEMARKER) {
           if (rhs.length) out.push(...rhs);
           else out.push(PLACEMARKER);
           continue;
         }
         if (rhs.length === 0) {
-          // GNU: `, ## __VA_ARGS__` drops the comma when the variable arguments are absent.
-          if (!(lhs.text === ',' && ri === vaIndex && ri >= 0)) out.push(lhs);
+          out.push(lhs);
           continue;
         }
         const pasted = this.paste(lhs, rhs[0], nameTok);
