@@ -2,35 +2,60 @@
 
 import { ABI_NAMES, AbiName, isAbiName } from '../engine/abi';
 
-export interface LayoutArgs {
-  command: 'layout';
+export type Command = 'layout' | 'check' | 'overlaps';
+export type Format = 'text' | 'json' | 'sarif';
+
+export interface CommonArgs {
+  command: Command;
   files: string[];
   includePaths: string[];
   defines: Array<{ name: string; value?: string } | { undef: string }>;
   forcedIncludes: string[];
   arch: AbiName;
+  /** True when --arch was given (the matrix then keeps to it). */
+  archGiven: boolean;
   structs: string[] | undefined;
   msExtensions: boolean;
-  json: boolean;
+  format: Format;
+  kernel: string | undefined;
+  config: string | undefined;
+  build: string | undefined;
+  all: boolean;
+  matrix: boolean;
+  failOn: 'error' | 'warning' | 'never';
 }
 
-export type ParsedArgs = LayoutArgs | { command: 'help' } | { command: 'version' };
+export type ParsedArgs = CommonArgs | { command: 'help' } | { command: 'version' };
 
 export class UsageError extends Error {}
 
-export const USAGE = `usage: memdesc-layout layout [FILE...] [-I DIR]... [-D NAME[=VAL]]... [-U NAME]...
-                             [--include FILE]... [--arch ABI] [--struct NAME[,NAME...]]
-                             [--ms-extensions] [--json]
+export const USAGE = `usage: memdesc-layout layout   [FILE...] [options] [--json]
+       memdesc-layout check    [FILE...] [options] [--matrix] [--format text|json|sarif] [--fail-on error|warning|never]
+       memdesc-layout overlaps [FILE...] [options]
        memdesc-layout --help | --version
 
-ABIs: ${ABI_NAMES.join(', ')} (default x86_64)`;
+options:
+  -I DIR                 include search path
+  -D NAME[=VAL], -U NAME define / undefine a macro (with --kernel: a CONFIG option)
+  --include FILE         process FILE before the inputs
+  --arch ABI             ${ABI_NAMES.join(', ')} (default x86_64)
+  --struct NAME[,NAME]   only these structs
+  --ms-extensions        -fms-extensions (tagged members without a name are anonymous)
+  --kernel DIR           analyse a kernel tree: struct page and its memory descriptors
+  --config FILE          the kernel .config to use
+  --build DIR            an O= build directory (its .config and include/generated/)
+  --all                  with --kernel: every struct, not only the memdesc set
+  --json                 JSON output (same as --format json)`;
 
 export function parseArgs(argv: string[]): ParsedArgs {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return { command: 'help' };
   if (argv[0] === '--version' || argv[0] === '-V') return { command: 'version' };
   const [command, ...rest] = argv;
-  if (command !== 'layout') throw new UsageError(`unknown command '${command}' (try --help)`);
-  const out: LayoutArgs = { command, files: [], includePaths: [], defines: [], forcedIncludes: [], arch: 'x86_64', structs: undefined, msExtensions: false, json: false };
+  if (command !== 'layout' && command !== 'check' && command !== 'overlaps') throw new UsageError(`unknown command '${command}' (try --help)`);
+  const out: CommonArgs = {
+    command, files: [], includePaths: [], defines: [], forcedIncludes: [], arch: 'x86_64', archGiven: false, structs: undefined,
+    msExtensions: false, format: 'text', kernel: undefined, config: undefined, build: undefined, all: false, matrix: false, failOn: 'error',
+  };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const value = (flag: string): string => {
@@ -40,8 +65,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
       if (v === undefined) throw new UsageError(`${flag} needs a value`);
       return v;
     };
-    if (a === '--json') out.json = true;
+    const long = (flag: string) => a === flag || a.startsWith(flag + '=');
+    if (a === '--json') out.format = 'json';
     else if (a === '--ms-extensions') out.msExtensions = true;
+    else if (a === '--all') out.all = true;
+    else if (a === '--matrix') out.matrix = true;
     else if (a.startsWith('-I')) out.includePaths.push(value('-I'));
     else if (a.startsWith('-D')) {
       const d = value('-D');
@@ -49,20 +77,34 @@ export function parseArgs(argv: string[]): ParsedArgs {
       if (eq === 0 || d === '') throw new UsageError(`bad -D value '${d}'`);
       out.defines.push(eq < 0 ? { name: d } : { name: d.slice(0, eq), value: d.slice(eq + 1) });
     } else if (a.startsWith('-U')) out.defines.push({ undef: value('-U') });
-    else if (a === '--include' || a.startsWith('--include=')) out.forcedIncludes.push(value('--include'));
-    else if (a === '--arch' || a.startsWith('--arch=')) {
+    else if (long('--include')) out.forcedIncludes.push(value('--include'));
+    else if (long('--arch')) {
       const v = value('--arch');
       if (!isAbiName(v)) throw new UsageError(`unknown ABI '${v}' (one of ${ABI_NAMES.join(', ')})`);
       out.arch = v;
-    } else if (a === '--struct' || a.startsWith('--struct=')) {
+      out.archGiven = true;
+    } else if (long('--struct')) {
       const names = value('--struct').split(',').map((s) => s.trim()).filter(Boolean);
       out.structs = [...(out.structs ?? []), ...names];
+    } else if (long('--kernel')) out.kernel = value('--kernel');
+    else if (long('--config')) out.config = value('--config');
+    else if (long('--build')) out.build = value('--build');
+    else if (long('--format')) {
+      const v = value('--format');
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`unknown format '${v}' (text, json or sarif)`);
+      out.format = v;
+    } else if (long('--fail-on')) {
+      const v = value('--fail-on');
+      if (v !== 'error' && v !== 'warning' && v !== 'never') throw new UsageError(`--fail-on takes error, warning or never`);
+      out.failOn = v;
     } else if (a === '--') {
       out.files.push(...rest.slice(i + 1));
       break;
     } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
     else out.files.push(a);
   }
-  if (out.files.length === 0) throw new UsageError('no input files');
+  if (out.files.length === 0 && !out.kernel) throw new UsageError('no input files (give FILEs or --kernel DIR)');
+  if ((out.config || out.build || out.all) && !out.kernel) throw new UsageError('--config, --build and --all need --kernel');
+  if (out.matrix && !out.kernel) throw new UsageError('--matrix needs --kernel');
   return out;
 }

@@ -1,16 +1,25 @@
-// The memdesc-layout command: layouts as text or JSON, from the same engine the language server uses.
+// The memdesc-layout command: layouts, assertion checks and overlap tables, from the engine the server uses.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze } from '../engine/analyze';
-import { layoutJson, layoutText, PathDisplay } from '../engine/report';
+import { ABIS, AbiName } from '../engine/abi';
+import { analyze, Analysis } from '../engine/analyze';
+import { kernelSetup, KernelSetup } from '../engine/kernel';
+import { buildModel, MemdescModel } from '../engine/memdesc';
+import { PreprocessCache } from '../engine/preprocessor';
+import { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, PathDisplay, recordText } from '../engine/report';
 import { SourceFile } from '../engine/source';
-import { LayoutArgs, parseArgs, UsageError, USAGE } from './args';
+import { recordName } from '../engine/types';
+import { CommonArgs, parseArgs, UsageError, USAGE } from './args';
+import { matrixCheck } from './matrix';
+import { checkOutput } from './check';
 
-const VERSION = '0.1.0';
+export const VERSION = '0.1.0';
+
+type Out = (s: string) => void;
 
 /** Runs the CLI; returns the exit status. Output goes through the given writers so tests can capture it. */
-export function runCli(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+export function runCli(argv: string[], out: Out, err: Out): number {
   let args;
   try {
     args = parseArgs(argv);
@@ -29,32 +38,87 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
     out(`memdesc-layout ${VERSION}\n`);
     return 0;
   }
-  return runLayout(args, out, err);
+  const unreadable = checkInputs(args);
+  if (unreadable) {
+    err(`memdesc-layout: ${unreadable}\n`);
+    return 2;
+  }
+  if (args.command === 'check' && args.matrix) return matrixCheck(args, out);
+  const run = runAnalysis(args, args.arch);
+  switch (args.command) {
+    case 'layout':
+      return runLayout(args, run, out);
+    case 'check':
+      return checkOutput(args, [{ run, label: `${args.arch} · ${run.setup?.configSource ?? 'as given'}` }], out);
+    case 'overlaps':
+      out(run.model ? overlapsText(run.analysis, run.model) : 'no struct page in the analysed files\n');
+      return 0;
+  }
 }
 
-function runLayout(args: LayoutArgs, out: (s: string) => void, err: (s: string) => void): number {
-  for (const f of args.files) {
-    let ok = false;
+function checkInputs(args: CommonArgs): string | undefined {
+  const isFile = (f: string) => {
     try {
-      ok = fs.statSync(f).isFile();
-      if (ok) fs.accessSync(f, fs.constants.R_OK);
+      fs.accessSync(f, fs.constants.R_OK);
+      return fs.statSync(f).isFile();
     } catch {
-      ok = false;
+      return false;
     }
-    if (!ok) {
-      err(`memdesc-layout: cannot read '${f}'\n`);
-      return 2;
+  };
+  const isDir = (f: string) => {
+    try {
+      return fs.statSync(f).isDirectory();
+    } catch {
+      return false;
     }
-  }
-  const a = analyze(args.files, {
-    arch: args.arch,
-    includePaths: args.includePaths,
-    defines: args.defines,
-    forcedIncludes: args.forcedIncludes,
-    msExtensions: args.msExtensions,
-  });
-  const given = new Map(args.files.map((f) => [path.resolve(f), f]));
+  };
+  for (const f of args.files) if (!isFile(f)) return `cannot read '${f}'`;
+  if (args.kernel && !(isDir(args.kernel) && isFile(path.join(args.kernel, 'Makefile')))) return `'${args.kernel}' is not a kernel source tree`;
+  if (args.config && !isFile(args.config)) return `cannot read '${args.config}'`;
+  if (args.build && !isDir(args.build)) return `'${args.build}' is not a directory`;
+  return undefined;
+}
+
+export interface Run {
+  analysis: Analysis;
+  setup: KernelSetup | undefined;
+  model: MemdescModel | undefined;
+  show: PathDisplay;
+}
+
+/** Analyses the inputs for one ABI (and, in kernel mode, one config). */
+export function runAnalysis(args: CommonArgs, arch: AbiName, configOverrides?: CommonArgs['defines'], useGivenConfig = true, cache?: PreprocessCache): Run {
   const cwd = process.cwd();
+  const given = new Map(args.files.map((f) => [path.resolve(f), f]));
+  if (args.kernel) {
+    const root = path.resolve(args.kernel);
+    const setup = kernelSetup(
+      {
+        root,
+        arch,
+        configFile: useGivenConfig ? args.config : undefined,
+        buildDir: useGivenConfig ? args.build : undefined,
+        configOverrides: [...args.defines, ...(configOverrides ?? [])],
+      },
+      undefined,
+      cache,
+    );
+    const files = [...setup.files, ...args.files.map((f) => path.resolve(f))];
+    const analysis = analyze(files, { ...setup.options, includePaths: [...args.includePaths, ...(setup.options.includePaths ?? [])] }, setup.host, cache);
+    const show: PathDisplay = (file: SourceFile) => {
+      const g = given.get(file.path);
+      if (g !== undefined) return g;
+      const rel = path.relative(root, file.path);
+      return rel.startsWith('..') || path.isAbsolute(rel) ? file.path : rel;
+    };
+    return { analysis, setup, model: buildModel(analysis), show };
+  }
+  const analysis = analyze(
+    args.files,
+    { arch, includePaths: args.includePaths, defines: args.defines, forcedIncludes: args.forcedIncludes, msExtensions: args.msExtensions },
+    undefined,
+    cache,
+  );
   const show: PathDisplay = (file: SourceFile) => {
     const g = given.get(file.path);
     if (g !== undefined) return g;
@@ -62,10 +126,64 @@ function runLayout(args: LayoutArgs, out: (s: string) => void, err: (s: string) 
     const rel = path.relative(cwd, file.path);
     return rel.startsWith('..') ? file.path : rel;
   };
-  if (args.json) out(JSON.stringify(layoutJson(a, show, args.structs), null, 2) + '\n');
-  else out(layoutText(a, show, args.structs));
+  const model = buildModel(analysis);
+  return { analysis, setup: undefined, model: model.base ? model : undefined, show };
+}
+
+function runLayout(args: CommonArgs, run: Run, out: Out): number {
+  const { analysis: a, model, show, setup } = run;
+  if (!setup) {
+    if (args.format === 'text') out(layoutText(a, show, args.structs));
+    else out(JSON.stringify(withModel(layoutJson(a, show, args.structs), run), null, 2) + '\n');
+    return 0;
+  }
+  // Kernel mode: page, the memdescs and what they embed by value (or everything with --all).
+  const roots = model ? [model.base, ...model.memdescs].filter((s) => s !== undefined).map((s) => s!.def) : [];
+  let defs = args.all ? a.parse.records.filter((d) => d.members && recordName(d) !== undefined) : embeddedRecords(roots);
+  if (args.structs) defs = defs.filter((d) => args.structs!.includes(recordName(d) ?? ''));
+  if (args.format === 'text') {
+    const parts = defs.map((d) => recordText(a, d, show));
+    const asserts = a.asserts.map((v) => `${show(v.file)}:${v.file.position(v.offset).line}: ${v.holds === true ? 'holds' : v.holds === false ? 'FAILS' : 'unknown'}: ${v.text}${v.holds === true ? '' : `\n    ${v.detail}`}`);
+    const problems = a.problems.map((p) => diagnosticText(p, show));
+    const findings = (model?.findings ?? []).map((f) => `${show(f.at.file)}:${f.at.file.position(f.at.offset).line}: warning: ${f.message} [${f.code}]`);
+    out([parts.join('\n\n'), asserts.join('\n'), [...problems, ...findings].join('\n')].filter(Boolean).join('\n\n') + '\n');
+    return 0;
+  }
+  const base = layoutJson(a, show, []);
+  const byDef = new Map([model?.base, ...(model?.memdescs ?? [])].filter((s) => s !== undefined).map((s) => [s!.def, s!]));
+  const json = {
+    ...base,
+    kernel: kernelInfo(setup),
+    memdescs: model?.memdescs.map((m) => m.name) ?? [],
+    structs: defs.map((d) => {
+      const ms = byDef.get(d);
+      return ms && model ? modelStructJson(a, ms, model, show) : layoutJson(a, show, [recordName(d)!]).structs.find((s) => s.name === recordName(d))!;
+    }),
+  };
+  out(JSON.stringify(withModel(json, run), null, 2) + '\n');
   return 0;
 }
+
+/** Rule findings join the diagnostics, with their stable codes. */
+function withModel<T extends { diagnostics: unknown[] }>(json: T, run: Run): T {
+  const findings = (run.model?.findings ?? []).map((f) => {
+    const pos = f.at.file.position(f.at.offset);
+    return { file: run.show(f.at.file), line: pos.line, column: pos.column, severity: f.severity, code: f.code, message: f.message };
+  });
+  return { ...json, diagnostics: [...json.diagnostics, ...findings] };
+}
+
+export function kernelInfo(setup: KernelSetup) {
+  return {
+    version: setup.version ? `${setup.version.version}.${setup.version.patchlevel}.${setup.version.sublevel}${setup.version.extraversion}` : null,
+    config: setup.configSource,
+    msExtensions: !!setup.options.msExtensions,
+    standIns: [...setup.standIns].sort(),
+    bounds: setup.bounds ? Object.fromEntries([...setup.bounds].map(([k, v]) => [k, Number(v)])) : null,
+  };
+}
+
+export { ABIS };
 
 if (require.main === module) {
   process.exitCode = runCli(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));

@@ -140,7 +140,7 @@ export class KernelHost implements FileHost {
   }
 }
 
-export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHost()): KernelSetup {
+export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHost(), cache?: PreprocessCache): KernelSetup {
   const root = path.resolve(opts.root);
   const { srcarch, archConfig } = KERNEL_ARCH[opts.arch];
   const objtree = opts.buildDir ? path.resolve(opts.buildDir) : root;
@@ -180,6 +180,17 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     );
     gen('include/generated/utsrelease.h', `#define UTS_RELEASE "${version.version}.${version.patchlevel}.${version.sublevel}${version.extraversion}"\n`);
   }
+  // arm64 numbers its CPU capabilities from a table at build time (arch/arm64/tools/cpucaps).
+  const cpucaps = srcarch === 'arm64' ? base.readFile(path.join(root, 'arch/arm64/tools/cpucaps')) : undefined;
+  if (cpucaps !== undefined) {
+    const names = cpucaps.split('\n').map((l) => l.trim()).filter((l) => /^[vA-Z0-9_]+$/.test(l));
+    gen(
+      'arch/arm64/include/generated/asm/cpucap-defs.h',
+      `#ifndef __ASM_CPUCAP_DEFS_H\n#define __ASM_CPUCAP_DEFS_H\n${names.map((n, i) => `#define ARM64_${n} ${i}`).join('\n')}\n#define ARM64_NCAPS ${names.length}\n#endif\n`,
+    );
+    // System-register field macros (from arch/arm64/tools/sysreg) are used only inside functions.
+    gen('arch/arm64/include/generated/asm/sysreg-defs.h', '/* stand-in: register field macros are not needed for layouts */\n');
+  }
   // Headers only a build generates and that no layout depends on: empty stand-ins (documented in the README).
   for (const rel of ['include/generated/timeconst.h', 'include/generated/asm-offsets.h', 'include/generated/compile.h', 'include/generated/utsversion.h', 'include/generated/rustc_cfg']) gen(rel, '/* stand-in */\n');
 
@@ -210,7 +221,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
   const boundsPath = path.join(objtree, 'include/generated/bounds.h');
   let bounds: Map<string, bigint> | undefined;
   if (!opts.buildDir || !base.fileExists(boundsPath)) {
-    bounds = computeBounds(root, options, host);
+    bounds = computeBounds(root, options, host, cache);
     if (bounds) host.generated.set(boundsPath, boundsHeader(bounds));
     host.standIns.add('include/generated/bounds.h');
   }

@@ -307,7 +307,8 @@ function checkRules(
             related: [{ at: loc(pm), message: `page.${o.member}` }],
           });
         }
-        if ((o.member === 'compound_head' || o.member === 'compound_info') && lo <= pr[0] && pr[0] < hi && canSetBit0(m, lo, pr[0])) {
+        const embedsPage = m.flat.member.type.kind === 'record' && m.flat.member.type.def === base.def;
+        if ((o.member === 'compound_head' || o.member === 'compound_info') && !embedsPage && lo <= pr[0] && pr[0] < hi && canSetBit0(m, lo, pr[0])) {
           // Exempt when an assertion ties the member to any page member on that word: the kernel vouches for it there.
           const vouched = m.overlaps.some((x) => x.struct === base.name && x.asserted && (rangeOf(pageMember(x.member)?.flat ?? m.flat) ?? [1, 0])[0] <= pr[0]);
           if (!vouched) {

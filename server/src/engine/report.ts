@@ -239,3 +239,87 @@ export function layoutText(a: Analysis, show: PathDisplay, only?: string[]): str
   if (a.problems.length) out.push(a.problems.map((p) => diagnosticText(p, show)).join('\n'));
   return out.join('\n\n') + '\n';
 }
+
+// ---- the memdesc model in JSON and text ----
+
+import type { MemdescModel, ModelStruct } from './memdesc';
+
+export interface OverlapJson {
+  struct: string;
+  member: string;
+  exact: boolean;
+  asserted: boolean;
+}
+
+export interface KernelStructJson extends StructJson {
+  overlays?: string;
+  pages?: number | null;
+  members: Array<MemberJson & { page?: number | null; overlaps?: OverlapJson[] }>;
+}
+
+/** Records embedded by value (directly, through arrays, or inside anonymous members) in `roots`, transitively. */
+export function embeddedRecords(roots: RecordDef[]): RecordDef[] {
+  const seen = new Set<RecordDef>(roots);
+  const order: RecordDef[] = [...roots];
+  const visit = (def: RecordDef) => {
+    for (const m of def.members ?? []) {
+      let t = m.type;
+      while (t.kind === 'array') t = t.of;
+      if (t.kind !== 'record' || !t.def.members) continue;
+      if (m.anonymous || recordName(t.def) === undefined) {
+        visit(t.def);
+        continue;
+      }
+      if (!seen.has(t.def)) {
+        seen.add(t.def);
+        order.push(t.def);
+        visit(t.def);
+      }
+    }
+  };
+  for (const r of roots) visit(r);
+  return order;
+}
+
+export function modelStructJson(a: Analysis, s: ModelStruct, model: MemdescModel, show: PathDisplay): KernelStructJson {
+  const base = structJson(a, s.def, show) as KernelStructJson;
+  const isBase = s === model.base;
+  if (!isBase) {
+    base.overlays = model.base?.name ?? 'page';
+    base.pages = s.pages ?? null;
+  }
+  base.members = base.members.map((m, i) => {
+    const mm = s.members[i];
+    return { ...m, ...(isBase ? {} : { page: mm?.page ?? null }), overlaps: (mm?.overlaps ?? []).map((o) => ({ ...o })) };
+  });
+  return base;
+}
+
+/** Machine words of the page (and what every descriptor puts there), the picture `overlaps` prints. */
+export function overlapsText(a: Analysis, model: MemdescModel): string {
+  const word = a.abi.wordSize;
+  const cols = [model.base, ...model.memdescs].filter((s): s is ModelStruct => !!s);
+  if (!model.base || cols.length === 0) return 'no struct page in the analysed files\n';
+  const maxBytes = Math.max(...cols.map((c) => (c.pages ?? 1) * (model.base!.size ?? 0)), model.base.size ?? 0);
+  const cell = (s: ModelStruct, lo: number, hi: number): string => {
+    const names = s.members
+      .filter((m) => m.flat.bitOffset !== undefined && m.flat.bitSize !== undefined && m.flat.bitSize > 0)
+      .filter((m) => m.flat.bitOffset! < hi * 8 && lo * 8 < m.flat.bitOffset! + m.flat.bitSize!)
+      .map((m) => m.flat.name);
+    return [...new Set(names)].join(' | ') || '-';
+  };
+  const width = 28;
+  const header = ['offset', ...cols.map((c) => `${c.name}${c.pages && c.pages > 1 ? ` (${c.pages} pages)` : ''}`)];
+  const lines = [header.map((h, i) => (i === 0 ? h.padEnd(8) : h.padEnd(width))).join(' ')];
+  for (let off = 0; off < maxBytes; off += word) {
+    const row = [String(off).padEnd(8)];
+    for (const c of cols) {
+      const size = c.size ?? 0;
+      const text = c === model.base ? cell(c, off % size, (off % size) + word) : off < size ? cell(c, off, off + word) : '';
+      row.push(text.length > width ? text.slice(0, width - 1) + '…' : text.padEnd(width));
+    }
+    lines.push(row.join(' ').trimEnd());
+    if (model.base.size && (off + word) % model.base.size === 0 && off + word < maxBytes) lines.push(`-- page ${(off + word) / model.base.size} --`);
+  }
+  return lines.join('\n') + '\n';
+}
