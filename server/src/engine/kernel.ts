@@ -8,6 +8,7 @@ import { analyze, Analysis, AnalyzeOptions } from './analyze';
 import { Evaluator } from './consteval';
 import { DiskHost, FileHost } from './host';
 import { PreprocessCache } from './preprocessor';
+import KERNEL_DEFAULTS from './kernel-defaults.json';
 
 export interface KernelVersion {
   version: number;
@@ -33,7 +34,7 @@ export const MEMDESC_FILES = ['include/linux/mm_types.h', 'mm/slab.h', 'mm/zpdes
 export function readKernelVersion(root: string, host: FileHost = new DiskHost()): KernelVersion | undefined {
   const text = host.readFile(path.join(root, 'Makefile'));
   if (!text) return undefined;
-  const get = (k: string) => new RegExp(`^${k}\\s*=\\s*(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
+  const get = (k: string) => new RegExp(`^${k}[ \t]*=[ \t]*(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
   const version = Number(get('VERSION'));
   const patchlevel = Number(get('PATCHLEVEL'));
   if (!Number.isFinite(version) || !get('VERSION')) return undefined;
@@ -89,7 +90,7 @@ export interface KernelSetup {
 }
 
 /** Arch headers that kbuild generates from tables (syscalls, CPU features...); none of them shapes a memdesc. */
-const GENERATED_ARCH_HEADER = /^(uapi\/)?asm\/(unistd_\w+|syscalls_\w+|cpufeaturemasks|xen-hypercalls|orc_hash|asm-offsets|vdso-offsets|machine-types|mach-types)\.h$/;
+const GENERATED_ARCH_HEADER = /^(uapi\/)?asm\/(unistd_\w+|syscalls_\w+|cpufeaturemasks|xen-hypercalls|orc_hash|asm-offsets|vdso-offsets|machine-types|mach-types|facility-defs|dis-defs)\.h$/;
 
 /** Serves the tree from disk and synthesises what only a build would have generated. */
 export class KernelHost implements FileHost {
@@ -147,7 +148,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
   const version = readKernelVersion(root, base);
 
   let configText: string | undefined;
-  let configSource = 'built-in default';
+  let configSource = `built-in default (${defaultConfigSource(opts.arch)})`;
   if (opts.configFile) {
     configText = base.readFile(path.resolve(opts.configFile));
     configSource = opts.configFile;
@@ -214,7 +215,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
   const options: AnalyzeOptions = {
     arch: opts.arch,
     includePaths,
-    defines: [{ name: '__KERNEL__' }],
+    defines: [{ name: '__KERNEL__' }, ...archMakefileDefines(srcarch, config)],
     forcedIncludes: forced,
     msExtensions,
   };
@@ -235,6 +236,15 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     standIns: host.standIns,
     bounds,
   };
+}
+
+/** -D flags an arch Makefile adds from the config (only those headers test). */
+function archMakefileDefines(srcarch: string, config: Map<string, string>): Array<{ name: string; value?: string }> {
+  if (srcarch === 'arm') {
+    const level = ['7', '6', '6K', '5', '4T', '4'].find((v) => config.get(`CPU_32v${v}`) === 'y');
+    if (level) return [{ name: '__LINUX_ARM_ARCH__', value: level.replace(/\D+$/, '') }];
+  }
+  return [];
 }
 
 const BOUND_TAG = 'memdesc-bound ';
@@ -276,25 +286,17 @@ export function boundsHeader(bounds: Map<string, bigint>): string {
   return lines.join('\n') + '\n';
 }
 
-/** Built-in CONFIG values per ABI when no .config is given: the layout-relevant part of each arch's defconfig. */
+/**
+ * Built-in CONFIG values per ABI when no .config is given: each arch's Linux 6.12 defconfig, restricted to the
+ * symbols the memdesc headers and their includes mention (regenerate with scripts/kernel/make-defaults.mjs).
+ */
 export function defaultConfig(arch: AbiName): Map<string, string> {
-  const common: Record<string, string> = {
-    MMU: 'y', SMP: 'y', NR_CPUS: '64', SLUB: 'y', SPARSEMEM: 'y', SPARSEMEM_VMEMMAP: 'y', TRANSPARENT_HUGEPAGE: 'y',
-    COMPACTION: 'y', MIGRATION: 'y', NUMA: 'y', NODES_SHIFT: '6', ZONE_DMA32: 'y', ZONE_DMA: 'y', SWAP: 'y', SHMEM: 'y',
-    PAGE_POOL: 'y', NET: 'y', BLOCK: 'y', HZ: '1000', HZ_1000: 'y', PREEMPT_VOLUNTARY: 'y', FLATMEM: undefined as unknown as string,
-  };
-  const byArch: Record<AbiName, Record<string, string>> = {
-    x86_64: { PGTABLE_LEVELS: '5', HAVE_ALIGNED_STRUCT_PAGE: 'y', X86_64_SMP: 'y', NR_CPUS: '64', PHYS_ADDR_T_64BIT: 'y', ARCH_HAS_PTE_SPECIAL: 'y' },
-    i386: { PGTABLE_LEVELS: '2', NR_CPUS: '8', HIGHMEM: 'y', HIGHMEM4G: 'y', SPARSEMEM: undefined as unknown as string, FLATMEM: 'y', NUMA: undefined as unknown as string, ZONE_DMA32: undefined as unknown as string, SPARSEMEM_VMEMMAP: undefined as unknown as string },
-    arm64: { PGTABLE_LEVELS: '4', ARM64_4K_PAGES: 'y', ARM64_PAGE_SHIFT: '12', NR_CPUS: '512', PHYS_ADDR_T_64BIT: 'y' },
-    arm: { PGTABLE_LEVELS: '2', NR_CPUS: '16', HIGHMEM: 'y', SPARSEMEM: undefined as unknown as string, FLATMEM: 'y', NUMA: undefined as unknown as string, ZONE_DMA32: undefined as unknown as string, SPARSEMEM_VMEMMAP: undefined as unknown as string },
-    riscv64: { PGTABLE_LEVELS: '5', NR_CPUS: '64' },
-    s390x: { PGTABLE_LEVELS: '5', NR_CPUS: '64' },
-    ppc64le: { PGTABLE_LEVELS: '4', PPC_64K_PAGES: 'y', NR_CPUS: '2048' },
-  };
-  const m = new Map<string, string>();
-  for (const [k, v] of Object.entries({ ...common, ...byArch[arch] })) if (v !== undefined) m.set(k, v);
-  return m;
+  const entry = (KERNEL_DEFAULTS as Record<string, { source: string; values: Record<string, string> }>)[arch];
+  return new Map(Object.entries(entry?.values ?? {}));
+}
+
+export function defaultConfigSource(arch: AbiName): string {
+  return (KERNEL_DEFAULTS as Record<string, { source: string }>)[arch]?.source ?? 'none';
 }
 
 /** Whether a directory looks like a kernel source tree. */
