@@ -81,7 +81,8 @@ function objectBytes(asm, label) {
       bytes.push(...new Array(Number(m[2].split(',')[0])).fill(0));
       continue;
     }
-    const width = { byte: 1, value: 2, short: 2, '2byte': 2, hword: 2, long: 4, '4byte': 4, word: 4, int: 4, quad: 8, '8byte': 8, xword: 8, dword: 8 }[dir];
+    // `.word` is 16 bits for the x86 and s390 assemblers, 32 for arm, aarch64 and riscv.
+    const width = dir === 'word' && gcc.shortWord ? 2 : { byte: 1, value: 2, short: 2, '2byte': 2, hword: 2, long: 4, '4byte': 4, word: 4, int: 4, quad: 8, '8byte': 8, xword: 8, dword: 8 }[dir];
     for (const v of m[2].split(',')) {
       let n = BigInt.asUintN(width * 8, BigInt(v.trim()));
       const b = [];
@@ -94,7 +95,7 @@ function objectBytes(asm, label) {
   }
   return bytes;
 }
-const gcc = { bigEndian: false };
+const gcc = { bigEndian: false, shortWord: false };
 
 /** Set bits of an object, in allocation order (LSB first on little-endian, MSB first on big-endian). */
 function bitRange(bytes) {
@@ -115,6 +116,7 @@ function bitRange(bytes) {
 function main() {
   const o = args();
   gcc.bigEndian = BIG_ENDIAN.has(o.arch);
+  gcc.shortWord = ['x86_64', 'i386', 's390x'].includes(o.arch);
   const { structs, json } = ours(o);
   const probe = path.join(o.kernel, 'mm/memdesc_probe.c');
   fs.writeFileSync(probe, probeSource(o, structs));

@@ -110,6 +110,7 @@ const seeds: AbiSeed[] = [
   },
   {
     name: 'arm64', triple: 'aarch64-linux-gnu', gcc: 'aarch64-linux-gnu-gcc', lp64: true, charSigned: false, hasInt128: true, biggestAlignment: 16,
+    alignAnonBitfield: true,
     archMacros: ['__aarch64__', '__ARM_64BIT_STATE', '__ARM_ARCH=8', '__AARCH64EL__'],
   },
   {

@@ -44,7 +44,10 @@ export interface ParseResult {
 }
 
 interface Attrs {
+  /** Largest aligned(N): what members and declarations get. */
   aligned?: number;
+  /** The aligned(N) written last: what gcc gives a struct or union type (a later one replaces an earlier one). */
+  alignedLast?: number;
   alignedUnknown?: boolean;
   packed?: boolean;
   mode?: string;
@@ -570,9 +573,15 @@ class Parser {
               } else {
                 const n = Number(r.v);
                 if (n <= 0 || (n & (n - 1)) !== 0) this.report('error', 'bad-alignment', `requested alignment ${r.v} is not a positive power of 2`, at);
-                else attrs.aligned = Math.max(attrs.aligned ?? 0, n);
+                else {
+                  attrs.aligned = Math.max(attrs.aligned ?? 0, n);
+                  attrs.alignedLast = n;
+                }
               }
-            } else attrs.aligned = Math.max(attrs.aligned ?? 0, this.lay.abi.biggestAlignment);
+            } else {
+              attrs.aligned = Math.max(attrs.aligned ?? 0, this.lay.abi.biggestAlignment);
+              attrs.alignedLast = this.lay.abi.biggestAlignment;
+            }
           } else if (name === 'packed') {
             attrs.packed = true;
             if (this.is('(')) this.skipBalanced();
@@ -644,7 +653,7 @@ class Parser {
     this.recordBody(def);
     this.parseAttributes(attrs);
     if (attrs.packed) def.packed = true;
-    if (attrs.aligned !== undefined) def.aligned = Math.max(def.aligned ?? 0, attrs.aligned);
+    if (attrs.alignedLast !== undefined) def.aligned = attrs.alignedLast;
     if (attrs.unsupported) this.unsupportedAttr(attrs.unsupported, kwIdx);
     return { type: { kind: 'record', def }, tagDecl: { defined: true, tagged: tag !== undefined } };
   }
@@ -852,8 +861,9 @@ class Parser {
       this.pos++;
     }
     this.parseAttributes(attrs);
-    if (this.accept(':')) {
-      // C23 fixed underlying type.
+    if (this.is(':') && this.isTypeStart(this.pos + 1)) {
+      // C23 fixed underlying type (otherwise ':' starts a bitfield width).
+      this.pos++;
       const t = this.typeName();
       if (t.kind === 'scalar') attrs.mode = undefined;
       const def = this.newEnum(tag, tagIdx);
@@ -1032,6 +1042,14 @@ class Parser {
       }
       if (!this.accept(']')) this.fail(`expected ']' to close '['`, open);
       const of = this.typeSuffix(t);
+      // gcc rejects arrays whose elements cannot all be aligned (possible with aligned typedefs).
+      const elSize = this.lay.sizeOf(of);
+      const elAlign = this.lay.alignOf(of);
+      if (elSize !== undefined && elAlign !== undefined && elSize > 0 && elSize % elAlign !== 0) {
+        const msg = elAlign > elSize ? 'alignment of array elements is greater than element size' : 'size of array element is not a multiple of its alignment';
+        this.report('error', 'array-element-alignment', msg, open);
+        return { kind: 'array', of, length: undefined, lengthUnknown: true };
+      }
       return lengthUnknown ? { kind: 'array', of, length: undefined, lengthUnknown: true } : { kind: 'array', of, length };
     }
     if (this.is('(')) {
