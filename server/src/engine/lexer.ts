@@ -76,7 +76,8 @@ export function lex(file: SourceFile, problems: Problems): Token[] {
   while (i < n) {
     const c = s.charCodeAt(i);
     // Whitespace and newlines.
-    if (c === 10) {
+    // A newline is LF, CRLF, or a lone CR.
+    if (c === 10 || (c === 13 && s.charCodeAt(i + 1) !== 10)) {
       bol = true;
       space = false;
       i++;
@@ -91,8 +92,9 @@ export function lex(file: SourceFile, problems: Problems): Token[] {
     if (c === 47 /* / */) {
       const d = s.charCodeAt(i + 1);
       if (d === 47) {
-        const nl = s.indexOf('\n', i + 2);
-        i = nl < 0 ? n : nl;
+        let e = i + 2;
+        while (e < n && s.charCodeAt(e) !== 10 && s.charCodeAt(e) !== 13) e++;
+        i = e;
         space = true;
         continue;
       }
@@ -181,7 +183,7 @@ export function lex(file: SourceFile, problems: Problems): Token[] {
         k += 2;
         continue;
       }
-      if (d === 10) break;
+      if (d === 10 || d === 13) break;
       k++;
     }
     problems.error('unterminated-string', `missing terminating ${q === 34 ? '"' : "'"} character`, file, orig(at), endOf(Math.min(k, n)));

@@ -187,6 +187,10 @@ class Preprocessor {
   private readonly quoteDirsCount: number;
   private counter = 0;
   private expansionBudget = 0;
+  /** The invocation written in a file whose expansion is being read, and the frame depth before it. */
+  private topInvocation: { tok: Token; depth: number; outLen: number } | undefined;
+  /** Files entered in this run, by path: a guarded file is skipped without being read again. */
+  private readonly entered = new Map<string, CachedFile>();
   private stopped = false;
   private baseFile = '';
   private readonly includeCache = new Map<string, { path: string; dirIndex: number } | null>();
@@ -328,18 +332,21 @@ class Preprocessor {
         if (tok.text === '_Pragma' && this.pragmaOperator()) continue;
         if (this.macros.has(tok.text)) {
           if (frame.file) {
-            // A top-level invocation: its whole expansion shares one budget.
+            // A top-level invocation: its whole expansion, rescans included, shares one budget.
             this.expansionBudget = 0;
-            const depth = this.frames.length;
-            try {
-              if (this.expand(tok)) continue;
-            } catch (e) {
-              if (e !== LIMIT) throw e;
-              this.frames.length = depth;
-              this.report('error', 'macro-expansion-limit', `expanding '${tok.text}' produced more than ${this.limits.maxExpansionTokens} tokens; expansion stopped`, tok);
-              continue;
-            }
-          } else if (this.expand(tok)) continue;
+            this.topInvocation = { tok, depth: this.frames.length, outLen: this.out.length };
+          }
+          try {
+            if (this.expand(tok)) continue;
+          } catch (e) {
+            if (e !== LIMIT) throw e;
+            const top = this.topInvocation ?? { tok, depth: this.frames.length, outLen: this.out.length };
+            // Drop everything the runaway invocation produced, including tokens already passed on.
+            this.frames.length = top.depth;
+            this.out.length = top.outLen;
+            this.report('error', 'macro-expansion-limit', `expanding '${top.tok.text}' produced more than ${this.limits.maxExpansionTokens} tokens; expansion stopped`, top.tok);
+            continue;
+          }
         }
       }
       this.emit(tok);
@@ -995,7 +1002,9 @@ class Preprocessor {
       return;
     }
     if (this.onceFiles.has(found.path)) return;
-    const cached = this.load(found.path);
+    const seen = this.entered.get(found.path);
+    if (seen?.guard && this.macros.has(seen.guard)) return;
+    const cached = seen ?? this.load(found.path);
     if (!cached) {
       this.report('error', 'include-not-found', `'${parsed.name}' cannot be read`, at);
       return;
@@ -1003,6 +1012,7 @@ class Preprocessor {
     rec.to = cached.file;
     if (cached.guard === undefined) cached.guard = includeGuard(cached.tokens);
     if (cached.guard && this.macros.has(cached.guard)) return;
+    this.entered.set(found.path, cached);
     this.pushFile(cached, found.dirIndex);
   }
 
