@@ -90,7 +90,7 @@ export interface KernelSetup {
 }
 
 /** Arch headers that kbuild generates from tables (syscalls, CPU features...); none of them shapes a memdesc. */
-const GENERATED_ARCH_HEADER = /^(uapi\/)?asm\/(unistd_\w+|syscalls_\w+|cpufeaturemasks|xen-hypercalls|orc_hash|asm-offsets|vdso-offsets|machine-types|mach-types|facility-defs|dis-defs)\.h$/;
+const GENERATED_ARCH_HEADER = /^(uapi\/)?asm\/(unistd_\w+|syscalls_\w+|cpufeaturemasks|xen-hypercalls|orc_hash|asm-offsets|vdso-offsets|machine-types|mach-types|facility-defs|dis-defs|kernel-hwcap)\.h$/;
 
 /** Serves the tree from disk and synthesises what only a build would have generated. */
 export class KernelHost implements FileHost {
@@ -193,7 +193,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     gen('arch/arm64/include/generated/asm/sysreg-defs.h', '/* stand-in: register field macros are not needed for layouts */\n');
   }
   // Headers only a build generates and that no layout depends on: empty stand-ins (documented in the README).
-  for (const rel of ['include/generated/timeconst.h', 'include/generated/asm-offsets.h', 'include/generated/compile.h', 'include/generated/utsversion.h', 'include/generated/rustc_cfg']) gen(rel, '/* stand-in */\n');
+  for (const rel of ['include/generated/timeconst.h', 'include/generated/asm-offsets.h', 'include/generated/rq-offsets.h', 'include/generated/compile.h', 'include/generated/utsversion.h', 'include/generated/rustc_cfg']) gen(rel, '/* stand-in */\n');
 
   const includePaths = [
     path.join(root, 'arch', srcarch, 'include'),
@@ -210,7 +210,8 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     .filter((f) => base.fileExists(f));
   const makefile = base.readFile(path.join(root, 'Makefile')) ?? '';
   // The kernel turns on MS anonymous structs in its top Makefile from 7.2 on; honour whatever this tree says.
-  const msExtensions = /-fms-extensions|-fms-anonymous-structs/.test(makefile);
+  // (7.x: CC_FLAGS_DIALECT += $(CONFIG_CC_MS_EXTENSIONS), a Kconfig string that is always set.)
+  const msExtensions = /-fms-extensions|-fms-anonymous-structs|CONFIG_CC_MS_EXTENSIONS/.test(makefile);
   const files = MEMDESC_FILES.map((f) => path.join(root, f)).filter((f) => base.fileExists(f));
   const options: AnalyzeOptions = {
     arch: opts.arch,

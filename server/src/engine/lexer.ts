@@ -5,8 +5,6 @@ import { Problems } from './problems';
 import { SourceFile } from './source';
 import { Token, TokenKind } from './token';
 
-const PUNCTS3 = new Set(['...', '<<=', '>>=', '%:%:']);
-const PUNCTS2 = new Set(['->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=', '%=', '+=', '-=', '&=', '^=', '|=', '##', '<:', ':>', '<%', '%>', '%:']);
 const DIGRAPHS: Record<string, string> = { '<:': '[', ':>': ']', '<%': '{', '%>': '}', '%:': '#', '%:%:': '##' };
 const PUNCT1 = '[](){}.&*+-~!/%<>^|?:;=,#';
 
@@ -19,6 +17,51 @@ for (let c = 0; c < 128; c++) {
   IDENT_PART[c] = /[A-Za-z0-9_$]/.test(ch) ? 1 : 0;
 }
 const isDigit = (c: number) => c >= 48 && c <= 57;
+
+// One-character punctuator spellings, shared (indexed by char code).
+const PUNCT_TEXT: string[] = [];
+for (const ch of PUNCT1) PUNCT_TEXT[ch.charCodeAt(0)] = ch;
+
+/** Length of the punctuator at s[i] (longest match), or 0. */
+function punctLength(s: string, i: number, n: number): number {
+  const c = s.charCodeAt(i);
+  if (c >= 128 || PUNCT_TEXT[c] === undefined) return 0;
+  const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+  const e = i + 2 < n ? s.charCodeAt(i + 2) : 0;
+  switch (c) {
+    case 46: // .
+      return d === 46 && e === 46 ? 3 : 1;
+    case 60: // <
+      if (d === 60) return e === 61 ? 3 : 2;
+      return d === 61 || d === 58 || d === 37 ? 2 : 1;
+    case 62: // >
+      if (d === 62) return e === 61 ? 3 : 2;
+      return d === 61 ? 2 : 1;
+    case 37: // %
+      if (d === 58) return e === 37 && i + 3 < n && s.charCodeAt(i + 3) === 58 ? 4 : 2;
+      return d === 61 || d === 62 ? 2 : 1;
+    case 45: // -
+      return d === 62 || d === 45 || d === 61 ? 2 : 1;
+    case 43: // +
+      return d === 43 || d === 61 ? 2 : 1;
+    case 38: // &
+      return d === 38 || d === 61 ? 2 : 1;
+    case 124: // |
+      return d === 124 || d === 61 ? 2 : 1;
+    case 61: // =
+    case 33: // !
+    case 42: // *
+    case 47: // /
+    case 94: // ^
+      return d === 61 ? 2 : 1;
+    case 35: // #
+      return d === 35 ? 2 : 1;
+    case 58: // :
+      return d === 62 ? 2 : 1;
+    default:
+      return 1;
+  }
+}
 
 /**
  * Removes backslash-newline splices. Returns the spliced text and a map from spliced offsets back to
@@ -67,11 +110,17 @@ export function lex(file: SourceFile, problems: Problems): Token[] {
   const orig = map ?? ((x: number) => x);
   // The end offset of a token is the original offset just after its last character.
   const endOf = (e: number) => (e === 0 ? orig(0) : orig(e - 1) + 1);
-  const push = (kind: TokenKind, start: number, end: number, text?: string) => {
-    out.push({ kind, text: text ?? s.slice(start, end), file, offset: orig(start), end: endOf(end), bol, space });
-    bol = false;
-    space = false;
-  };
+  const push = map
+    ? (kind: TokenKind, start: number, end: number, text?: string) => {
+        out.push({ kind, text: text ?? s.slice(start, end), file, offset: orig(start), end: endOf(end), bol, space });
+        bol = false;
+        space = false;
+      }
+    : (kind: TokenKind, start: number, end: number, text?: string) => {
+        out.push({ kind, text: text ?? s.slice(start, end), file, offset: start, end, bol, space });
+        bol = false;
+        space = false;
+      };
 
   while (i < n) {
     const c = s.charCodeAt(i);
@@ -146,24 +195,12 @@ export function lex(file: SourceFile, problems: Problems): Token[] {
       push(c === 34 ? TokenKind.String : TokenKind.Char, start, i);
       continue;
     }
-    // Punctuators, longest match.
-    const p3 = s.substr(i, 3);
-    if (PUNCTS3.has(p3) || s.substr(i, 4) === '%:%:') {
-      const len = s.substr(i, 4) === '%:%:' ? 4 : 3;
-      const t = s.substr(i, len);
+    // Punctuators, longest match, decided on char codes (no substring per token).
+    const len = punctLength(s, i, n);
+    if (len > 0) {
+      const t = len === 1 ? PUNCT_TEXT[c] : s.slice(i, i + len);
       i += len;
-      push(TokenKind.Punct, start, i, DIGRAPHS[t] ?? t);
-      continue;
-    }
-    const p2 = s.substr(i, 2);
-    if (PUNCTS2.has(p2)) {
-      i += 2;
-      push(TokenKind.Punct, start, i, DIGRAPHS[p2] ?? p2);
-      continue;
-    }
-    if (c < 128 && PUNCT1.indexOf(s[i]) >= 0) {
-      i++;
-      push(TokenKind.Punct, start, i);
+      push(TokenKind.Punct, start, i, len === 1 ? t : DIGRAPHS[t] ?? t);
       continue;
     }
     // Anything else: one token per character (a surrogate pair counts as one).

@@ -71,41 +71,6 @@ export interface MemdescModel {
   findings: Finding[];
 }
 
-/** Records referenced by offsetof/sizeof/alignof anywhere in an expression. */
-function referencedRecords(e: Expr, out: Set<RecordDef>): void {
-  const addType = (t: Type | undefined) => {
-    if (t?.kind === 'record') out.add(t.def);
-  };
-  switch (e.k) {
-    case 'offsetof':
-      addType(e.type);
-      return;
-    case 'sizeof':
-    case 'alignof':
-      addType(e.type);
-      if (e.arg) referencedRecords(e.arg, out);
-      return;
-    case 'unary':
-    case 'cast':
-      referencedRecords(e.arg, out);
-      return;
-    case 'binary':
-      referencedRecords(e.l, out);
-      referencedRecords(e.r, out);
-      return;
-    case 'cond':
-      referencedRecords(e.c, out);
-      if (e.t) referencedRecords(e.t, out);
-      referencedRecords(e.f, out);
-      return;
-    case 'call':
-      for (const a of e.args) referencedRecords(a, out);
-      return;
-    default:
-      return;
-  }
-}
-
 function offsetofNodes(e: Expr, out: Array<Expr & { k: 'offsetof' }>): void {
   switch (e.k) {
     case 'offsetof':
@@ -126,6 +91,27 @@ function offsetofNodes(e: Expr, out: Array<Expr & { k: 'offsetof' }>): void {
     default:
       return;
   }
+}
+
+/** Records whose sizes an assertion compares: `sizeof(struct X) <= sizeof(struct page) [* k]` and the like. */
+function sizeComparisons(e: Expr): Array<[RecordDef, RecordDef]> {
+  if (e.k === 'binary' && e.op === '&&') return [...sizeComparisons(e.l), ...sizeComparisons(e.r)];
+  if (e.k === 'binary' && ['==', '!=', '<', '<=', '>', '>='].includes(e.op)) {
+    const l = new Set<RecordDef>();
+    const r = new Set<RecordDef>();
+    sizeofRecords(e.l, l);
+    sizeofRecords(e.r, r);
+    if (l.size === 1 && r.size === 1) return [[[...l][0], [...r][0]]];
+  }
+  return [];
+}
+
+function sizeofRecords(e: Expr, out: Set<RecordDef>): void {
+  if (e.k === 'sizeof' && e.type?.kind === 'record') out.add(e.type.def);
+  else if (e.k === 'binary') {
+    sizeofRecords(e.l, out);
+    sizeofRecords(e.r, out);
+  } else if (e.k === 'unary' || e.k === 'cast') sizeofRecords(e.arg, out);
 }
 
 /** `offsetof(A, x) [+ k*sizeof] == offsetof(B, y)` comparisons, joined by && or alone. */
@@ -155,22 +141,26 @@ export function buildModel(a: Analysis): MemdescModel {
   }
   const page = byName.get(BASE_STRUCT);
 
-  // Discovery: records that an assertion ties to page, then to anything already tied (transitively).
+  // Discovery: records an assertion ties to page by comparing member offsets (offsetof(page, a) ==
+  // offsetof(X, b), possibly + k pages) or sizes (sizeof(X) <= sizeof(page)), then records tied the same
+  // way to those, transitively. Other uses of offsetof/sizeof (alignment checks...) tie nothing.
   const tied = new Set<RecordDef>();
   if (page) {
     tied.add(page);
-    const refs = decls.map((d) => {
-      const s = new Set<RecordDef>();
-      if (d.expr) referencedRecords(d.expr, s);
-      return s;
-    });
+    const edges: Array<[RecordDef, RecordDef]> = [];
+    for (const d of decls) {
+      if (!d.expr) continue;
+      for (const [l, r] of comparedPairs(d.expr)) {
+        if (l.type.kind === 'record' && r.type.kind === 'record') edges.push([l.type.def, r.type.def]);
+      }
+      for (const [a, b] of sizeComparisons(d.expr)) edges.push([a, b]);
+    }
     for (let changed = true; changed; ) {
       changed = false;
-      for (const s of refs) {
-        if (![...s].some((d) => tied.has(d))) continue;
-        for (const d of s) {
-          if (!tied.has(d) && d.kind === 'struct' && d.members && recordName(d) !== undefined) {
-            tied.add(d);
+      for (const [a, b] of edges) {
+        for (const [x, y] of [[a, b], [b, a]]) {
+          if (tied.has(x) && !tied.has(y) && y.kind === 'struct' && y.members && recordName(y) !== undefined) {
+            tied.add(y);
             changed = true;
           }
         }

@@ -298,8 +298,8 @@ class Parser {
   }
 
   /**
-   * Skips a function body, evaluating the layout assertions written in it: `_Static_assert` and the
-   * kernel's BUILD_BUG_ON shape (`if (!(cond)) __compiletime_assert_N();`).
+   * Skips a function body, evaluating the `_Static_assert`s written in it. (BUILD_BUG_ON inside a function is
+   * not one: gcc reports it only when the call survives optimisation, which a header-only tool cannot know.)
    */
   private functionBody(): void {
     const open = this.pos;
@@ -332,28 +332,6 @@ class Parser {
           if (e !== SYNTAX) throw e;
         }
         i = Math.max(i, this.pos - 1);
-      } else if (t.text === 'if' && this.toks[i + 1]?.text === '(' && this.toks[i + 2]?.text === '!' && this.toks[i + 3]?.text === '(') {
-        // Find the call after the condition: if (!(cond)) __compiletime_assert_N();
-        let depth = 0;
-        let j = i + 1;
-        for (; j < end; j++) {
-          const x = this.toks[j].text;
-          if (x === '(') depth++;
-          else if (x === ')' && --depth === 0) break;
-        }
-        const callee = this.toks[j + 1];
-        if (callee?.kind === TokenKind.Identifier && callee.text.startsWith('__compiletime_assert_')) {
-          // The asserted condition is the one inside `!( )`.
-          this.pos = i + 3;
-          try {
-            const expr = this.unaryExpr();
-            const result = this.ev.eval(expr);
-            this.result.asserts.push({ s: i, e: Math.min(j + 3, end - 1), expr, message: undefined, result });
-          } catch (e) {
-            if (e !== SYNTAX) throw e;
-          }
-        }
-        i = j;
       }
     }
   }
@@ -1170,11 +1148,6 @@ class Parser {
         this.leave();
       }
     }
-    return this.unary();
-  }
-
-  /** `!(cond)` and other unary expressions, for callers outside expression parsing. */
-  unaryExpr(): Expr {
     return this.unary();
   }
 
