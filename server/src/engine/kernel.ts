@@ -29,7 +29,7 @@ export const KERNEL_ARCH: Record<AbiName, { srcarch: string; archConfig: string[
 };
 
 /** The files that define struct page and its descriptors, in the order a kernel build sees them. */
-export const MEMDESC_FILES = ['include/linux/mm_types.h', 'mm/slab.h', 'mm/zpdesc.h', 'include/net/netmem.h', 'drivers/iommu/iommu-pages.h'];
+export const MEMDESC_FILES = ['include/linux/mm_types.h', 'mm/slab.h', 'mm/zpdesc.h', 'include/net/netmem.h', 'drivers/iommu/iommu-pages.h', 'drivers/iommu/iommu-pages.c'];
 
 export function readKernelVersion(root: string, host: FileHost = new DiskHost()): KernelVersion | undefined {
   const text = host.readFile(path.join(root, 'Makefile'));
