@@ -45,7 +45,7 @@ export function matrixCheck(args: CommonArgs, out: (s: string) => void): number 
     for (const v of VARIANTS) {
       if (v.abis && !v.abis.includes(abi)) continue;
       const run = runAnalysis(args, abi, v.overrides, useGiven, cache);
-      runs.push({ run, label: `${abi}·${v.name === 'config' ? (useGiven ? run.setup?.configSource ?? 'default' : 'default') : v.name}` });
+      runs.push({ run, label: `${abi}·${v.name === 'config' ? (useGiven && (args.config || args.build) ? 'config' : 'default') : v.name}` });
     }
   }
   return checkOutput(args, runs, out);

@@ -279,11 +279,13 @@ function checkRules(
         const hi = r[1] - shift;
         const contains = (a0: number, a1: number, b0: number, b1: number) => a0 <= b0 && b1 <= a1;
         const partial = !contains(lo, hi, pr[0], pr[1]) && !contains(pr[0], pr[1], lo, hi);
-        if (o.asserted && partial) {
+        // Paired by an assertion, the descriptor's member must cover the whole page member: a shorter one
+        // leaves part of it (flags, a refcount...) to whatever was there before.
+        if (o.asserted && !contains(lo, hi, pr[0], pr[1])) {
           findings.push({
             code: 'memdesc-partial-overlap',
             severity: 'warning',
-            message: `${s.name}.${m.flat.name} (bytes ${lo / 8}..${hi / 8 - 1}) only partly overlaps page.${o.member} (bytes ${pr[0] / 8}..${pr[1] / 8 - 1}), the member its assertion pairs it with`,
+            message: `${s.name}.${m.flat.name} (bytes ${lo / 8}..${hi / 8 - 1}) covers only part of page.${o.member} (bytes ${pr[0] / 8}..${pr[1] / 8 - 1}), the member its assertion pairs it with`,
             at: loc(m),
             related: [{ at: loc(pm), message: `page.${o.member}` }],
           });
