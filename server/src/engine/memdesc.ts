@@ -264,7 +264,6 @@ function checkRules(
         coveredPages = Math.max(coveredPages, m.page + 1);
       }
     }
-    coveredPages = Math.max(coveredPages, s.pages ?? 1);
     for (const m of s.members) {
       const r = rangeOf(m.flat);
       if (!r || r[0] === r[1]) continue;
