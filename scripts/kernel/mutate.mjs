@@ -53,7 +53,8 @@ function oursFailing(o) {
 }
 
 function probeText(o) {
-  const inc = ['#include <linux/mm_types.h>'];
+  // mm/*.c files include linux/mm.h before mm/slab.h (6.1's slab.h relies on it).
+  const inc = ['#include <linux/mm_types.h>', '#include <linux/mm.h>'];
   for (const [rel, how] of [['mm/slab.h', '"slab.h"'], ['mm/zpdesc.h', '"zpdesc.h"'], ['include/net/netmem.h', '<net/netmem.h>'], ['drivers/iommu/iommu-pages.h', '"../drivers/iommu/iommu-pages.h"']]) {
     if (fs.existsSync(path.join(o.kernel, rel))) inc.push(`#include ${how}`);
   }

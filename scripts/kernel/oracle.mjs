@@ -43,7 +43,8 @@ const ident = (s) => s.replace(/[^A-Za-z0-9_]/g, '_');
 
 /** The probe: asm-offsets-style constants for offsets and sizes, and one object per bitfield with it set to all ones. */
 function probeSource(o, structs) {
-  const inc = ['#include <linux/mm_types.h>'];
+  // mm/*.c files include linux/mm.h before mm/slab.h (6.1's slab.h relies on it).
+  const inc = ['#include <linux/mm_types.h>', '#include <linux/mm.h>'];
   for (const [rel, how] of [['mm/slab.h', '"slab.h"'], ['mm/zpdesc.h', '"zpdesc.h"'], ['include/net/netmem.h', '<net/netmem.h>'], ['drivers/iommu/iommu-pages.h', '"../drivers/iommu/iommu-pages.h"']]) {
     if (fs.existsSync(path.join(o.kernel, rel))) inc.push(`#include ${how}`);
   }
@@ -128,7 +129,7 @@ function main() {
     fs.rmSync(probe, { force: true });
   }
   if (r.status !== 0) {
-    console.error(r.stdout, r.stderr);
+    console.error(r.stderr.split('\n').filter((l) => / error: /.test(l)).slice(0, 15).join('\n'));
     throw new Error('the probe did not compile: gcc rejects something in these headers under this config');
   }
   const asm = fs.readFileSync(path.join(o.build, 'mm/memdesc_probe.s'), 'utf8');

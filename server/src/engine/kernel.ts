@@ -80,7 +80,7 @@ export interface KernelSetup {
   /** Where the config came from, for reports. */
   configSource: string;
   options: AnalyzeOptions;
-  host: FileHost;
+  host: KernelHost;
   /** Memdesc files present in this tree, absolute. */
   files: string[];
   /** Generated headers we synthesised (relative to the tree), for reports. */
