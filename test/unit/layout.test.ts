@@ -257,3 +257,16 @@ struct after { int a; };`);
     assert.equal(j.diagnostics.filter((d) => d.severity === 'error').length, 0);
   });
 });
+
+describe('character constants', () => {
+  it('follow the ABI: plain char is signed on x86_64, unsigned on arm64; the same in #if', () => {
+    const src = `#if '\\xff' < 0
+#define SIGNED 1
+#else
+#define SIGNED 0
+#endif
+struct s { char c[SIGNED + 1]; char d['\\xff' < 0 ? 3 : 4]; int e['ab' == 0x6162 ? 1 : 9]; };`;
+    assert.deepEqual(offsets(struct(json(src, 'x86_64'), 's')), { c: 0, d: 2, e: 8 });
+    assert.deepEqual(offsets(struct(json(src, 'arm64'), 's')), { c: 0, d: 1, e: 8 });
+  });
+});

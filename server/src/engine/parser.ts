@@ -8,6 +8,7 @@ import { Binding, Expr, OffsetofStep } from './expr';
 import { Layouter } from './layout';
 import { Problems } from './problems';
 import { Span } from './source';
+import { decodeCharConstant } from './charconst';
 import { Token, TokenKind, userLocation } from './token';
 import { EnumDef, isInteger, Member, RecordDef, scalar, Type } from './types';
 
@@ -588,13 +589,9 @@ class Parser {
 
   // ---- struct / union / enum ----
 
-  private newSpan(i: number): Span {
-    return this.span(i);
-  }
-
-  private recordSpecifier(): { type: Type; tagDecl: DeclSpec['tagDecl'] } {
+  /** `struct|union|enum [attributes] [tag] [attributes]`: the keyword is at the current token. */
+  private tagHead(): { kwIdx: number; tag: string | undefined; tagIdx: number; attrs: Attrs } {
     const kwIdx = this.pos;
-    const kind = this.tok.text as 'struct' | 'union';
     this.pos++;
     const attrs: Attrs = {};
     this.parseAttributes(attrs);
@@ -606,6 +603,12 @@ class Parser {
       this.pos++;
     }
     this.parseAttributes(attrs);
+    return { kwIdx, tag, tagIdx, attrs };
+  }
+
+  private recordSpecifier(): { type: Type; tagDecl: DeclSpec['tagDecl'] } {
+    const kind = this.tok.text as 'struct' | 'union';
+    const { kwIdx, tag, tagIdx, attrs } = this.tagHead();
     const existing = tag !== undefined ? this.result.tags.get(tag) : undefined;
     if (existing && existing.kind === 'record' && existing.def.kind !== kind) {
       this.report('error', 'tag-kind-mismatch', `'${tag}' is declared as ${existing.def.kind} and used as ${kind}`, tagIdx);
@@ -827,18 +830,7 @@ class Parser {
   }
 
   private enumSpecifier(): { type: Type; tagDecl: DeclSpec['tagDecl'] } {
-    const kwIdx = this.pos;
-    this.pos++;
-    const attrs: Attrs = {};
-    this.parseAttributes(attrs);
-    let tag: string | undefined;
-    let tagIdx = kwIdx;
-    if (this.tok.kind === TokenKind.Identifier && !KEYWORDS.has(this.tok.text)) {
-      tag = this.tok.text;
-      tagIdx = this.pos;
-      this.pos++;
-    }
-    this.parseAttributes(attrs);
+    const { tag, tagIdx, attrs } = this.tagHead();
     if (this.is(':') && this.isTypeStart(this.pos + 1)) {
       // C23 fixed underlying type (otherwise ':' starts a bitfield width).
       this.pos++;
@@ -1355,38 +1347,11 @@ class Parser {
   }
 
   private charValue(text: string, at: number): bigint {
-    const body = text.replace(/^[a-zA-Z0-9]*'/, '').replace(/'$/, '');
-    const wide = !text.startsWith("'");
-    let v = 0n;
-    let count = 0;
-    for (let i = 0; i < body.length; ) {
-      let c: number;
-      if (body[i] === '\\') {
-        const n = body[i + 1];
-        const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, e: 27, '\\': 92, "'": 39, '"': 34, '?': 63 };
-        if (n === 'x') {
-          const m = /^[0-9a-fA-F]+/.exec(body.slice(i + 2)) ?? ['0'];
-          c = parseInt(m[0], 16);
-          i += 2 + m[0].length;
-        } else if (n !== undefined && /[0-7]/.test(n)) {
-          const m = /^[0-7]{1,3}/.exec(body.slice(i + 1)) ?? ['0'];
-          c = parseInt(m[0], 8);
-          i += 1 + m[0].length;
-        } else {
-          c = n !== undefined ? simple[n] ?? n.charCodeAt(0) : 92;
-          i += 2;
-        }
-      } else {
-        c = body.charCodeAt(i);
-        i++;
-      }
-      v = (v << 8n) | BigInt(c & 0xff);
-      count++;
-    }
+    const { value, count } = decodeCharConstant(text, this.lay.abi.charSigned);
     if (count === 0) this.report('error', 'bad-char', 'empty character constant', at);
-    if (count === 1 && !wide && this.lay.abi.charSigned) return BigInt.asIntN(8, v);
-    return BigInt.asIntN(32, v);
+    return value;
   }
+
 }
 
 /** The incomplete record or enum a member type needs, spelled for a message; undefined when complete enough. */

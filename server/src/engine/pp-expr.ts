@@ -1,5 +1,6 @@
 // #if expressions: integer constant expressions in intmax_t / uintmax_t, after `defined` and macro expansion.
 
+import { decodeCharConstant } from './charconst';
 import { Token, TokenKind } from './token';
 
 export interface PPValue {
@@ -151,33 +152,5 @@ function parseNumber(t: Token): PPValue {
 }
 
 function parseChar(t: Token, charSigned: boolean): PPValue {
-  const body = t.text.replace(/^[A-Za-z0-9]*'/, '').replace(/'$/, '');
-  let v = 0n;
-  let count = 0;
-  for (let i = 0; i < body.length; ) {
-    let c: number;
-    if (body[i] === '\\') {
-      const n = body[i + 1] ?? '';
-      const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, e: 27, '\\': 92, "'": 39, '"': 34, '?': 63 };
-      if (n === 'x') {
-        const hex = /^[0-9a-fA-F]+/.exec(body.slice(i + 2))?.[0] ?? '0';
-        c = parseInt(hex, 16);
-        i += 2 + hex.length;
-      } else if (/[0-7]/.test(n)) {
-        const oct = /^[0-7]{1,3}/.exec(body.slice(i + 1))![0];
-        c = parseInt(oct, 8);
-        i += 1 + oct.length;
-      } else {
-        c = simple[n] ?? n.charCodeAt(0);
-        i += 2;
-      }
-    } else {
-      c = body.charCodeAt(i);
-      i++;
-    }
-    v = (v << 8n) | BigInt(c & 0xff);
-    count++;
-  }
-  if (count === 1 && charSigned && t.text.startsWith("'")) v = BigInt.asIntN(8, v);
-  return { v, unsigned: false };
+  return { v: decodeCharConstant(t.text, charSigned).value, unsigned: false };
 }
