@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KARCH, makeArgs, probeIncludes } from './probe.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const KARCH = { x86_64: ['x86_64', ''], i386: ['i386', 'i686-linux-gnu-'], arm64: ['arm64', 'aarch64-linux-gnu-'] };
 
 /** Each mutation: file, the exact text it replaces (must occur once), and the replacement. */
 export const MUTATIONS = [
@@ -26,7 +26,7 @@ function args() {
   const get = (f) => (a.indexOf(f) >= 0 ? a[a.indexOf(f) + 1] : undefined);
   const o = { kernel: get('--kernel'), build: get('--build'), arch: get('--arch') ?? 'x86_64', json: a.includes('--json') };
   if (!o.kernel || !o.build || !KARCH[o.arch]) {
-    console.error('usage: mutate.mjs --kernel SRC --build BUILD --arch x86_64|i386|arm64 [--json]');
+    console.error(`usage: mutate.mjs --kernel SRC --build BUILD --arch ${Object.keys(KARCH).join('|')} [--json]`);
     process.exit(2);
   }
   return o;
@@ -53,12 +53,7 @@ function oursFailing(o) {
 }
 
 function probeText(o) {
-  // mm/*.c files include linux/mm.h before mm/slab.h (6.1's slab.h relies on it).
-  const inc = ['#include <linux/mm_types.h>', '#include <linux/mm.h>'];
-  for (const [rel, how] of [['mm/slab.h', '"slab.h"'], ['mm/zpdesc.h', '"zpdesc.h"'], ['include/net/netmem.h', '<net/netmem.h>'], ['drivers/iommu/iommu-pages.h', '"../drivers/iommu/iommu-pages.h"']]) {
-    if (fs.existsSync(path.join(o.kernel, rel))) inc.push(`#include ${how}`);
-  }
-  return inc.join('\n') + '\n';
+  return probeIncludes(o.kernel).join('\n') + '\n';
 }
 
 /**
@@ -68,9 +63,8 @@ function probeText(o) {
 function kbuildCommand(o) {
   const probe = path.join(o.kernel, 'mm/memdesc_mutant.c');
   fs.writeFileSync(probe, probeText(o));
-  const [karch, cross] = KARCH[o.arch];
   try {
-    const r = spawnSync('make', ['-s', `O=${path.resolve(o.build)}`, `ARCH=${karch}`, ...(cross ? [`CROSS_COMPILE=${cross}`] : []), 'mm/memdesc_mutant.o'], { cwd: o.kernel, encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync('make', ['-s', ...makeArgs(o.build, o.arch), 'mm/memdesc_mutant.o'], { cwd: o.kernel, encoding: 'utf8', maxBuffer: 1 << 26 });
     if (r.status !== 0) throw new Error(`the unmodified tree does not compile the probe:\n${r.stderr}`);
     const cmdFile = fs.readFileSync(path.join(o.build, 'mm/.memdesc_mutant.o.cmd'), 'utf8');
     const m = /^(?:saved)?cmd_mm\/memdesc_mutant\.o := (.*)$/m.exec(cmdFile);

@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KARCH, makeArgs, probeIncludes } from './probe.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const KARCH = { x86_64: ['x86_64', ''], i386: ['i386', 'i686-linux-gnu-'], arm64: ['arm64', 'aarch64-linux-gnu-'], arm: ['arm', 'arm-linux-gnueabihf-'], riscv64: ['riscv', 'riscv64-linux-gnu-'], s390x: ['s390', 's390x-linux-gnu-'], ppc64le: ['powerpc', 'powerpc64le-linux-gnu-'] };
 const BIG_ENDIAN = new Set(['s390x']);
 
 function args() {
@@ -43,11 +43,7 @@ const ident = (s) => s.replace(/[^A-Za-z0-9_]/g, '_');
 
 /** The probe: asm-offsets-style constants for offsets and sizes, and one object per bitfield with it set to all ones. */
 function probeSource(o, structs) {
-  // mm/*.c files include linux/mm.h before mm/slab.h (6.1's slab.h relies on it).
-  const inc = ['#include <linux/mm_types.h>', '#include <linux/mm.h>'];
-  for (const [rel, how] of [['mm/slab.h', '"slab.h"'], ['mm/zpdesc.h', '"zpdesc.h"'], ['include/net/netmem.h', '<net/netmem.h>'], ['drivers/iommu/iommu-pages.h', '"../drivers/iommu/iommu-pages.h"']]) {
-    if (fs.existsSync(path.join(o.kernel, rel))) inc.push(`#include ${how}`);
-  }
+  const inc = probeIncludes(o.kernel);
   const lines = [...inc, '#define MEMDESC_P(sym, val) asm volatile("\\n.ascii \\"@@" #sym " %c0\\"" : : "i" ((long)(val)))', 'void memdesc_probe(void);', 'void memdesc_probe(void)', '{'];
   const objects = [];
   for (const s of structs) {
@@ -121,10 +117,9 @@ function main() {
   const { structs, json } = ours(o);
   const probe = path.join(o.kernel, 'mm/memdesc_probe.c');
   fs.writeFileSync(probe, probeSource(o, structs));
-  const [karch, cross] = KARCH[o.arch];
   let r;
   try {
-    r = spawnSync('make', ['-s', `O=${path.resolve(o.build)}`, `ARCH=${karch}`, ...(cross ? [`CROSS_COMPILE=${cross}`] : []), 'KCFLAGS=-Wno-error', 'mm/memdesc_probe.s'], { cwd: o.kernel, encoding: 'utf8', maxBuffer: 1 << 26 });
+    r = spawnSync('make', ['-s', ...makeArgs(o.build, o.arch), 'KCFLAGS=-Wno-error', 'mm/memdesc_probe.s'], { cwd: o.kernel, encoding: 'utf8', maxBuffer: 1 << 26 });
   } finally {
     fs.rmSync(probe, { force: true });
   }
