@@ -8,7 +8,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const production = process.argv.includes('--production');
 const entries = [
   { in: 'server/src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
-  { in: 'server/src/server.ts', out: 'dist/server.js' },
+  { in: 'server/src/server-main.ts', out: 'dist/server.js' },
   { in: 'client/src/extension.ts', out: 'dist/extension.js' },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 

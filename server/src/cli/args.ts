@@ -25,13 +25,14 @@ export interface CommonArgs {
   failOn: 'error' | 'warning' | 'never';
 }
 
-export type ParsedArgs = CommonArgs | { command: 'help' } | { command: 'version' };
+export type ParsedArgs = CommonArgs | { command: 'help' } | { command: 'version' } | { command: 'lsp' };
 
 export class UsageError extends Error {}
 
 export const USAGE = `usage: memdesc-layout layout   [FILE...] [options] [--json]
        memdesc-layout check    [FILE...] [options] [--matrix] [--format text|json|sarif] [--fail-on error|warning|never]
        memdesc-layout overlaps [FILE...] [options]
+       memdesc-layout lsp --stdio          (the language server, for any LSP client)
        memdesc-layout --help | --version
 
 options:
@@ -50,6 +51,7 @@ options:
 export function parseArgs(argv: string[]): ParsedArgs {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return { command: 'help' };
   if (argv[0] === '--version' || argv[0] === '-V') return { command: 'version' };
+  if (argv[0] === 'lsp') return { command: 'lsp' };
   const [command, ...rest] = argv;
   if (command !== 'layout' && command !== 'check' && command !== 'overlaps') throw new UsageError(`unknown command '${command}' (try --help)`);
   const out: CommonArgs = {

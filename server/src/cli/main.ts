@@ -10,6 +10,7 @@ import { PreprocessCache } from '../engine/preprocessor';
 import { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, PathDisplay, recordText } from '../engine/report';
 import { SourceFile } from '../engine/source';
 import { recordName } from '../engine/types';
+import { startServer } from '../server';
 import { CommonArgs, parseArgs, UsageError, USAGE } from './args';
 import { matrixCheck } from './matrix';
 import { checkOutput } from './check';
@@ -37,6 +38,11 @@ export function runCli(argv: string[], out: Out, err: Out): number {
   if (args.command === 'version') {
     out(`memdesc-layout ${VERSION}\n`);
     return 0;
+  }
+  if (args.command === 'lsp') {
+    // The language server speaks on stdio (--stdio) or node IPC (--node-ipc); it runs until the client exits.
+    startServer();
+    return -1;
   }
   const unreadable = checkInputs(args);
   if (unreadable) {
@@ -186,5 +192,6 @@ export function kernelInfo(setup: KernelSetup) {
 export { ABIS };
 
 if (require.main === module) {
-  process.exitCode = runCli(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+  const status = runCli(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+  if (status >= 0) process.exitCode = status;
 }

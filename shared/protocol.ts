@@ -1,0 +1,72 @@
+// Custom protocol between the memdesc-layout server and its clients; documented in docs/protocol.md.
+
+export const LayoutRequestMethod = 'memdesc/layout';
+
+export interface LayoutParams {
+  /** A document in the analysed set (a kernel header, a .memdesc sketch); the server finds its tree. */
+  uri: string;
+  /** ABI to lay out for; default: the `memdesc.arch` setting. */
+  arch?: string;
+  /** Config variant: a path to a .config, or undefined for the configured one. */
+  config?: string;
+}
+
+export interface SourceLocation {
+  uri: string;
+  /** 0-based, as LSP positions are. */
+  line: number;
+  character: number;
+}
+
+export interface OverlapInfo {
+  struct: string;
+  member: string;
+  exact: boolean;
+  asserted: boolean;
+}
+
+/** A node of a struct's layout tree: members, and anonymous structs/unions (union arms side by side). */
+export interface LayoutNode {
+  kind: 'member' | 'struct' | 'union';
+  name?: string;
+  type?: string;
+  /** Absolute byte offset in the descriptor; null when unknown. */
+  offset: number | null;
+  size: number | null;
+  bitOffset?: number;
+  bitSize?: number;
+  /** Which page of a multi-page descriptor the node starts on. */
+  page?: number | null;
+  overlaps?: OverlapInfo[];
+  location?: SourceLocation;
+  children?: LayoutNode[];
+}
+
+export interface LayoutStruct {
+  name: string;
+  size: number | null;
+  align: number | null;
+  /** 'page' for descriptors; absent for struct page itself. */
+  overlays?: string;
+  pages: number | null;
+  location?: SourceLocation;
+  nodes: LayoutNode[];
+}
+
+export interface LayoutFinding {
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+  location: SourceLocation;
+}
+
+export interface LayoutResult {
+  arch: string;
+  /** Bytes per machine word: the diagram's row height. */
+  wordSize: number;
+  pageSize: number | null;
+  /** struct page first, then the descriptors in definition order. */
+  structs: LayoutStruct[];
+  /** Failing and unevaluable assertions, and rule findings. */
+  findings: LayoutFinding[];
+}
