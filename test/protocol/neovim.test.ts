@@ -1,0 +1,50 @@
+// A second, independent LSP client: headless Neovim attaches the bundled server, gets a hover and the
+// published diagnostics. The Neovim process is killed at the deadline, pass or fail.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+
+const root = path.resolve(__dirname, '../../..');
+
+function runNeovim(env: Record<string, string>, deadlineMs: number): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('nvim', ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${path.join(root, 'test/protocol/neovim.lua')}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+describe('Neovim as the LSP client', { timeout: 90_000 }, () => {
+  it('attaches the server, hovers a member and shows a failing assertion', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memdesc-nvim-'));
+    try {
+      const text = fs.readFileSync(path.join(root, 'examples/page-sketch.h'), 'utf8').replace('\tint page_refcount;', '\tint extra;\n\tint page_refcount;');
+      const file = path.join(dir, 'page-sketch.h');
+      fs.writeFileSync(file, text);
+      const lines = text.split('\n');
+      const line = lines.findIndex((l) => l.includes('int refcount;'));
+      const out = path.join(dir, 'out.json');
+      const r = await runNeovim({ MEMDESC_FILE: file, MEMDESC_SERVER: path.join(root, 'dist/server.js'), MEMDESC_OUT: out, MEMDESC_LINE: String(line), MEMDESC_COL: String(lines[line].indexOf('refcount') + 2) }, 60_000);
+      assert.ok(fs.existsSync(out), `Neovim wrote nothing (exit ${r.code}): ${r.stderr}`);
+      const got = JSON.parse(fs.readFileSync(out, 'utf8'));
+      assert.equal(got.error, undefined, got.error);
+      assert.equal(got.attached, true);
+      assert.match(got.hover, /demo_page\.refcount/);
+      assert.match(got.hover, /offset \*\*52\*\*/);
+      const fail = got.diagnostics.find((d: { message: string }) => /DEMO_MATCH\(refcount, page_refcount\) fails/.test(d.message));
+      assert.ok(fail, JSON.stringify(got.diagnostics));
+      assert.equal(fail.line, lines.findIndex((l) => l.startsWith('DEMO_MATCH(refcount')));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
