@@ -17,10 +17,12 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LayoutParams, LayoutRequestMethod } from '../../shared/protocol';
 import { isAbiName } from './engine/abi';
+import { codeLenses } from './features/codeLens';
 import { diagnostics } from './features/diagnostics';
 import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { layoutModel } from './features/layout';
+import { definition, references } from './features/navigation';
 import { documentSymbols } from './features/symbols';
 import { uriToPath } from './features/util';
 import { AnalysisResult, DEFAULT_SETTINGS, normalizeSettings, Session, Settings } from './session';
@@ -51,6 +53,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         hoverProvider: true,
         documentSymbolProvider: true,
         inlayHintProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        codeLensProvider: { resolveProvider: false },
         diagnosticProvider: hasPullDiagnostics ? { interFileDependencies: true, workspaceDiagnostics: false } : undefined,
       },
       serverInfo: { name: 'memdesc-layout', version: '0.1.0' },
@@ -147,6 +152,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDocumentSymbol((p) => guard('documentSymbol', async () => {
     const r = await analysisFor(p.textDocument.uri);
     return r ? documentSymbols(r.result, r.file, r.settings) : [];
+  }, []));
+
+  connection.onDefinition((p) => guard('definition', async () => {
+    const r = await analysisFor(p.textDocument.uri);
+    return r ? definition(r.result, r.file, p.position) : [];
+  }, []));
+
+  connection.onReferences((p) => guard('references', async () => {
+    const r = await analysisFor(p.textDocument.uri);
+    return r ? references(r.result, r.file, p.position, p.context?.includeDeclaration !== false) : [];
+  }, []));
+
+  connection.onCodeLens((p) => guard('codeLens', async () => {
+    const r = await analysisFor(p.textDocument.uri);
+    return r ? codeLenses(r.result, r.file, r.settings) : [];
   }, []));
 
   connection.languages.inlayHint.on((p) => guard('inlayHint', async () => {

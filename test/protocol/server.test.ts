@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import {
+  CodeLensRequest,
   createProtocolConnection,
+  DefinitionRequest,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   DocumentDiagnosticRequest,
@@ -21,6 +23,7 @@ import {
   InitializeRequest,
   InlayHintRequest,
   ProtocolConnection,
+  ReferencesRequest,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -178,6 +181,23 @@ describe('language server over stdio', { timeout: 120_000 }, () => {
     assert.deepEqual(layout.structs[0].nodes.map((n) => n.kind), ['member', 'union', 'member']);
     const i386 = (await c!.conn.sendRequest('memdesc/layout', { uri, arch: 'i386' })) as { wordSize: number };
     assert.equal(i386.wordSize, 4);
+  });
+
+  it('kernel mode: definition and references through MATCH invocations, and code lens', async () => {
+    const file = path.join(tree, 'include/linux/mm_types.h');
+    const uri = pathToFileURL(file).toString();
+    const text = fs.readFileSync(file, 'utf8');
+    const match = 'SLAB_MATCH(compound_head, slab_cache);';
+    const toSlab = (await c!.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: pos(text, match, match.indexOf('slab_cache') + 2) })) as Array<{ range: { start: { line: number } } }>;
+    assert.equal(toSlab[0].range.start.line, pos(text, 'void *slab_cache;').line);
+    const toPage = (await c!.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: pos(text, match, match.indexOf('compound_head') + 2) })) as Array<{ range: { start: { line: number } } }>;
+    assert.equal(toPage[0].range.start.line, pos(text, 'unsigned long compound_head;').line);
+    const refs = (await c!.conn.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position: pos(text, 'void *slab_cache;', 8), context: { includeDeclaration: true } })) as Array<{ range: { start: { line: number; character: number } } }>;
+    assert.deepEqual(refs.map((r) => r.range.start), [pos(text, 'slab_cache;'), pos(text, match, match.indexOf('slab_cache'))]);
+    const lenses = (await c!.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as Array<{ command?: { title: string; command: string } }>;
+    assert.equal(lenses.length, 2);
+    assert.match(lenses[1].command!.title, /^40 bytes · 0 holes · overlays page · 3\/3 assertions hold$/);
+    assert.equal(lenses[1].command!.command, 'memdesc.openLayout');
   });
 
   it('answers bad input properly and keeps serving', async () => {

@@ -5,6 +5,7 @@ import type { Analysis, AssertVerdict } from './analyze';
 import { FlatMember, Layouter } from './layout';
 import { MemdescModel, ModelStruct, Overlap } from './memdesc';
 import { Span } from './source';
+import { Token, TokenKind, userLocation } from './token';
 import { RecordDef, recordName, typeToString } from './types';
 
 export type Entity =
@@ -154,4 +155,82 @@ export function recordFacts(a: Analysis, model: MemdescModel | undefined, def: R
     assertsFail: uniq.filter((v) => v.holds === false).length,
     assertsUnknown: uniq.filter((v) => v.holds === null).length,
   };
+}
+
+// ---- navigation ----
+
+
+/** Index of the token the user wrote at `offset` (for macro arguments: the argument as written). */
+export function tokenIndexAt(a: Analysis, file: string, offset: number): number | undefined {
+  for (let i = 0; i < a.tokens.length; i++) {
+    const t = a.tokens[i];
+    if (t.kind !== TokenKind.Identifier || t.file.path !== file) continue;
+    if (t.offset <= offset && offset <= t.end) return i;
+  }
+  return undefined;
+}
+
+/** Where what is under the cursor is declared: a member named in an assertion, a typedef, a struct tag. */
+export function definitionAt(a: Analysis, model: MemdescModel | undefined, file: string, offset: number): Span[] {
+  const i = tokenIndexAt(a, file, offset);
+  if (i === undefined) return [];
+  const t = a.tokens[i];
+  for (const p of model?.pairs ?? []) {
+    for (const side of [p.a, p.b]) {
+      if (side.tok !== i) continue;
+      const def = a.parse.records.find((d) => recordName(d) === side.struct && d.members);
+      const fm = def && a.layouter.findMember(def, side.member);
+      if (fm) return [fm.member.loc];
+    }
+  }
+  const prev = a.tokens[i - 1];
+  if (prev && (prev.text === 'struct' || prev.text === 'union' || prev.text === 'enum')) {
+    const tag = a.parse.tags.get(t.text);
+    if (tag) return [tag.def.loc];
+  }
+  const o = a.parse.ordinary.get(t.text);
+  if (o && (o.kind === 'typedef' || o.kind === 'enumerator')) return [o.loc];
+  return [];
+}
+
+/**
+ * Where the user sees a token: its own place when written in the file or as a macro argument (inside the
+ * outermost invocation), else the invocation that produced it from a macro body.
+ */
+function visibleSpan(t: Token): Span {
+  let e = t.expansion;
+  if (!e) return { file: t.file, offset: t.offset, end: t.end };
+  while (e.parent) e = e.parent;
+  if (t.file === e.at.file && t.offset >= e.at.offset && t.end <= (e.callEnd ?? e.at.end)) return { file: t.file, offset: t.offset, end: t.end };
+  return userLocation(t);
+}
+
+/** Every place a member is named: its declaration and each assertion side that names it. */
+export function referencesTo(a: Analysis, model: MemdescModel | undefined, record: RecordDef, memberName: string): Span[] {
+  const name = recordName(record);
+  const fm = a.layouter.findMember(record, memberName);
+  const out: Span[] = fm ? [fm.member.loc] : [];
+  for (const p of model?.pairs ?? []) {
+    for (const side of [p.a, p.b]) {
+      if (side.struct !== name || side.member !== memberName) continue;
+      out.push(visibleSpan(a.tokens[side.tok]));
+    }
+  }
+  return out;
+}
+
+/** The member under the cursor, whether at its declaration or named in an assertion. */
+export function memberAt(a: Analysis, model: MemdescModel | undefined, file: string, offset: number): { record: RecordDef; name: string } | undefined {
+  const e = entityAt(a, file, offset);
+  if (e?.kind === 'member') return { record: e.record, name: e.flat.name };
+  const i = tokenIndexAt(a, file, offset);
+  if (i === undefined) return undefined;
+  for (const p of model?.pairs ?? []) {
+    for (const side of [p.a, p.b]) {
+      if (side.tok !== i) continue;
+      const def = a.parse.records.find((d) => recordName(d) === side.struct && d.members);
+      if (def) return { record: def, name: side.member };
+    }
+  }
+  return undefined;
 }
