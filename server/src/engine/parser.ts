@@ -839,7 +839,7 @@ class Parser {
       const def = this.newEnum(tag, tagIdx);
       def.underlying = t.kind === 'scalar' ? t.scalar : 'int';
       if (tag !== undefined) this.result.tags.set(tag, { kind: 'enum', def });
-      if (this.is('{')) this.enumBody(def, false, t);
+      if (this.is('{')) this.enumBody(def, t);
       return { type: { kind: 'enum', def }, tagDecl: { defined: true, tagged: tag !== undefined } };
     }
     const existing = tag !== undefined ? this.result.tags.get(tag) : undefined;
@@ -858,7 +858,7 @@ class Parser {
       if (tag !== undefined) this.result.tags.set(tag, { kind: 'enum', def });
     }
     const after: Attrs = {};
-    this.enumBody(def, false, undefined, after);
+    this.enumBody(def, undefined, after);
     def.packed = !!(attrs.packed || after.packed);
     def.underlying = this.enumUnderlying(def);
     if (after.mode || attrs.mode) {
@@ -877,7 +877,7 @@ class Parser {
     return { id: this.nextId++, tag, underlying: undefined, packed: false, enumerators: [], loc: this.span(at) };
   }
 
-  private enumBody(def: EnumDef, _unused: boolean, fixed: Type | undefined, after: Attrs = {}): void {
+  private enumBody(def: EnumDef, fixed: Type | undefined, after: Attrs = {}): void {
     const open = this.pos;
     this.expect('{');
     let next = 0n;

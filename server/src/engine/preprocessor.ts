@@ -184,7 +184,6 @@ class Preprocessor {
   private readonly includes: IncludeRecord[] = [];
   private readonly onceFiles = new Set<string>();
   private readonly searchPath: string[];
-  private readonly quoteDirsCount: number;
   private counter = 0;
   private expansionBudget = 0;
   /** The invocation written in a file whose expansion is being read, and the frame depth before it. */
@@ -203,7 +202,6 @@ class Preprocessor {
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
     this.searchPath = [...opts.includePaths, ...(opts.systemIncludePaths ?? [])];
-    this.quoteDirsCount = opts.includePaths.length;
     for (const b of BUILTINS) this.macros.set(b, { name: b, body: [], offset: 0, builtin: true });
     for (const b of HAS_OPERATORS) this.macros.set(b, { name: b, body: [], offset: 0, builtin: true });
   }
@@ -698,7 +696,6 @@ class Preprocessor {
   }
 
   private directive(frame: Frame): void {
-    const hash = frame.tokens[frame.pos];
     const line = this.directiveLine(frame);
     if (line.length === 0) return;
     const name = line[0];
@@ -754,7 +751,6 @@ class Preprocessor {
         if (name.kind === TokenKind.Number) return; // `# 33 "file"` line markers
         this.report('warning', 'unknown-directive', `unknown directive '#${d}'`, name);
     }
-    void hash;
   }
 
   private lineText(first: Token, last: Token): string {
@@ -1037,7 +1033,6 @@ class Preprocessor {
       }
     }
     this.includeCache.set(key, null);
-    void this.quoteDirsCount;
     return undefined;
   }
 }
