@@ -21,16 +21,20 @@ esac
 build="$dir/build-$abi"
 
 if [ ! -f "$src/.memdesc-unpacked" ]; then
+  # Work in a private scratch dir: the cache folder may hold other tools' files.
+  scratch=$(mktemp -d "$dir/.fetch-XXXXXX")
+  trap 'rm -rf "$scratch"' EXIT
   (
-    cd "$dir"
-    rm -f linux-source-"$version"_*.deb
+    cd "$scratch"
     apt-get download "linux-source-$version" >&2
     deb=$(ls linux-source-"$version"_*.deb | head -1)
     dpkg-deb --fsys-tarfile "$deb" | tar -x --wildcards './usr/src/*.tar.xz'
-    rm -rf "$src"
     tar -xJf "usr/src/linux-source-$version.tar.xz"
-    rm -rf usr "$deb"
   )
+  rm -rf "$src"
+  mv "$scratch/linux-source-$version" "$src"
+  rm -rf "$scratch"
+  trap - EXIT
   touch "$src/.memdesc-unpacked"
 fi
 

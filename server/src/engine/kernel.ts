@@ -185,10 +185,10 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
   const cpucaps = srcarch === 'arm64' ? base.readFile(path.join(root, 'arch/arm64/tools/cpucaps')) : undefined;
   if (cpucaps !== undefined) {
     const names = cpucaps.split('\n').map((l) => l.trim()).filter((l) => /^[vA-Z0-9_]+$/.test(l));
-    gen(
-      'arch/arm64/include/generated/asm/cpucap-defs.h',
-      `#ifndef __ASM_CPUCAP_DEFS_H\n#define __ASM_CPUCAP_DEFS_H\n${names.map((n, i) => `#define ARM64_${n} ${i}`).join('\n')}\n#define ARM64_NCAPS ${names.length}\n#endif\n`,
-    );
+    const defs = `${names.map((n, i) => `#define ARM64_${n} ${i}`).join('\n')}\n#define ARM64_NCAPS ${names.length}\n`;
+    // 6.12+ call it cpucap-defs.h; 6.1 generated asm/cpucaps.h itself (later a hand-written header that wins in search order).
+    gen('arch/arm64/include/generated/asm/cpucap-defs.h', `#ifndef __ASM_CPUCAP_DEFS_H\n#define __ASM_CPUCAP_DEFS_H\n${defs}#endif\n`);
+    gen('arch/arm64/include/generated/asm/cpucaps.h', `#ifndef __ASM_CPUCAPS_H\n#define __ASM_CPUCAPS_H\n${defs}#endif\n`);
     // System-register field macros (from arch/arm64/tools/sysreg) are used only inside functions.
     gen('arch/arm64/include/generated/asm/sysreg-defs.h', '/* stand-in: register field macros are not needed for layouts */\n');
   }

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// memdesc-layout (header-only: --config) against every oracle JSON that gcc-oracle.mjs wrote, where gcc's
+// DWARF supplies the member list too: every struct's size and alignment, every member's offset, size and
+// bitfield bits, and members present on one side only.
+// usage: node scripts/kernel/compare-oracles.mjs [CACHE]   (default ${MEMDESC_CACHE:-~/.cache/memdesc-layout})
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cache = process.argv[2] ?? process.env.MEMDESC_CACHE ?? path.join(os.homedir(), '.cache/memdesc-layout');
+const total = { builds: 0, structs: 0, members: 0, mismatches: 0, engineErrors: 0, assertsNotHolding: 0 };
+for (const f of fs.readdirSync(path.join(cache, 'oracle')).filter((x) => x.endsWith('.json')).sort()) {
+  const o = JSON.parse(fs.readFileSync(path.join(cache, 'oracle', f), 'utf8'));
+  const build = path.join(cache, 'builds', f.replace(/\.json$/, ''));
+  const src = path.join(cache, 'trees', o.version, 'src');
+  const r = spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'layout', '--kernel', src, '--config', path.join(build, '.config'), '--arch', o.arch, '--all', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) {
+    console.log(`${f}: memdesc-layout failed: ${r.stderr.split('\n')[0]}`);
+    total.mismatches++;
+    continue;
+  }
+  const ours = JSON.parse(r.stdout);
+  const mm = [];
+  for (const [name, s] of Object.entries(o.structs)) {
+    total.structs++;
+    const os_ = ours.structs.find((x) => x.name === name);
+    if (!os_) {
+      mm.push(`struct ${name} missing`);
+      continue;
+    }
+    if (os_.size !== s.size) mm.push(`sizeof(${name}) ${os_.size}, gcc ${s.size}`);
+    if (s.align !== undefined && os_.align !== s.align) mm.push(`alignof(${name}) ${os_.align}, gcc ${s.align}`);
+    const mine = new Map(os_.members.map((m) => [m.name, m]));
+    for (const [mn, m] of Object.entries(s.members)) {
+      total.members++;
+      const x = mine.get(mn);
+      if (!x) mm.push(`${name}.${mn} missing`);
+      else if (m.bitSize !== undefined) {
+        if (x.bitOffset !== m.bitOffset || x.bitSize !== m.bitSize) mm.push(`${name}.${mn} bits ${x.bitOffset}+${x.bitSize}, gcc ${m.bitOffset}+${m.bitSize}`);
+      } else {
+        if (x.offset !== m.offset) mm.push(`${name}.${mn} offset ${x.offset}, gcc ${m.offset}`);
+        if (m.size !== undefined && x.size !== m.size && !/\[\]$/.test(x.type)) mm.push(`${name}.${mn} size ${x.size}, gcc ${m.size}`);
+      }
+    }
+    for (const x of os_.members) if (!(x.name in s.members)) mm.push(`${name}.${x.name} only in memdesc-layout`);
+  }
+  const errors = ours.diagnostics.filter((d) => d.severity === 'error').length;
+  const notHolding = ours.asserts.filter((a) => a.holds !== true).length;
+  total.builds++;
+  total.mismatches += mm.length;
+  total.engineErrors += errors;
+  total.assertsNotHolding += notHolding;
+  console.log(`${f.replace(/\.json$/, '').padEnd(24)} ${Object.keys(o.structs).length} structs, ${ours.asserts.length} assertions (${notHolding} not holding), ${errors} engine errors, ${mm.length} mismatches${mm.length ? `: ${mm.slice(0, 5).join('; ')}` : ''}`);
+}
+console.log(JSON.stringify(total));
+process.exit(total.mismatches || total.engineErrors || total.assertsNotHolding ? 1 : 0);

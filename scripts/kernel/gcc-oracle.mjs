@@ -1,0 +1,496 @@
+#!/usr/bin/env node
+// gcc's own layout of struct page and the memory descriptors, from a prepared kernel build (prepare-build.sh).
+// Independent of memdesc-layout: nothing here uses the project's engine.
+//
+// Method: two probes compiled by kbuild itself, so with the exact flags of a file in mm/:
+//   1. mm/memdesc_probe_dwarf.o, built with -g -gdwarf-5: one pointer variable per memdesc type makes gcc emit
+//      each type's DWARF; `readelf --debug-dump=info` is walked to list every member reachable through
+//      anonymous structs/unions (and MS-extension tagged anonymous members) with absolute offsets, sizes,
+//      and bitfields' absolute bit offsets (DW_AT_data_bit_offset).
+//   2. mm/memdesc_probe_check.s: asm-offsets-style constants for sizeof/__alignof__ of each struct and
+//      offsetof/sizeof of each non-bitfield member (which also proves the names are what offsetof accepts),
+//      and, per bitfield, a const object with that bitfield set to all ones whose bytes are read back from the
+//      assembly. Every value must agree with the DWARF, or the oracle fails.
+// Probe files live in the build directory (kbuild finds $(obj)/%.c there before the source tree) and are
+// removed afterwards (--keep keeps them).
+//
+// usage: node scripts/kernel/gcc-oracle.mjs BUILD_DIR [--out FILE] [--keep] [--structs a,b,...]
+// writes  $MEMDESC_CACHE/oracle/VERSION-ARCH-VARIANT.json (or --out), and the compiler command line of a
+//         file in mm/ to $MEMDESC_CACHE/notes/VERSION-ARCH[-VARIANT]-cmdline.txt
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as os from 'node:os';
+
+const ARCHES = {
+  x86_64: { karch: 'x86_64', cross: '' },
+  i386: { karch: 'i386', cross: 'i686-linux-gnu-' },
+  arm64: { karch: 'arm64', cross: 'aarch64-linux-gnu-' },
+};
+// CONFIG symbols that change these layouts (recorded in the JSON, null when unset).
+const LAYOUT_CONFIG = ['64BIT', 'SMP', 'NR_CPUS', 'NUMA', 'NODES_SHIFT', 'SPARSEMEM', 'SPARSEMEM_VMEMMAP', 'MEMCG', 'MEMCG_KMEM', 'SLAB_OBJ_EXT', 'SLUB_TINY', 'SLUB_CPU_PARTIAL', 'KASAN', 'KMSAN', 'PAGE_POOL', 'NUMA_BALANCING', 'LRU_GEN', 'TRANSPARENT_HUGEPAGE', 'HUGETLB_PAGE', 'HUGETLBFS', 'ZSMALLOC', 'ZONE_DEVICE', 'ZONE_DMA', 'ZONE_DMA32', 'HIGHMEM', 'HIGHMEM4G', 'HIGHMEM64G', 'X86_PAE', 'PHYS_ADDR_T_64BIT', 'PGTABLE_LEVELS', 'SPLIT_PTE_PTLOCKS', 'SPLIT_PMD_PTLOCKS', 'PREEMPT_RT', 'DEBUG_SPINLOCK', 'DEBUG_LOCK_ALLOC', 'PROVE_LOCKING', 'LOCK_STAT', 'DEBUG_VM', 'PAGE_EXTENSION', 'KFENCE', 'ARM64_MTE', 'ARM64_4K_PAGES', 'ARM64_VA_BITS', 'CC_MS_EXTENSIONS', 'GCC_VERSION'];
+const DEFAULT_STRUCTS = ['page', 'folio', 'slab', 'ptdesc', 'zpdesc', 'netmem_desc', 'net_iov', 'ioptdesc'];
+
+function usage(msg) {
+  if (msg) console.error(msg);
+  console.error('usage: gcc-oracle.mjs BUILD_DIR [--out FILE] [--keep] [--structs a,b,...]');
+  process.exit(2);
+}
+
+function parseArgs() {
+  const a = process.argv.slice(2);
+  const o = { build: undefined, out: undefined, keep: false, structs: DEFAULT_STRUCTS };
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === '--out') o.out = a[++i];
+    else if (a[i] === '--keep') o.keep = true;
+    else if (a[i] === '--structs') o.structs = a[++i].split(',').filter(Boolean);
+    else if (a[i].startsWith('-')) usage(`unknown option ${a[i]}`);
+    else if (!o.build) o.build = a[i];
+    else usage();
+  }
+  if (!o.build) usage();
+  return o;
+}
+
+const readIf = (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined);
+
+/** What the build is: tree, version, arch, variant. */
+function describeBuild(build) {
+  const config = readIf(path.join(build, '.config'));
+  if (!config) throw new Error(`${build}: no .config (run prepare-build.sh first)`);
+  if (!fs.existsSync(path.join(build, 'include/generated/bounds.h'))) throw new Error(`${build}: not prepared (no include/generated/bounds.h)`);
+  const src = fs.realpathSync(path.join(build, 'source'));
+  const stamp = readIf(path.join(build, '.memdesc-prepared')) ?? '';
+  let arch = /arch=(\S+)/.exec(stamp)?.[1];
+  if (!arch) arch = /^CONFIG_X86_64=y/m.test(config) ? 'x86_64' : /^CONFIG_X86_32=y/m.test(config) ? 'i386' : /^CONFIG_ARM64=y/m.test(config) ? 'arm64' : undefined;
+  if (!ARCHES[arch]) throw new Error(`${build}: cannot tell the arch`);
+  const variant = /variant=(\S+)/.exec(stamp)?.[1] ?? 'custom';
+  // fetch-trees.sh's stamp: "VERSION PACKAGE-VERSION full=.. arches=.."
+  const [stampVersion, pkg] = (readIf(path.join(src, '.memdesc-tree')) ?? '').split(' ');
+  const release = readIf(path.join(build, 'include/config/kernel.release'))?.trim();
+  const version = stampVersion || /^\d+\.\d+/.exec(release ?? '')?.[0] || path.basename(src);
+  const tree = pkg;
+  return { build, src, arch, variant, version, debianPackage: tree ? `linux-source-${version} ${tree}` : undefined, kernelRelease: release, config };
+}
+
+function kmake(d, extra, target) {
+  const { karch, cross } = ARCHES[d.arch];
+  const cache = process.env.MEMDESC_CACHE ?? path.join(os.homedir(), '.cache/memdesc-layout');
+  fs.mkdirSync(cache, { recursive: true });
+  const args = [path.join(cache, '.make.lock'), 'make', '-s', '-C', d.src, `O=${d.build}`, `ARCH=${karch}`, ...(cross ? [`CROSS_COMPILE=${cross}`] : []), ...extra, target];
+  const r = spawnSync('flock', args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`make ${target} failed:\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+// ---------------------------------------------------------------- DWARF, as readelf prints it
+
+/** DIEs of `readelf --debug-dump=info`: { off, tag, attrs, children, parent }, by offset. */
+function parseReadelf(text) {
+  const dies = new Map();
+  const stack = [];
+  let cur;
+  for (const line of text.split('\n')) {
+    let m = /^\s*<(\d+)><([0-9a-f]+)>: Abbrev Number: (\d+)(?: \((DW_TAG_\w+)\))?/.exec(line);
+    if (m) {
+      const depth = Number(m[1]);
+      if (m[3] === '0') {
+        cur = undefined;
+        stack.length = depth;
+        continue;
+      }
+      const die = { off: parseInt(m[2], 16), tag: m[4], attrs: {}, children: [] };
+      stack.length = depth;
+      const parent = stack[depth - 1];
+      if (parent) parent.children.push(die);
+      stack[depth] = die;
+      dies.set(die.off, die);
+      cur = die;
+      continue;
+    }
+    m = /^\s*<[0-9a-f]+>\s+(DW_AT_\w+)\s*:\s?(.*)$/.exec(line);
+    if (m && cur) cur.attrs[m[1]] = m[2].trim().replace(/^\(\w+\)\s*/, ''); // drop -W's (form)
+  }
+  return dies;
+}
+
+const attrName = (v) => (v === undefined ? undefined : (/^\([^)]*\):\s*(.*)$/.exec(v)?.[1] ?? v).trim());
+const attrRef = (v) => (v === undefined ? undefined : parseInt(/<0x([0-9a-f]+)>/.exec(v)[1], 16));
+function attrNum(v) {
+  if (v === undefined) return undefined;
+  const plus = /DW_OP_plus_uconst: (\d+)/.exec(v);
+  if (plus) return Number(plus[1]);
+  const s = v.split(/\s/)[0];
+  const n = s.startsWith('0x') ? BigInt(s) : BigInt(s);
+  return Number(BigInt.asIntN(64, n));
+}
+
+class Dwarf {
+  constructor(text) {
+    this.dies = parseReadelf(text);
+  }
+  type(die) {
+    return die.attrs.DW_AT_type === undefined ? undefined : this.dies.get(attrRef(die.attrs.DW_AT_type));
+  }
+  /** typedef / const / volatile / atomic stripped */
+  strip(t) {
+    while (t && ['DW_TAG_typedef', 'DW_TAG_const_type', 'DW_TAG_volatile_type', 'DW_TAG_restrict_type', 'DW_TAG_atomic_type'].includes(t.tag)) t = this.type(t);
+    return t;
+  }
+  /** Array dimensions, -1 for an unbounded (flexible) one. */
+  dims(arr) {
+    return arr.children
+      .filter((c) => c.tag === 'DW_TAG_subrange_type')
+      .map((c) => {
+        if (c.attrs.DW_AT_count !== undefined) return attrNum(c.attrs.DW_AT_count);
+        if (c.attrs.DW_AT_upper_bound !== undefined) return attrNum(c.attrs.DW_AT_upper_bound) + 1;
+        return -1;
+      });
+  }
+  size(t) {
+    t = this.strip(t);
+    if (!t) return undefined;
+    if (t.tag === 'DW_TAG_array_type') {
+      const dims = this.dims(t);
+      if (dims.includes(-1)) return 0;
+      return dims.reduce((a, b) => a * b, this.size(this.type(t)));
+    }
+    const bs = attrNum(t.attrs.DW_AT_byte_size);
+    if (bs !== undefined) return bs;
+    return undefined;
+  }
+  flexible(t) {
+    t = this.strip(t);
+    return !!t && t.tag === 'DW_TAG_array_type' && this.dims(t).includes(-1);
+  }
+  typeName(t) {
+    if (!t) return 'void';
+    const n = attrName(t.attrs.DW_AT_name);
+    switch (t.tag) {
+      case 'DW_TAG_base_type':
+      case 'DW_TAG_typedef':
+        return n;
+      case 'DW_TAG_structure_type':
+        return `struct ${n ?? '<anonymous>'}`;
+      case 'DW_TAG_union_type':
+        return `union ${n ?? '<anonymous>'}`;
+      case 'DW_TAG_enumeration_type':
+        return `enum ${n ?? '<anonymous>'}`;
+      case 'DW_TAG_const_type':
+        return `const ${this.typeName(this.type(t))}`;
+      case 'DW_TAG_volatile_type':
+        return `volatile ${this.typeName(this.type(t))}`;
+      case 'DW_TAG_atomic_type':
+        return `_Atomic ${this.typeName(this.type(t))}`;
+      case 'DW_TAG_restrict_type':
+        return `${this.typeName(this.type(t))} restrict`;
+      case 'DW_TAG_pointer_type': {
+        const to = this.type(t);
+        if (to && to.tag === 'DW_TAG_subroutine_type') return `${this.typeName(this.type(to))} (*)()`;
+        return `${this.typeName(to)} *`;
+      }
+      case 'DW_TAG_array_type':
+        return `${this.typeName(this.type(t))}${this.dims(t).map((d) => `[${d < 0 ? '' : d}]`).join('')}`;
+      case 'DW_TAG_subroutine_type':
+        return `${this.typeName(this.type(t))} ()`;
+      default:
+        return t.tag;
+    }
+  }
+  /** The complete definition of struct NAME, if the translation unit has one. */
+  struct(name) {
+    for (const d of this.dies.values()) {
+      if (d.tag === 'DW_TAG_structure_type' && attrName(d.attrs.DW_AT_name) === name && d.attrs.DW_AT_declaration === undefined && d.attrs.DW_AT_byte_size !== undefined) return d;
+    }
+    return undefined;
+  }
+  /** Named members reachable through anonymous members, with absolute offsets (bits for bitfields). */
+  members(s, base = 0, out = []) {
+    for (const m of s.children) {
+      if (m.tag !== 'DW_TAG_member') continue;
+      const t = this.type(m);
+      const loc = attrNum(m.attrs.DW_AT_data_member_location) ?? 0;
+      const name = attrName(m.attrs.DW_AT_name);
+      const bitSize = attrNum(m.attrs.DW_AT_bit_size);
+      if (name === undefined && bitSize === undefined) {
+        const inner = this.strip(t);
+        if (!inner || !['DW_TAG_structure_type', 'DW_TAG_union_type'].includes(inner.tag)) throw new Error(`unnamed member of non-aggregate type at DIE 0x${m.off.toString(16)}`);
+        this.members(inner, base + loc, out);
+        continue;
+      }
+      if (name === undefined) continue; // unnamed bitfield: padding, not a member
+      const size = this.size(t);
+      const rec = { name, offset: base + loc, size, type: this.typeName(t) };
+      if (bitSize !== undefined) {
+        let bit;
+        if (m.attrs.DW_AT_data_bit_offset !== undefined) bit = base * 8 + attrNum(m.attrs.DW_AT_data_bit_offset);
+        else {
+          // DWARF 2/3 style (big-endian numbering within the storage unit), little-endian targets only here
+          const unit = attrNum(m.attrs.DW_AT_byte_size) ?? size;
+          bit = (base + loc) * 8 + unit * 8 - attrNum(m.attrs.DW_AT_bit_offset) - bitSize;
+        }
+        rec.offset = Math.floor(bit / 8);
+        rec.bitOffset = bit;
+        rec.bitSize = bitSize;
+      }
+      if (this.flexible(t)) rec.flexible = true;
+      out.push(rec);
+    }
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------- probes
+
+function headerIncludes(src) {
+  const inc = ['#include <linux/mm_types.h>', '#include <linux/mm.h>'];
+  for (const rel of ['mm/slab.h', 'mm/zpdesc.h', 'include/net/netmem.h', 'drivers/iommu/iommu-pages.h']) {
+    if (fs.existsSync(path.join(src, rel))) inc.push(`#include "${path.join(src, rel)}"`);
+  }
+  return inc;
+}
+
+function dwarfProbe(src, structs) {
+  return [
+    '/* memdesc-layout gcc oracle, DWARF probe (generated; removed after use) */',
+    ...headerIncludes(src),
+    ...structs.map((s, i) => `struct ${s} *memdesc_probe_p${i};`),
+    '',
+  ].join('\n');
+}
+
+function checkProbe(src, layouts) {
+  const lines = [
+    '/* memdesc-layout gcc oracle, offsetof probe (generated; removed after use) */',
+    ...headerIncludes(src),
+    '#define MEMDESC_VAL(sym, val) asm volatile("\\n.ascii \\"@@memdesc " #sym " %c0 @@\\"" : : "i" ((long)(val)))',
+    'void memdesc_probe(void);',
+    'void memdesc_probe(void)',
+    '{',
+  ];
+  const objects = [];
+  layouts.forEach((s, si) => {
+    const T = `struct ${s.name}`;
+    lines.push(`\tMEMDESC_VAL(s${si}.size, sizeof(${T}));`, `\tMEMDESC_VAL(s${si}.align, __alignof__(${T}));`);
+    s.members.forEach((m, mi) => {
+      if (m.bitSize !== undefined) {
+        objects.push(`const ${T} memdesc_bf_s${si}_m${mi} __attribute__((used)) = { .${m.name} = -1 };`);
+        return;
+      }
+      lines.push(`\tMEMDESC_VAL(s${si}.m${mi}.off, __builtin_offsetof(${T}, ${m.name}));`);
+      if (!m.flexible) lines.push(`\tMEMDESC_VAL(s${si}.m${mi}.size, sizeof(((${T} *)0)->${m.name}));`);
+    });
+  });
+  lines.push('}', ...objects, '');
+  return lines.join('\n');
+}
+
+/** Bytes of an initialised object, read from gcc's assembly. */
+function objectBytes(asm, label, arch) {
+  const at = asm.indexOf(`\n${label}:`);
+  if (at < 0) return undefined;
+  const widths = { byte: 1, value: 2, short: 2, hword: 2, '2byte': 2, long: 4, int: 4, '4byte': 4, quad: 8, xword: 8, '8byte': 8, dword: 8, word: arch === 'arm64' ? 4 : 2 };
+  const bytes = [];
+  for (const line of asm.slice(at + label.length + 2).split('\n')) {
+    const t = line.replace(/\s[#@\/]{1,2}\s.*$/, '').trim();
+    if (t === '' || t.startsWith('#') || t.startsWith('//')) continue;
+    const m = /^\.(\w+)\s+(.*)$/.exec(t);
+    if (!m) break; // next label
+    const [, dir, arg] = m;
+    if (dir === 'zero' || dir === 'skip' || dir === 'space') {
+      bytes.push(...new Array(Number(arg.split(',')[0])).fill(0));
+      continue;
+    }
+    const w = widths[dir];
+    if (!w) break; // .size, .section, .globl, ...: the object is over
+    for (const v of arg.split(',')) {
+      let n = BigInt.asUintN(w * 8, BigInt(v.trim()));
+      for (let k = 0; k < w; k++) {
+        bytes.push(Number(n & 0xffn));
+        n >>= 8n;
+      }
+    }
+  }
+  return bytes;
+}
+
+/** First set bit and number of bits up to the last set one (little-endian allocation order). */
+function bitRange(bytes) {
+  let first = -1;
+  let last = -1;
+  bytes.forEach((b, i) => {
+    for (let k = 0; k < 8; k++) {
+      if ((b >> k) & 1) {
+        if (first < 0) first = i * 8 + k;
+        last = i * 8 + k;
+      }
+    }
+  });
+  return first < 0 ? undefined : { bitOffset: first, bitSize: last - first + 1 };
+}
+
+// ---------------------------------------------------------------- flags and generated values
+
+function boundsValues(build) {
+  const out = {};
+  for (const m of fs.readFileSync(path.join(build, 'include/generated/bounds.h'), 'utf8').matchAll(/^#define (\w+) (-?\d+)/gm)) out[m[1]] = Number(m[2]);
+  return out;
+}
+
+function configValue(config, name) {
+  const m = new RegExp(`^CONFIG_${name}=(.*)$`, 'm').exec(config);
+  if (!m) return null;
+  const v = m[1];
+  return /^"/.test(v) ? v.slice(1, -1) : /^-?\d+$/.test(v) ? Number(v) : v;
+}
+
+function splitCmd(cmd) {
+  const out = [];
+  for (const m of cmd.matchAll(/(?:[^\s'"]+|'[^']*'|"[^"]*")+/g)) out.push(m[0]);
+  return out;
+}
+
+/** The layout-relevant part of kbuild's command line for a file in mm/. */
+function describeCmdline(cmd, d) {
+  const words = splitCmd(cmd);
+  const rel = (p) => p.replace(d.src, '$(srctree)').replace(/^\.\//, '$(objtree)/').replace(/^(?!\$\()/, '$(objtree)/');
+  const r = { compiler: words[0], std: undefined, includePaths: [], forcedIncludes: [], defines: [], layoutFlags: [], targetFlags: [] };
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i];
+    if (w.startsWith('-std=')) r.std = w.slice(5);
+    else if (w === '-include') r.forcedIncludes.push(rel(words[++i]));
+    else if (w.startsWith('-I')) r.includePaths.push(rel(w.slice(2) || words[++i]));
+    else if (w.startsWith('-D') && !/KBUILD_(MODFILE|BASENAME|MODNAME)|__KBUILD_MODNAME/.test(w)) r.defines.push(w.slice(2));
+    else if (/^-f(ms-|plan9-|short-|unsigned-|signed-|pack-struct|no-common|strict-flex|no-strict-aliasing)/.test(w)) r.layoutFlags.push(w);
+    else if (/^-m/.test(w)) r.targetFlags.push(w);
+  }
+  return r;
+}
+
+/** The dialect flags as the top Makefile and Kconfig spell them. */
+function makefileDialect(d) {
+  const mk = fs.readFileSync(path.join(d.src, 'Makefile'), 'utf8');
+  const lines = mk.split('\n').filter((l) => /-std=gnu|ms-extensions|ms-anonymous|CC_FLAGS_DIALECT|CONFIG_CC_MS_EXTENSIONS/.test(l) && !/^\s*#/.test(l)).map((l) => l.trim());
+  const ms = /^CONFIG_CC_MS_EXTENSIONS="?([^"\n]*)"?$/m.exec(d.config)?.[1];
+  return { makefileLines: lines, CONFIG_CC_MS_EXTENSIONS: ms ?? null };
+}
+
+// ---------------------------------------------------------------- main
+
+function main() {
+  const o = parseArgs();
+  const d = describeBuild(path.resolve(o.build));
+  const cache = process.env.MEMDESC_CACHE ?? path.join(os.homedir(), '.cache/memdesc-layout');
+  const { cross } = ARCHES[d.arch];
+  const mmDir = path.join(d.build, 'mm');
+  fs.mkdirSync(mmDir, { recursive: true });
+  const files = [];
+  const put = (name, text) => {
+    const f = path.join(mmDir, name);
+    fs.writeFileSync(f, text);
+    files.push(f);
+  };
+  const generated = (stem, ext) => [path.join(mmDir, `${stem}.${ext}`), path.join(mmDir, `.${stem}.${ext}.cmd`), path.join(mmDir, `.${stem}.${ext}.d`)];
+  const t0 = Date.now();
+  let out;
+  try {
+    // 1. DWARF
+    put('memdesc_probe_dwarf.c', dwarfProbe(d.src, o.structs));
+    files.push(...generated('memdesc_probe_dwarf', 'o'));
+    kmake(d, ['CFLAGS_memdesc_probe_dwarf.o=-g -gdwarf-5 -femit-struct-debug-detailed=any -Wno-error'], 'mm/memdesc_probe_dwarf.o');
+    const re = spawnSync('readelf', ['--debug-dump=info', '-W', path.join(mmDir, 'memdesc_probe_dwarf.o')], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (re.status !== 0) throw new Error(`readelf failed: ${re.stderr}`);
+    const dw = new Dwarf(re.stdout);
+    const layouts = [];
+    for (const name of o.structs) {
+      const s = dw.struct(name);
+      if (!s) continue;
+      layouts.push({ name, size: attrNum(s.attrs.DW_AT_byte_size), dwarfAlignment: attrNum(s.attrs.DW_AT_alignment), members: dw.members(s) });
+    }
+    const t1 = Date.now();
+
+    // 2. offsetof / sizeof / bitfield bytes
+    put('memdesc_probe_check.c', checkProbe(d.src, layouts));
+    files.push(...generated('memdesc_probe_check', 's'));
+    kmake(d, ['CFLAGS_memdesc_probe_check.o=-Wno-error'], 'mm/memdesc_probe_check.s');
+    const asm = fs.readFileSync(path.join(mmDir, 'memdesc_probe_check.s'), 'utf8');
+    const vals = new Map();
+    for (const m of asm.matchAll(/@@memdesc (\S+) [$#]?(-?\d+) @@/g)) vals.set(m[1], Number(m[2]));
+    const problems = [];
+    const agree = (what, dwarfVal, gccVal) => {
+      if (gccVal === undefined) problems.push(`${what}: no value from the offsetof probe`);
+      else if (dwarfVal !== gccVal) problems.push(`${what}: DWARF ${dwarfVal}, offsetof probe ${gccVal}`);
+    };
+    const structs = {};
+    let nMembers = 0;
+    let nBitfields = 0;
+    layouts.forEach((s, si) => {
+      agree(`sizeof(struct ${s.name})`, s.size, vals.get(`s${si}.size`));
+      const align = vals.get(`s${si}.align`);
+      const members = {};
+      s.members.forEach((m, mi) => {
+        nMembers++;
+        const rec = { offset: m.offset, size: m.size, type: m.type };
+        if (m.bitSize !== undefined) {
+          nBitfields++;
+          const bytes = objectBytes(asm, `memdesc_bf_s${si}_m${mi}`, d.arch);
+          const range = bytes && bitRange(bytes);
+          agree(`struct ${s.name}.${m.name} bit offset`, m.bitOffset, range?.bitOffset);
+          agree(`struct ${s.name}.${m.name} bit size`, m.bitSize, range?.bitSize);
+          rec.bitOffset = m.bitOffset;
+          rec.bitSize = m.bitSize;
+        } else {
+          agree(`offsetof(struct ${s.name}, ${m.name})`, m.offset, vals.get(`s${si}.m${mi}.off`));
+          if (!m.flexible) agree(`sizeof(struct ${s.name}.${m.name})`, m.size, vals.get(`s${si}.m${mi}.size`));
+          else rec.flexible = true;
+        }
+        if (members[m.name]) problems.push(`struct ${s.name}: member ${m.name} twice`);
+        members[m.name] = rec;
+      });
+      structs[s.name] = { size: s.size, align, members };
+    });
+    if (problems.length) throw new Error(`DWARF and the offsetof probe disagree:\n  ${problems.join('\n  ')}`);
+    const t2 = Date.now();
+
+    const cmdFile = path.join(mmDir, '.memdesc_probe_check.s.cmd');
+    const cmd = /^(?:savedcmd|cmd)_\S+ := (.*)$/m.exec(fs.readFileSync(cmdFile, 'utf8'))[1];
+    const gccVersion = spawnSync(`${cross}gcc`, ['-dumpfullversion'], { encoding: 'utf8' }).stdout.trim();
+    out = {
+      version: d.version,
+      kernelRelease: d.kernelRelease,
+      debianPackage: d.debianPackage,
+      arch: d.arch,
+      variant: d.variant,
+      compiler: `${cross}gcc ${gccVersion}`,
+      method: 'kbuild-compiled probe in mm/: DWARF 5 (readelf) for the member list, checked against offsetof/sizeof/__alignof__ constants and bitfield bytes',
+      absent: o.structs.filter((n) => !structs[n]),
+      structs,
+      bounds: boundsValues(d.build),
+      config: Object.fromEntries(LAYOUT_CONFIG.map((c) => [c, configValue(d.config, c)])),
+      dialect: { ...makefileDialect(d), cmdline: describeCmdline(cmd, d) },
+      stats: { members: nMembers, bitfields: nBitfields, dwarfMs: t1 - t0, checkMs: t2 - t1 },
+    };
+    const notes = path.join(cache, 'notes');
+    fs.mkdirSync(notes, { recursive: true });
+    const noteName = `${d.version}-${d.arch}${d.variant === 'defconfig' ? '' : `-${d.variant}`}-cmdline.txt`;
+    fs.writeFileSync(
+      path.join(notes, noteName),
+      `# kbuild's command line for a file in mm/ (mm/memdesc_probe_check.c -> .s), ${d.version} ${d.arch} ${d.variant}\n` +
+        `# srctree=${d.src} objtree=${d.build}\n${cmd}\n\n# one word a line\n${splitCmd(cmd).join('\n')}\n`,
+    );
+  } finally {
+    if (!o.keep) for (const f of files) fs.rmSync(f, { force: true });
+  }
+  const file = o.out ?? path.join(cache, 'oracle', `${d.version}-${d.arch}-${d.variant}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(out, null, 1) + '\n');
+  const sz = (n) => (out.structs[n] ? `${n} ${out.structs[n].size}/${out.structs[n].align}` : `${n} -`);
+  console.log(`${file}: ${o.structs.map(sz).join(', ')}; ${out.stats.members} members (${out.stats.bitfields} bitfields) agree; ${Date.now() - t0} ms`);
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`gcc-oracle: ${e.message}`);
+  process.exit(1);
+}
