@@ -51,13 +51,13 @@ function main(): void {
   let structs = 0;
   for (let i = 0; i < RUNS; i++) {
     lexT.push(time(() => lex(new SourceFile(0, file, text), new Problems())));
-    let tokens: ReturnType<typeof preprocess>['tokens'] = [];
-    ppT.push(time(() => (tokens = preprocess([file], ppOpts, host, new Problems()).tokens)));
+    let tokens: ReturnType<typeof preprocess> | undefined;
+    ppT.push(time(() => (tokens = preprocess([file], ppOpts, host, new Problems()))));
     parseT.push(
       time(() => {
         const problems = new Problems();
         const lay = new Layouter(abi, problems);
-        const r = parse(tokens, lay, problems, { msExtensions: false });
+        const r = parse(tokens!, lay, problems, { msExtensions: false });
         for (const d of r.records) lay.layout(d);
         structs = r.records.length;
       }),

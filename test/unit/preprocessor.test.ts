@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { FileHost } from '../../server/src/engine/host';
 import { preprocess, PreprocessOptions } from '../../server/src/engine/preprocessor';
 import { Problems } from '../../server/src/engine/problems';
-import { Token, TokenKind, userLocation } from '../../server/src/engine/token';
+import { locationOf, Token, TokenKind } from '../../server/src/engine/token';
 
 class MemHost implements FileHost {
   reads = new Map<string, number>();
@@ -24,13 +24,14 @@ function pp(files: Record<string, string> | string, opts: Partial<PreprocessOpti
   const host = new MemHost(fs);
   const problems = new Problems();
   const r = preprocess([Object.keys(fs)[0]], { includePaths: [], ...opts }, host, problems);
-  const toks = r.tokens.filter((t) => t.kind !== TokenKind.EOF);
-  return { r, toks, text: spell(toks), problems: problems.list, host };
+  const n = r.tokens.length - 1; // the EOF token
+  const toks = r.tokens.slice(0, n);
+  return { r, toks, exps: r.exps.slice(0, n), text: spell(toks, r.spaces), problems: problems.list, host };
 }
 
 /** Tokens joined with single spaces where the source had space. */
-function spell(toks: Token[]): string {
-  return toks.map((t, i) => (i > 0 && t.space ? ' ' : '') + t.text).join('');
+function spell(toks: Token[], spaces: boolean[]): string {
+  return toks.map((t, i) => (i > 0 && spaces[i] ? ' ' : '') + t.text).join('');
 }
 
 describe('preprocessor: C11 6.10.3.5 examples', () => {
@@ -240,14 +241,14 @@ describe('preprocessor: diagnostics, limits and positions', () => {
     const intTok = r.toks[0];
     assert.equal(intTok.text, 'int');
     assert.equal(intTok.file.position(intTok.offset).line, 1);
-    assert.equal(intTok.expansion?.macro, 'T');
-    assert.equal(intTok.expansion?.parent?.macro, 'DECL');
-    const loc = userLocation(intTok);
+    assert.equal(r.exps[0]?.macro, 'T');
+    assert.equal(r.exps[0]?.parent?.macro, 'DECL');
+    const loc = locationOf(intTok, r.exps[0]);
     assert.equal(loc.file.position(loc.offset).line, 5);
     const x = r.toks[1];
     assert.equal(x.file.position(x.offset).line, 5);
-    assert.equal(x.expansion?.macro, 'DECL');
-    const outer = intTok.expansion!.parent!;
+    assert.equal(r.exps[1]?.macro, 'DECL');
+    const outer = r.exps[0]!.parent!;
     assert.equal(outer.at.file.text.slice(outer.at.offset, outer.callEnd), 'DECL(x)');
   });
   it('-D/-U and predefines apply in order, before the main file', () => {

@@ -10,7 +10,7 @@ import { ParseResult, parse } from './parser';
 import { preprocess, PreprocessCache, PreprocessLimits, PreprocessResult } from './preprocessor';
 import { Problem, Problems } from './problems';
 import { SourceFile } from './source';
-import { Token } from './token';
+import { Expansion, Token } from './token';
 
 export interface AnalyzeOptions {
   arch: AbiName;
@@ -21,6 +21,8 @@ export interface AnalyzeOptions {
   forcedIncludes?: string[];
   msExtensions?: boolean;
   limits?: Partial<PreprocessLimits>;
+  /** Pass function bodies of included files on unexpanded, as `{ }` (default true; see PreprocessOptions). */
+  skipIncludedBodies?: boolean;
 }
 
 /** A static assertion with its verdict: true holds, false fails, null cannot be evaluated (detail says why). */
@@ -45,7 +47,10 @@ export interface Analysis {
   abi: Abi;
   options: AnalyzeOptions;
   files: SourceFile[];
+  /** The preprocessed tokens; exps[i] and spaces[i] are token i's expansion and preceding-space flag. */
   tokens: Token[];
+  exps: Array<Expansion | undefined>;
+  spaces: boolean[];
   pp: PreprocessResult;
   parse: ParseResult;
   layouter: Layouter;
@@ -69,6 +74,7 @@ export function analyze(mainFiles: string[], options: AnalyzeOptions, host: File
       predefines: abi.predefines,
       charSigned: abi.charSigned,
       limits: options.limits,
+      skipIncludedBodies: options.skipIncludedBodies,
     },
     host,
     problems,
@@ -76,7 +82,7 @@ export function analyze(mainFiles: string[], options: AnalyzeOptions, host: File
   );
   const t1 = performance.now();
   const layouter = new Layouter(abi, problems);
-  const result = parse(pp.tokens, layouter, problems, { msExtensions: !!options.msExtensions });
+  const result = parse(pp, layouter, problems, { msExtensions: !!options.msExtensions });
   const ev = new Evaluator(layouter);
   const side = (e: Parameters<Evaluator['evalInt']>[0]) => {
     const r = ev.evalInt(e);
@@ -84,13 +90,15 @@ export function analyze(mainFiles: string[], options: AnalyzeOptions, host: File
   };
   // Assertions are reported for the files being analysed, not for every header they include.
   const mainPaths = new Set(mainFiles.map((f) => path.resolve(f)));
-  const asserts = result.asserts.map((a) => explainAssert(a, pp.tokens, side)).filter((v) => mainPaths.has(v.file.path));
+  const asserts = result.asserts.map((a) => explainAssert(a, pp, side)).filter((v) => mainPaths.has(v.file.path));
   const t2 = performance.now();
   return {
     abi,
     options,
     files: pp.files,
     tokens: pp.tokens,
+    exps: pp.exps,
+    spaces: pp.spaces,
     pp,
     parse: result,
     layouter,

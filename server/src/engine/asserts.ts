@@ -3,25 +3,26 @@
 import type { AssertVerdict } from './analyze';
 import { Expr } from './expr';
 import { StaticAssertDecl } from './parser';
-import { Token, TokenKind, userLocation } from './token';
+import { locationOf, Token, TokenKind, TokenStream } from './token';
 
 /** Tokens s..e (inclusive) joined as written after expansion; __builtin_offsetof reads as offsetof. */
-export function tokenText(tokens: Token[], s: number, e: number): string {
+export function tokenText(stream: TokenStream, s: number, e: number): string {
+  const tokens = stream.tokens;
   let out = '';
   for (let i = s; i <= e && i < tokens.length; i++) {
     const t = tokens[i];
     if (t.kind === TokenKind.EOF) break;
-    if (out && t.space) out += ' ';
+    if (out && stream.spaces[i]) out += ' ';
     out += t.text === '__builtin_offsetof' ? 'offsetof' : t.text;
   }
   return out;
 }
 
 /** The span of source the user wrote for tokens s..e: through macro invocations to their closing parenthesis. */
-export function userSpan(tokens: Token[], s: number, e: number): { file: Token['file']; offset: number; end: number } {
-  const first = userLocation(tokens[s]);
-  const lastTok = tokens[e];
-  let exp = lastTok.expansion;
+export function userSpan(stream: TokenStream, s: number, e: number): { file: Token['file']; offset: number; end: number } {
+  const first = locationOf(stream.tokens[s], stream.exps[s]);
+  const lastTok = stream.tokens[e];
+  let exp = stream.exps[e];
   let end: number;
   if (exp) {
     while (exp.parent) exp = exp.parent;
@@ -34,30 +35,30 @@ export function userSpan(tokens: Token[], s: number, e: number): { file: Token['
 /** Evaluates one side of a comparison; undefined when it is not a constant. */
 export type SideEvaluator = (e: Expr) => bigint | undefined;
 
-export function explainAssert(a: StaticAssertDecl, tokens: Token[], side: SideEvaluator): AssertVerdict {
-  const span = userSpan(tokens, a.s, a.e);
+export function explainAssert(a: StaticAssertDecl, stream: TokenStream, side: SideEvaluator): AssertVerdict {
+  const span = userSpan(stream, a.s, a.e);
   const text = span.file.text.slice(span.offset, span.end);
-  const expanded = tokenText(tokens, a.s, a.e);
+  const expanded = tokenText(stream, a.s, a.e);
   const base = { file: span.file, offset: span.offset, end: span.end, text, expanded, message: a.message, s: a.s, e: a.e };
   if (!a.expr || !a.result) return { ...base, holds: null, detail: 'the assertion could not be parsed' };
   if (!a.result.ok) {
-    const where = tokenText(tokens, a.result.at.s, a.result.at.e);
+    const where = tokenText(stream, a.result.at.s, a.result.at.e);
     return { ...base, holds: null, detail: `cannot evaluate ${where}: ${a.result.reason}` };
   }
   const v = a.result.value;
   const holds = v.kind === 'float' ? v.v !== 0 : v.v !== 0n;
-  return { ...base, holds, detail: describeComparison(a.expr, tokens, holds, side) };
+  return { ...base, holds, detail: describeComparison(a.expr, stream, holds, side) };
 }
 
-function describeComparison(expr: Expr, tokens: Token[], holds: boolean, side: SideEvaluator): string {
+function describeComparison(expr: Expr, stream: TokenStream, holds: boolean, side: SideEvaluator): string {
   let e = expr;
   while (e.k === 'unary' && e.op === '!' && e.arg.k === 'unary' && e.arg.op === '!') e = e.arg.arg;
   const values = collectComparisons(e, side);
-  if (values.length === 0) return holds ? 'holds' : `${tokenText(tokens, expr.s, expr.e)} is false`;
+  if (values.length === 0) return holds ? 'holds' : `${tokenText(stream, expr.s, expr.e)} is false`;
   return values
     .map(({ op, l, r, lv, rv }) => {
-      const lt = tokenText(tokens, l.s, l.e);
-      const rt = tokenText(tokens, r.s, r.e);
+      const lt = tokenText(stream, l.s, l.e);
+      const rt = tokenText(stream, r.s, r.e);
       if (lv === undefined || rv === undefined) return `${lt} ${op} ${rt}`;
       const ok = compare(op, lv, rv);
       if (op === '==') return ok ? `${lt} = ${rt} = ${lv}` : `${lt} is ${lv} but ${rt} is ${rv}`;

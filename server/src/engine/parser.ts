@@ -9,7 +9,7 @@ import { Layouter } from './layout';
 import { Problems } from './problems';
 import { Span } from './source';
 import { decodeCharConstant } from './charconst';
-import { Token, TokenKind, userLocation } from './token';
+import { streamLocation, Token, TokenKind, TokenStream } from './token';
 import { EnumDef, isInteger, Member, RecordDef, scalar, Type } from './types';
 
 export interface ParseOptions {
@@ -90,8 +90,8 @@ const KEYWORDS = new Set([
 
 const MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1 };
 
-export function parse(tokens: Token[], layouter: Layouter, problems: Problems, options: ParseOptions): ParseResult {
-  const p = new Parser(tokens, layouter, problems, options);
+export function parse(stream: TokenStream, layouter: Layouter, problems: Problems, options: ParseOptions): ParseResult {
+  const p = new Parser(stream, layouter, problems, options);
   p.translationUnit();
   return p.result;
 }
@@ -104,15 +104,20 @@ class Parser {
   private nextId = 0;
   readonly result: ParseResult = { records: [], enums: [], ordinary: new Map(), tags: new Map(), asserts: [] };
 
+  private readonly toks: Token[];
+  private readonly spaces: boolean[];
+
   constructor(
-    private readonly toks: Token[],
+    private readonly stream: TokenStream,
     private readonly lay: Layouter,
     private problems: Problems,
     private readonly opts: ParseOptions,
   ) {
+    this.toks = stream.tokens;
+    this.spaces = stream.spaces;
     this.ev = new Evaluator(lay);
     this.maxDepth = opts.maxDepth ?? 200;
-    const builtin: Span = { file: toks[toks.length - 1].file, offset: 0, end: 0 };
+    const builtin: Span = { file: this.toks[this.toks.length - 1].file, offset: 0, end: 0 };
     if (lay.abi.hasInt128) {
       this.result.ordinary.set('__int128_t', { kind: 'typedef', type: { ...scalar('int128'), typedefName: '__int128_t' }, loc: builtin });
       this.result.ordinary.set('__uint128_t', { kind: 'typedef', type: { ...scalar('uint128'), typedefName: '__uint128_t' }, loc: builtin });
@@ -150,8 +155,7 @@ class Parser {
   }
   /** A span in the user's source for token index i (macro-produced tokens map to their invocation). */
   span(i: number): Span {
-    const t = this.toks[Math.min(i, this.toks.length - 1)];
-    return userLocation(t);
+    return streamLocation(this.stream, i);
   }
   private report(severity: 'error' | 'warning' | 'info', code: string, message: string, i = this.pos): void {
     const sp = this.span(i);
@@ -201,7 +205,7 @@ class Parser {
     for (let i = s; i <= e && i < this.toks.length; i++) {
       const t = this.toks[i];
       if (t.kind === TokenKind.EOF) break;
-      if (out && t.space) out += ' ';
+      if (out && this.spaces[i]) out += ' ';
       out += t.text;
     }
     return out;

@@ -1,6 +1,9 @@
 // Preprocessor: macros (with the standard's rescanning and hideset rules), conditionals, includes.
-// Tokens written in a file pass through untouched; tokens made by expansion are copies that remember where
-// they were written and which invocation produced them. Hostile input meets limits, reported as problems.
+// Tokens are never copied: a token in flight or in the output is a shared Token object (as lexed, in a file
+// or a #define body) plus, in parallel arrays, the hideset and expansion it carries there. That keeps a
+// kernel header's half-million expanded tokens from becoming half a million objects. Expansions of
+// object-like macros that are closed (they never reach past their own tokens) are remembered and replayed
+// while the macros they consulted keep their definitions. Hostile input meets limits, reported as problems.
 
 import * as path from 'node:path';
 import { FileHost } from './host';
@@ -8,7 +11,7 @@ import { lex } from './lexer';
 import { evalPPExpr, PPExprError } from './pp-expr';
 import { Problem, Problems } from './problems';
 import { SourceFile } from './source';
-import { Expansion, Token, TokenKind, userLocation } from './token';
+import { Expansion, locationOf, Token, TokenKind, TokenStream } from './token';
 
 export interface MacroDef {
   name: string;
@@ -19,6 +22,19 @@ export interface MacroDef {
   file?: SourceFile;
   offset: number;
   builtin?: boolean;
+  /** The body's braces do not balance (`#define BEGIN {`): such a macro can end a function body. */
+  unbalanced?: boolean;
+  /** For each body token, the index of the parameter it names, or -1. Computed on first expansion. */
+  paramIndex?: Int32Array;
+  /** The remembered expansion of an object-like macro; null when it cannot be remembered. */
+  memo?: Memo | null;
+}
+
+/** A closed, fully rescanned expansion, valid while every macro name it consulted keeps its definition. */
+interface Memo {
+  seq: Seq;
+  /** name, definition (undefined: was not a macro), name, definition, ... */
+  deps: Array<string | MacroDef | undefined>;
 }
 
 export interface PreprocessLimits {
@@ -45,6 +61,12 @@ export interface PreprocessOptions {
   limits?: Partial<PreprocessLimits>;
   /** Whether plain `char` is signed (for character constants in #if). */
   charSigned?: boolean;
+  /**
+   * Function bodies in files other than the main files are passed on as `{ }`, without expanding the macros
+   * inside them: nothing in them can change a layout, and they are half of a kernel header's tokens.
+   * Directives inside them are still obeyed. Default true.
+   */
+  skipIncludedBodies?: boolean;
 }
 
 export interface IncludeRecord {
@@ -54,8 +76,7 @@ export interface IncludeRecord {
   spelled: string;
 }
 
-export interface PreprocessResult {
-  tokens: Token[];
+export interface PreprocessResult extends TokenStream {
   files: SourceFile[];
   macros: Map<string, MacroDef>;
   includes: IncludeRecord[];
@@ -131,14 +152,57 @@ function hsIntersect(a: HideSet, b: HideSet): HideSet {
   return s;
 }
 
+/** Thrown when a top-level invocation exceeds its budget: everything it produced is dropped. */
 class ExpansionLimit {}
 const LIMIT = new ExpansionLimit();
+/** Thrown while remembering an expansion that turns out not to be closed (or not repeatable). */
+class NotMemoizable {}
+const NOT_MEMOIZABLE = new NotMemoizable();
+
+/** Tokens in flight: a token, its hideset, the innermost expansion that produced it, and a preceding-space flag. */
+class Seq {
+  readonly t: Token[] = [];
+  readonly hs: HideSet[] = [];
+  readonly ex: Array<Expansion | undefined> = [];
+  readonly sp: boolean[] = [];
+  push(t: Token, hs: HideSet, ex: Expansion | undefined, sp: boolean): void {
+    this.t.push(t);
+    this.hs.push(hs);
+    this.ex.push(ex);
+    this.sp.push(sp);
+  }
+  pop(): void {
+    this.t.pop();
+    this.hs.pop();
+    this.ex.pop();
+    this.sp.pop();
+  }
+  get length(): number {
+    return this.t.length;
+  }
+  /** Appends entries [from, to) of another sequence. */
+  append(o: Seq, from = 0, to = o.length): void {
+    for (let k = from; k < to; k++) this.push(o.t[k], o.hs[k], o.ex[k], o.sp[k]);
+  }
+  static ofTokens(toks: Token[]): Seq {
+    const s = new Seq();
+    for (const t of toks) s.push(t, undefined, undefined, t.space);
+    return s;
+  }
+}
 
 interface Frame {
-  tokens: Token[];
+  /** The tokens read: a file's, or `seq.t`. */
+  toks: Token[];
   pos: number;
+  /** Set for frames that are macro expansions. */
+  seq: Seq | undefined;
   /** Set for frames that are whole files. */
-  file?: FileCtx;
+  file: FileCtx | undefined;
+  /** A remembered expansion: its tokens are final (already rescanned); all of them carry this expansion. */
+  ctx: Expansion | undefined;
+  /** For remembered expansions: the space flag of the first token (the invocation's). */
+  sp0: boolean;
 }
 
 interface FileCtx {
@@ -148,6 +212,8 @@ interface FileCtx {
   dirIndex: number;
   /** Conditional-stack depth when the file was entered. */
   condBase: number;
+  /** A main file: its function bodies are kept (their _Static_asserts are evaluated). */
+  main: boolean;
 }
 
 interface Cond {
@@ -162,11 +228,17 @@ interface Cond {
 }
 
 interface Arg {
-  raw: Token[];
-  expanded?: Token[];
+  raw: Seq;
+  expanded?: Seq;
 }
 
 const PLACEMARKER: Token = { kind: TokenKind.Other, text: '', file: new SourceFile(0, '<placemarker>', ''), offset: 0, end: 0, bol: false, space: false };
+
+/** Tokens that may follow a declarator before a function body: `f(void) __attribute__((x)) asm("y") {`. */
+const SKIPPABLE_AFTER_DECLARATOR = new Set(['__attribute__', '__attribute', 'asm', '__asm__', '__asm', '__declspec']);
+
+const fileFrame = (toks: Token[], file: FileCtx | undefined): Frame => ({ toks, pos: 0, seq: undefined, file, ctx: undefined, sp0: false });
+const seqFrame = (seq: Seq): Frame => ({ toks: seq.t, pos: 0, seq, file: undefined, ctx: undefined, sp0: false });
 
 export function preprocess(mainFiles: string[], options: PreprocessOptions, host: FileHost, problems: Problems, cache?: PreprocessCache): PreprocessResult {
   const pp = new Preprocessor(options, host, problems, cache ?? new PreprocessCache());
@@ -176,7 +248,10 @@ export function preprocess(mainFiles: string[], options: PreprocessOptions, host
 class Preprocessor {
   private readonly limits: PreprocessLimits;
   private readonly macros = new Map<string, MacroDef>();
-  private readonly out: Token[] = [];
+  // The output: tokens and, in parallel, the expansion each came from and whether space preceded it.
+  private readonly outT: Token[] = [];
+  private readonly outEx: Array<Expansion | undefined> = [];
+  private readonly outSp: boolean[] = [];
   private frames: Frame[] = [];
   private readonly conds: Cond[] = [];
   private readonly files: SourceFile[] = [];
@@ -193,6 +268,21 @@ class Preprocessor {
   private stopped = false;
   private baseFile = '';
   private readonly includeCache = new Map<string, { path: string; dirIndex: number } | null>();
+  // The shape of what has been emitted, to recognise a function body's opening brace (see track).
+  private braceDepth = 0;
+  private parenDepth = 0;
+  /** An '=' at depth 0 since the last declaration ended: a '{' now opens an initializer, not a body. */
+  private declHasInit = false;
+  /** Inside a skipped function body: brace depth, 0 when not skipping. */
+  private skipDepth = 0;
+  /** Macros currently defined whose bodies have unbalanced braces. */
+  private unbalancedLive = 0;
+  /** While remembering an expansion: every macro-table lookup, as name/definition pairs. */
+  private depLog: Array<string | MacroDef | undefined> | undefined;
+  // What the last read (nextInExpansion) returned besides the token itself.
+  private rHs: HideSet;
+  private rEx: Expansion | undefined;
+  private rSp = false;
 
   constructor(
     private readonly opts: PreprocessOptions,
@@ -213,10 +303,10 @@ class Preprocessor {
         const lines = this.opts.defines.map((d) => ('undef' in d ? `#undef ${d.undef}` : `#define ${d.name} ${d.value ?? '1'}`));
         this.runText('<command-line>', lines.join('\n') + '\n');
       }
-      for (const f of this.opts.forcedIncludes ?? []) this.runMain(f);
+      for (const f of this.opts.forcedIncludes ?? []) this.runMain(f, false);
       for (const f of mainFiles) {
         if (!this.baseFile) this.baseFile = f;
-        this.runMain(f);
+        this.runMain(f, true);
       }
     } catch (e) {
       // Last resort: the engine never throws to its caller.
@@ -225,8 +315,10 @@ class Preprocessor {
       }
     }
     const eofFile = this.files[0] ?? new SourceFile(nextFileId++, '<empty>', '');
-    this.out.push({ kind: TokenKind.EOF, text: '', file: eofFile, offset: eofFile.text.length, end: eofFile.text.length, bol: true, space: false });
-    return { tokens: this.out, files: this.files, macros: this.macros, includes: this.includes };
+    this.outT.push({ kind: TokenKind.EOF, text: '', file: eofFile, offset: eofFile.text.length, end: eofFile.text.length, bol: true, space: false });
+    this.outEx.push(undefined);
+    this.outSp.push(false);
+    return { tokens: this.outT, exps: this.outEx, spaces: this.outSp, files: this.files, macros: this.macros, includes: this.includes };
   }
 
   private runText(name: string, text: string): void {
@@ -236,14 +328,14 @@ class Preprocessor {
     this.loop();
   }
 
-  private runMain(file: string): void {
+  private runMain(file: string, main: boolean): void {
     const abs = path.normalize(file);
     const cached = this.load(abs);
     if (!cached) {
       this.problems.error('file-not-found', `cannot read '${file}'`, undefined);
       return;
     }
-    this.pushFile(cached, -1);
+    this.pushFile(cached, -1, main);
     this.loop();
   }
 
@@ -263,13 +355,13 @@ class Preprocessor {
     return c;
   }
 
-  private pushFile(c: CachedFile, dirIndex: number): void {
+  private pushFile(c: CachedFile, dirIndex: number, main = false): void {
     if (!this.fileSeen.has(c.file)) {
       this.fileSeen.add(c.file);
       this.files.push(c.file);
       for (const p of c.lexProblems) this.problems.report(p);
     }
-    this.frames.push({ tokens: c.tokens, pos: 0, file: { sf: c.file, cached: c, dirIndex, condBase: this.conds.length } });
+    this.frames.push(fileFrame(c.tokens, { sf: c.file, cached: c, dirIndex, condBase: this.conds.length, main }));
   }
 
   private endFile(ctx: FileCtx): void {
@@ -294,9 +386,19 @@ class Preprocessor {
 
   // ---- problems ----
 
-  private report(severity: 'error' | 'warning', code: string, message: string, at: Token): void {
-    const loc = userLocation(at);
+  /** Reports at a token, or at the outermost invocation when `ex` says it came from a macro body. */
+  private report(severity: 'error' | 'warning', code: string, message: string, at: Token, ex?: Expansion): void {
+    // A problem while remembering an expansion: do it the ordinary way, which reports it where it belongs.
+    if (this.depLog) throw NOT_MEMOIZABLE;
+    const loc = locationOf(at, ex);
     this.problems.report({ severity, code, message, file: loc.file, offset: loc.offset, end: loc.end });
+  }
+
+  /** A macro-table lookup; recorded while an expansion is being remembered. */
+  private lookup(name: string): MacroDef | undefined {
+    const m = this.macros.get(name);
+    if (this.depLog) this.depLog.push(name, m);
+    return m;
   }
 
   // ---- the main loop ----
@@ -305,11 +407,15 @@ class Preprocessor {
     const base = this.frames.length - 1;
     while (this.frames.length > base && !this.stopped) {
       const frame = this.frames[this.frames.length - 1];
-      if (frame.pos >= frame.tokens.length) {
+      const pos = frame.pos;
+      if (pos >= frame.toks.length) {
         this.frames.pop();
         continue;
       }
-      const tok = frame.tokens[frame.pos];
+      const tok = frame.toks[pos];
+      let hs: HideSet;
+      let ex: Expansion | undefined;
+      let sp: boolean;
       if (frame.file) {
         if (tok.kind === TokenKind.EOF) {
           this.frames.pop();
@@ -324,45 +430,175 @@ class Preprocessor {
           this.skipLine(frame);
           continue;
         }
+        sp = tok.space;
+      } else if (frame.ctx) {
+        // A remembered expansion: final tokens, emitted as they are.
+        frame.pos++;
+        if (this.skipDepth > 0) this.skipBodyToken(tok, undefined, frame.ctx, false);
+        else this.emit(tok, frame.ctx, pos === 0 ? frame.sp0 : frame.seq!.sp[pos]);
+        continue;
+      } else {
+        const s = frame.seq!;
+        hs = s.hs[pos];
+        ex = s.ex[pos];
+        sp = s.sp[pos];
       }
       frame.pos++;
+      if (this.skipDepth > 0) {
+        this.skipBodyToken(tok, hs, ex, true);
+        continue;
+      }
       if (tok.kind === TokenKind.Identifier) {
         if (tok.text === '_Pragma' && this.pragmaOperator()) continue;
-        if (this.macros.has(tok.text)) {
+        const m = this.macros.get(tok.text);
+        if (m !== undefined && !(hs !== undefined && hs.has(m.name))) {
           if (frame.file) {
             // A top-level invocation: its whole expansion, rescans included, shares one budget.
             this.expansionBudget = 0;
-            this.topInvocation = { tok, depth: this.frames.length, outLen: this.out.length };
+            this.topInvocation = { tok, depth: this.frames.length, outLen: this.outT.length };
           }
           try {
-            if (this.expand(tok)) continue;
+            if (this.expand(tok, m, hs, ex, sp)) continue;
           } catch (e) {
             if (e !== LIMIT) throw e;
-            const top = this.topInvocation ?? { tok, depth: this.frames.length, outLen: this.out.length };
+            const top = this.topInvocation ?? { tok, depth: this.frames.length, outLen: this.outT.length };
             // Drop everything the runaway invocation produced, including tokens already passed on.
             this.frames.length = top.depth;
-            this.out.length = top.outLen;
+            this.truncateOutput(top.outLen);
             this.report('error', 'macro-expansion-limit', `expanding '${top.tok.text}' produced more than ${this.limits.maxExpansionTokens} tokens; expansion stopped`, top.tok);
             continue;
           }
         }
       }
-      this.emit(tok);
+      this.emit(tok, ex, sp);
     }
   }
 
-  private emit(tok: Token): void {
-    if (this.out.length >= this.limits.maxOutputTokens) {
-      if (!this.stopped) this.report('error', 'too-many-tokens', `the translation unit exceeds ${this.limits.maxOutputTokens} tokens; the rest is not analysed`, tok);
+  private truncateOutput(n: number): void {
+    this.outT.length = n;
+    this.outEx.length = n;
+    this.outSp.length = n;
+  }
+
+  private emit(tok: Token, ex: Expansion | undefined, sp: boolean): void {
+    if (this.outT.length >= this.limits.maxOutputTokens) {
+      if (!this.stopped) this.report('error', 'too-many-tokens', `the translation unit exceeds ${this.limits.maxOutputTokens} tokens; the rest is not analysed`, tok, ex);
       this.stopped = true;
       return;
     }
-    this.out.push(tok);
+    if (tok.kind === TokenKind.Punct) this.track(tok);
+    this.outT.push(tok);
+    this.outEx.push(ex);
+    this.outSp.push(sp);
+  }
+
+  /** Follows brace and paren depth of the output; at a function body's '{' in an included file, starts skipping. */
+  private track(tok: Token): void {
+    const t = tok.text;
+    if (t.length !== 1) return;
+    switch (t) {
+      case '(':
+        this.parenDepth++;
+        return;
+      case ')':
+        if (this.parenDepth > 0) this.parenDepth--;
+        return;
+      case '=':
+        if (this.braceDepth === 0 && this.parenDepth === 0) this.declHasInit = true;
+        return;
+      case ';':
+        if (this.braceDepth === 0 && this.parenDepth === 0) this.declHasInit = false;
+        return;
+      case '{':
+        if (this.braceDepth === 0 && this.parenDepth === 0 && !this.declHasInit && this.opts.skipIncludedBodies !== false && this.startsFunctionBody()) {
+          const file = this.currentFile();
+          if (file && !file.main) {
+            this.skipDepth = 1;
+            return;
+          }
+        }
+        this.braceDepth++;
+        return;
+      case '}':
+        if (this.braceDepth > 0) this.braceDepth--;
+        if (this.braceDepth === 0) this.declHasInit = false;
+        return;
+    }
+  }
+
+  /**
+   * Whether the '{' about to be emitted opens a function body: the output before it ends with a parameter
+   * list `name(...)` or `(...)(...)`, possibly followed by attributes and asm labels.
+   */
+  private startsFunctionBody(): boolean {
+    const out = this.outT;
+    let i = out.length - 1;
+    for (let guard = 0; guard < 64; guard++) {
+      if (i < 0 || out[i].kind !== TokenKind.Punct || out[i].text !== ')') return false;
+      let depth = 0;
+      let j = i;
+      for (; j >= 0; j--) {
+        const t = out[j];
+        if (t.kind !== TokenKind.Punct) continue;
+        if (t.text === ')') depth++;
+        else if (t.text === '(' && --depth === 0) break;
+      }
+      if (j <= 0) return false;
+      const before = out[j - 1];
+      if (before.kind === TokenKind.Identifier && SKIPPABLE_AFTER_DECLARATOR.has(before.text)) {
+        i = j - 2;
+        continue;
+      }
+      return before.kind === TokenKind.Identifier || (before.kind === TokenKind.Punct && before.text === ')');
+    }
+    return false;
+  }
+
+  /**
+   * One token inside a skipped function body: dropped unexpanded, but braces counted; a macro that can
+   * produce unbalanced braces is expanded so the body ends where the compiler would end it.
+   */
+  private skipBodyToken(tok: Token, hs: HideSet, ex: Expansion | undefined, expandable: boolean): void {
+    if (tok.kind === TokenKind.Punct) {
+      if (tok.text === '{') this.skipDepth++;
+      else if (tok.text === '}' && --this.skipDepth === 0) this.emit(tok, ex, false);
+      return;
+    }
+    if (!expandable || tok.kind !== TokenKind.Identifier || this.unbalancedLive === 0) return;
+    const m = this.macros.get(tok.text);
+    if (!m || m.builtin || (hs !== undefined && hs.has(m.name)) || !this.mayUnbalance(m)) return;
+    this.expansionBudget = 0;
+    try {
+      this.expand(tok, m, hs, ex, false);
+    } catch (e) {
+      if (e !== LIMIT) throw e;
+      this.report('error', 'macro-expansion-limit', `expanding '${tok.text}' produced more than ${this.limits.maxExpansionTokens} tokens; expansion stopped`, tok, ex);
+    }
+  }
+
+  /** Whether expanding `m` can yield unbalanced braces: its body, or a macro it names (transitively), has them. */
+  private mayUnbalance(m: MacroDef): boolean {
+    const seen = new Set<MacroDef>();
+    const stack = [m];
+    while (stack.length) {
+      const d = stack.pop()!;
+      if (d.unbalanced) return true;
+      if (seen.size > 256) return true;
+      for (const t of d.body) {
+        if (t.kind !== TokenKind.Identifier) continue;
+        const n = this.macros.get(t.text);
+        if (n && !n.builtin && !seen.has(n)) {
+          seen.add(n);
+          stack.push(n);
+        }
+      }
+    }
+    return false;
   }
 
   /** Skips the rest of a line in an inactive group (cheap: no expansion). */
   private skipLine(frame: Frame): void {
-    const toks = frame.tokens;
+    const toks = frame.toks;
     let i = frame.pos + 1;
     while (i < toks.length && !toks[i].bol) i++;
     frame.pos = i;
@@ -396,18 +632,36 @@ class Preprocessor {
     });
   }
 
-  /** Next token for macro arguments: crosses exhausted expansion frames but never a file's end or a directive. */
+  /**
+   * Next token for macro arguments: crosses exhausted expansion frames but never a file's end or a directive.
+   * Its hideset, expansion and space flag are left in rHs, rEx, rSp.
+   */
   private nextInExpansion(): Token | undefined {
     for (;;) {
       const frame = this.frames[this.frames.length - 1];
       if (!frame) return undefined;
-      if (frame.pos >= frame.tokens.length) {
+      const pos = frame.pos;
+      if (pos >= frame.toks.length) {
         if (frame.file) return undefined;
         this.frames.pop();
         continue;
       }
-      const t = frame.tokens[frame.pos];
-      if (frame.file && (t.kind === TokenKind.EOF || (t.bol && t.text === '#' && t.kind === TokenKind.Punct))) return undefined;
+      const t = frame.toks[pos];
+      if (frame.file) {
+        if (t.kind === TokenKind.EOF || (t.bol && t.text === '#' && t.kind === TokenKind.Punct)) return undefined;
+        this.rHs = undefined;
+        this.rEx = undefined;
+        this.rSp = t.space;
+      } else if (frame.ctx) {
+        this.rHs = frame.seq!.hs[pos];
+        this.rEx = frame.ctx;
+        this.rSp = pos === 0 ? frame.sp0 : frame.seq!.sp[pos];
+      } else {
+        const s = frame.seq!;
+        this.rHs = s.hs[pos];
+        this.rEx = s.ex[pos];
+        this.rSp = s.sp[pos];
+      }
       frame.pos++;
       return t;
     }
@@ -416,52 +670,104 @@ class Preprocessor {
   private peekInExpansion(): Token | undefined {
     for (let i = this.frames.length - 1; i >= 0; i--) {
       const frame = this.frames[i];
-      if (frame.pos < frame.tokens.length) {
-        const t = frame.tokens[frame.pos];
+      if (frame.pos < frame.toks.length) {
+        const t = frame.toks[frame.pos];
         if (frame.file && (t.kind === TokenKind.EOF || (t.bol && t.text === '#' && t.kind === TokenKind.Punct))) return undefined;
         return t;
       }
       if (frame.file) return undefined;
     }
+    // Nothing follows within what is being expanded on its own: an expansion that ends in a
+    // function-like macro name may be completed by whatever follows its invocation, so it is not closed.
+    if (this.depLog) throw NOT_MEMOIZABLE;
     return undefined;
   }
 
   // ---- macro expansion ----
 
-  /** Expands the macro named by `tok` if it may be; pushes the result as a frame. Returns false if not expanded. */
-  private expand(tok: Token): boolean {
-    const m = this.macros.get(tok.text)!;
-    if (tok.hideset?.has(m.name)) return false;
-    if (m.builtin) return this.expandBuiltin(tok, m);
-    const parentExp = tok.expansion;
+  /**
+   * Expands `m`, invoked by `tok` (carrying hideset `hs`, produced by expansion `ex`), if it may be;
+   * pushes the result as a frame. Returns false if not expanded.
+   */
+  private expand(tok: Token, m: MacroDef, hs: HideSet, ex: Expansion | undefined, sp: boolean): boolean {
+    if (m.builtin) return this.expandBuiltin(tok, m, ex, sp);
     if (!m.params) {
-      const exp: Expansion = { macro: m.name, at: tok, callEnd: tok.end, parent: parentExp };
-      const body = this.subst(m, [], hsAdd(tok.hideset, m.name), exp, tok);
-      this.frames.push({ tokens: body, pos: 0 });
+      const exp: Expansion = { macro: m.name, at: tok, callEnd: tok.end, parent: ex };
+      const memo = this.memoFor(m, hs, tok, sp);
+      if (memo) {
+        this.charge(memo.seq.length);
+        this.frames.push({ toks: memo.seq.t, pos: 0, seq: memo.seq, file: undefined, ctx: exp, sp0: sp });
+        return true;
+      }
+      this.frames.push(seqFrame(this.subst(m, [], hsAdd(hs, m.name), exp, sp)));
       return true;
     }
     const next = this.peekInExpansion();
     if (!next || next.kind !== TokenKind.Punct || next.text !== '(') return false;
     this.nextInExpansion();
-    const read = this.readArgs(m, tok);
+    const read = this.readArgs(m, tok, ex);
     if (!read) return true;
-    const { args, rparen } = read;
-    const hs = hsAdd(hsIntersect(tok.hideset, rparen.hideset), m.name);
-    const exp: Expansion = { macro: m.name, at: tok, callEnd: rparen.file === tok.file && !rparen.expansion ? rparen.end : tok.end, parent: parentExp };
-    const body = this.subst(m, args, hs, exp, tok);
-    this.frames.push({ tokens: body, pos: 0 });
+    const { args, rparen, rparenHs, rparenEx } = read;
+    const ihs = hsAdd(hsIntersect(hs, rparenHs), m.name);
+    const exp: Expansion = { macro: m.name, at: tok, callEnd: rparen.file === tok.file && !rparenEx ? rparen.end : tok.end, parent: ex };
+    this.frames.push(seqFrame(this.subst(m, args, ihs, exp, sp)));
     return true;
   }
 
-  private readArgs(m: MacroDef, nameTok: Token): { args: Arg[]; rparen: Token } | undefined {
+  /**
+   * The remembered expansion of object-like `m`, computing it on first use; undefined when it cannot be used
+   * here (a macro it consulted changed, or the invocation hides one of the names it depends on).
+   */
+  private memoFor(m: MacroDef, hs: HideSet, tok: Token, sp: boolean): Memo | undefined {
+    let memo = m.memo;
+    if (memo === null) return undefined;
+    if (memo !== undefined && !this.memoValid(memo, hs)) memo = undefined;
+    if (memo !== undefined) {
+      if (this.depLog) for (const d of memo.deps) this.depLog.push(d);
+      return memo;
+    }
+    if (this.depLog) return undefined; // inside another remembering: expand the ordinary way
+    // Expand on its own, recording every lookup; it must end without reaching past its own tokens.
+    const savedFrames = this.frames;
+    const deps: Array<string | MacroDef | undefined> = [m.name, m];
+    this.depLog = deps;
+    try {
+      const exp: Expansion = { macro: m.name, at: tok, callEnd: tok.end, parent: undefined };
+      const body = this.subst(m, [], hsAdd(undefined, m.name), exp, sp);
+      const seq = this.expandSeq(body);
+      // _Pragma is consumed where it is read, not kept: an expansion producing it is replayed the long way.
+      if (seq.t.some((t) => t.kind === TokenKind.Identifier && t.text === '_Pragma')) throw NOT_MEMOIZABLE;
+      memo = { seq, deps };
+    } catch (e) {
+      if (e !== NOT_MEMOIZABLE) throw e;
+      m.memo = null;
+      return undefined;
+    } finally {
+      this.frames = savedFrames;
+      this.depLog = undefined;
+    }
+    m.memo = memo;
+    return this.memoValid(memo, hs) ? memo : undefined;
+  }
+
+  private memoValid(memo: Memo, hs: HideSet): boolean {
+    const d = memo.deps;
+    for (let i = 0; i < d.length; i += 2) {
+      if (this.macros.get(d[i] as string) !== d[i + 1]) return false;
+      if (hs !== undefined && hs.has(d[i] as string)) return false;
+    }
+    return true;
+  }
+
+  private readArgs(m: MacroDef, nameTok: Token, nameEx: Expansion | undefined): { args: Arg[]; rparen: Token; rparenHs: HideSet; rparenEx: Expansion | undefined } | undefined {
     const params = m.params!;
     const args: Arg[] = [];
-    let cur: Token[] = [];
+    let cur = new Seq();
     let depth = 0;
     for (;;) {
       const t = this.nextInExpansion();
       if (!t) {
-        this.report('error', 'unterminated-macro-call', `unterminated argument list invoking macro '${m.name}'`, nameTok);
+        this.report('error', 'unterminated-macro-call', `unterminated argument list invoking macro '${m.name}'`, nameTok, nameEx);
         return undefined;
       }
       if (t.kind === TokenKind.Punct) {
@@ -469,27 +775,33 @@ class Preprocessor {
         else if (t.text === ')') {
           if (depth === 0) {
             args.push({ raw: cur });
-            return this.checkArgs(m, params, args, nameTok, t);
+            const rparenHs = this.rHs;
+            const rparenEx = this.rEx;
+            if (!this.checkArgs(m, params, args, nameTok, nameEx)) return undefined;
+            return { args, rparen: t, rparenHs, rparenEx };
           }
           depth--;
         } else if (t.text === ',' && depth === 0 && !(m.variadic && args.length === params.length - 1)) {
           args.push({ raw: cur });
-          cur = [];
+          cur = new Seq();
           continue;
         }
       }
-      cur.push(t);
+      cur.push(t, this.rHs, this.rEx, this.rSp);
     }
   }
 
-  private checkArgs(m: MacroDef, params: string[], args: Arg[], nameTok: Token, rparen: Token): { args: Arg[]; rparen: Token } | undefined {
-    if (params.length === 0 && args.length === 1 && args[0].raw.length === 0) return { args: [], rparen };
-    if (m.variadic && args.length === params.length - 1) args.push({ raw: [] });
-    if (args.length !== params.length) {
-      this.report('error', 'macro-arg-count', `macro '${m.name}' takes ${params.length}${m.variadic ? ' or more' : ''} argument${params.length === 1 ? '' : 's'}, but ${args.length} were given`, nameTok);
-      return undefined;
+  private checkArgs(m: MacroDef, params: string[], args: Arg[], nameTok: Token, nameEx: Expansion | undefined): boolean {
+    if (params.length === 0 && args.length === 1 && args[0].raw.length === 0) {
+      args.length = 0;
+      return true;
     }
-    return { args, rparen };
+    if (m.variadic && args.length === params.length - 1) args.push({ raw: new Seq() });
+    if (args.length !== params.length) {
+      this.report('error', 'macro-arg-count', `macro '${m.name}' takes ${params.length}${m.variadic ? ' or more' : ''} argument${params.length === 1 ? '' : 's'}, but ${args.length} were given`, nameTok, nameEx);
+      return false;
+    }
+    return true;
   }
 
   private charge(n: number): void {
@@ -497,153 +809,220 @@ class Preprocessor {
     if (this.expansionBudget > this.limits.maxExpansionTokens) throw LIMIT;
   }
 
-  private copy(t: Token, hs: HideSet, exp: Expansion, space: boolean): Token {
-    return { kind: t.kind, text: t.text, file: t.file, offset: t.offset, end: t.end, bol: false, space, expansion: exp, hideset: hsUnion(hs, t.hideset) };
+  /** Fully macro-expands an argument on its own (C11 6.10.3.1). */
+  private expandArg(arg: Arg): Seq {
+    if (arg.expanded) return arg.expanded;
+    const raw = arg.raw;
+    let any = false;
+    for (let k = 0; k < raw.length; k++) {
+      const t = raw.t[k];
+      if (t.kind !== TokenKind.Identifier) continue;
+      const m = this.lookup(t.text);
+      if (m !== undefined && !raw.hs[k]?.has(m.name)) {
+        any = true;
+        break;
+      }
+    }
+    return (arg.expanded = any ? this.expandSeq(raw) : raw);
   }
 
-  /** Fully macro-expands an argument on its own (C11 6.10.3.1). */
-  private expandArg(arg: Arg): Token[] {
-    if (arg.expanded) return arg.expanded;
-    if (!arg.raw.some((t) => t.kind === TokenKind.Identifier && this.macros.has(t.text))) return (arg.expanded = arg.raw);
+  /** Expands and rescans a sequence on its own, to the end: nothing after it can take part. */
+  private expandSeq(seq: Seq): Seq {
     const saved = this.frames;
-    this.frames = [{ tokens: arg.raw, pos: 0 }];
-    const out: Token[] = [];
+    this.frames = [seqFrame(seq)];
+    const out = new Seq();
     try {
       while (this.frames.length) {
         const f = this.frames[this.frames.length - 1];
-        if (f.pos >= f.tokens.length) {
+        const pos = f.pos;
+        if (pos >= f.toks.length) {
           this.frames.pop();
           continue;
         }
-        const t = f.tokens[f.pos++];
-        if (t.kind === TokenKind.Identifier && this.macros.has(t.text) && this.expand(t)) continue;
-        out.push(t);
+        const t = f.toks[pos];
+        f.pos++;
+        if (f.ctx) {
+          out.push(t, f.seq!.hs[pos], f.ctx, pos === 0 ? f.sp0 : f.seq!.sp[pos]);
+          continue;
+        }
+        const s = f.seq!;
+        const hs = s.hs[pos];
+        const ex = s.ex[pos];
+        const sp = s.sp[pos];
+        if (t.kind === TokenKind.Identifier) {
+          const m = this.lookup(t.text);
+          if (m !== undefined && !(hs !== undefined && hs.has(m.name)) && this.expand(t, m, hs, ex, sp)) continue;
+        }
+        out.push(t, hs, ex, sp);
       }
     } finally {
       this.frames = saved;
     }
-    return (arg.expanded = out);
+    return out;
   }
 
-  private subst(m: MacroDef, args: Arg[], hs: ReadonlySet<string>, exp: Expansion, nameTok: Token): Token[] {
+  /** For each body token of a function-like macro, the index of the parameter it names (or -1). */
+  private paramIndexes(m: MacroDef): Int32Array {
+    if (m.paramIndex) return m.paramIndex;
+    const idx = new Int32Array(m.body.length).fill(-1);
+    if (m.params) {
+      m.body.forEach((t, i) => {
+        if (t.kind === TokenKind.Identifier) idx[i] = m.params!.indexOf(t.text);
+      });
+    }
+    return (m.paramIndex = idx);
+  }
+
+  private subst(m: MacroDef, args: Arg[], hs: ReadonlySet<string>, exp: Expansion, nameSpace: boolean): Seq {
     const body = m.body;
     const params = m.params;
-    const paramIndex = (t: Token | undefined): number => (t && params && t.kind === TokenKind.Identifier ? params.indexOf(t.text) : -1);
-    const out: Token[] = [];
+    const pidx = this.paramIndexes(m);
+    const out = new Seq();
+    let placemarkers = false;
     const vaIndex = m.variadic && params ? params.length - 1 : -1;
-    for (let i = 0; i < body.length; i++) {
+    const n = body.length;
+    for (let i = 0; i < n; i++) {
       const t = body[i];
-      const space = out.length === 0 ? nameTok.space : t.space;
-      // # param
-      if (params && t.kind === TokenKind.Punct && t.text === '#' && paramIndex(body[i + 1]) >= 0) {
-        const arg = args[paramIndex(body[i + 1])];
-        out.push({ ...this.copy(t, hs, exp, space), kind: TokenKind.String, text: stringize(arg.raw) });
-        i++;
-        continue;
-      }
-      // __VA_OPT__( ... )
-      if (params && m.variadic && t.text === '__VA_OPT__' && body[i + 1]?.text === '(') {
-        let depth = 0;
-        let j = i + 1;
-        for (; j < body.length; j++) {
-          if (body[j].text === '(') depth++;
-          else if (body[j].text === ')' && --depth === 0) break;
+      const space = out.length === 0 ? nameSpace : t.space;
+      if (params !== undefined) {
+        // # param
+        if (t.kind === TokenKind.Punct && t.text === '#' && i + 1 < n && pidx[i + 1] >= 0) {
+          const arg = args[pidx[i + 1]];
+          out.push({ kind: TokenKind.String, text: stringize(arg.raw), file: t.file, offset: t.offset, end: t.end, bol: false, space }, hs, exp, space);
+          i++;
+          continue;
         }
-        const vaEmpty = this.expandArg(args[vaIndex]).length === 0;
-        if (!vaEmpty) {
-          const inner = this.subst({ ...m, body: body.slice(i + 2, j) }, args, hs, exp, nameTok);
-          out.push(...inner);
-        } else out.push(PLACEMARKER);
-        i = j;
-        continue;
+        // __VA_OPT__( ... )
+        if (m.variadic && t.text === '__VA_OPT__' && body[i + 1]?.text === '(') {
+          let depth = 0;
+          let j = i + 1;
+          for (; j < n; j++) {
+            if (body[j].text === '(') depth++;
+            else if (body[j].text === ')' && --depth === 0) break;
+          }
+          const vaEmpty = this.expandArg(args[vaIndex]).length === 0;
+          if (!vaEmpty) out.append(this.subst({ ...m, body: body.slice(i + 2, j), paramIndex: undefined, memo: undefined }, args, hs, exp, nameSpace));
+          else {
+            out.push(PLACEMARKER, undefined, undefined, false);
+            placemarkers = true;
+          }
+          i = j;
+          continue;
+        }
       }
       // lhs ## rhs
-      if (t.kind === TokenKind.Punct && t.text === '##' && i > 0 && i + 1 < body.length) {
+      if (t.kind === TokenKind.Punct && t.text === '##' && i > 0 && i + 1 < n) {
         const rhsTok = body[i + 1];
-        const ri = paramIndex(rhsTok);
-        const rhs = ri >= 0 ? args[ri].raw.map((x, k) => this.copy(x, hs, exp, k === 0 ? rhsTok.space : x.space)) : [this.copy(rhsTok, hs, exp, rhsTok.space)];
-        const lhs = out.pop();
+        const ri = pidx[i + 1];
+        const rhs = new Seq();
+        if (ri >= 0) {
+          const a = args[ri].raw;
+          for (let k = 0; k < a.length; k++) rhs.push(a.t[k], hsUnion(hs, a.hs[k]), exp, k === 0 ? rhsTok.space : a.sp[k]);
+        } else rhs.push(rhsTok, hs, exp, rhsTok.space);
         i++;
+        const last = out.length - 1;
+        const lhs = last >= 0 ? out.t[last] : undefined;
         if (lhs !== undefined && lhs.text === ',' && ri === vaIndex && ri >= 0) {
           // GNU `, ## __VA_ARGS__`: no paste; the comma goes away only when the variable arguments are absent.
-          if (rhs.length) out.push(lhs, ...rhs);
+          if (rhs.length) out.append(rhs);
+          else out.pop();
           this.charge(rhs.length);
           continue;
         }
         if (lhs === undefined || lhs === PLACEMARKER) {
-          if (rhs.length) out.push(...rhs);
-          else out.push(PLACEMARKER);
+          if (lhs !== undefined) out.pop();
+          if (rhs.length) out.append(rhs);
+          else {
+            out.push(PLACEMARKER, undefined, undefined, false);
+            placemarkers = true;
+          }
           continue;
         }
-        if (rhs.length === 0) {
-          out.push(lhs);
-          continue;
-        }
-        const pasted = this.paste(lhs, rhs[0], nameTok);
-        out.push(...pasted, ...rhs.slice(1));
+        if (rhs.length === 0) continue;
+        const lhsHs = out.hs[last];
+        const lhsSp = out.sp[last];
+        const pasted = this.paste(lhs, rhs.t[0], exp);
+        if (pasted) {
+          out.pop();
+          out.push(pasted, hsUnion(lhsHs, rhs.hs[0]), exp, lhsSp);
+          out.append(rhs, 1);
+        } else out.append(rhs);
         continue;
       }
-      const pi = paramIndex(t);
+      const pi = pidx[i];
       if (pi >= 0) {
         const arg = args[pi];
-        const nextIsPaste = body[i + 1]?.kind === TokenKind.Punct && body[i + 1].text === '##';
-        const toks = nextIsPaste ? arg.raw : this.expandArg(arg);
-        if (toks.length === 0) {
-          if (nextIsPaste) out.push(PLACEMARKER);
+        const nextIsPaste = i + 1 < n && body[i + 1].kind === TokenKind.Punct && body[i + 1].text === '##';
+        const src = nextIsPaste ? arg.raw : this.expandArg(arg);
+        if (src.length === 0) {
+          if (nextIsPaste) {
+            out.push(PLACEMARKER, undefined, undefined, false);
+            placemarkers = true;
+          }
           continue;
         }
-        toks.forEach((x, k) => out.push(this.copy(x, hs, exp, k === 0 ? space : x.space)));
-        this.charge(toks.length);
+        for (let k = 0; k < src.length; k++) out.push(src.t[k], hsUnion(hs, src.hs[k]), exp, k === 0 ? space : src.sp[k]);
+        this.charge(src.length);
         continue;
       }
-      out.push(this.copy(t, hs, exp, space));
+      out.push(t, hs, exp, space);
     }
     this.charge(out.length);
-    const result = out.filter((x) => x !== PLACEMARKER);
-    if (result.length && out[0] === PLACEMARKER) result[0] = { ...result[0], space: nameTok.space };
+    if (!placemarkers) return out;
+    const result = new Seq();
+    for (let k = 0; k < out.length; k++) if (out.t[k] !== PLACEMARKER) result.push(out.t[k], out.hs[k], out.ex[k], out.sp[k]);
+    if (result.length && out.t[0] === PLACEMARKER) result.sp[0] = nameSpace;
     return result;
   }
 
-  private paste(l: Token, r: Token, nameTok: Token): Token[] {
+  /** The token `l ## r` makes, or undefined (reported) when the spellings do not form one token. */
+  private paste(l: Token, r: Token, exp: Expansion): Token | undefined {
     const text = l.text + r.text;
-    const sf = new SourceFile(0, '<paste>', text);
-    const scratch = new Problems();
-    const toks = lex(sf, scratch);
-    if (toks.length === 2 && scratch.list.length === 0) {
-      return [{ ...l, kind: toks[0].kind, text, hideset: hsUnion(l.hideset, r.hideset) }];
+    let kind: TokenKind | undefined;
+    // The common cases need no lexer: identifier characters glued to an identifier or a pp-number.
+    if ((l.kind === TokenKind.Identifier || l.kind === TokenKind.Number) && (r.kind === TokenKind.Identifier || r.kind === TokenKind.Number)) {
+      if (l.kind === TokenKind.Number || !/^[0-9]/.test(r.text) || r.kind === TokenKind.Identifier || /^[0-9A-Za-z_$]*$/.test(r.text)) kind = l.kind;
     }
-    this.report('error', 'invalid-paste', `pasting '${l.text}' and '${r.text}' does not give a valid token`, nameTok);
-    return [l, r];
+    if (kind === undefined) {
+      const scratch = new Problems();
+      const toks = lex(new SourceFile(0, '<paste>', text), scratch);
+      if (toks.length === 2 && scratch.list.length === 0) kind = toks[0].kind;
+    }
+    if (kind === undefined) {
+      this.report('error', 'invalid-paste', `pasting '${l.text}' and '${r.text}' does not give a valid token`, exp.at, exp.parent);
+      return undefined;
+    }
+    return { kind, text, file: l.file, offset: l.offset, end: l.end, bol: false, space: l.space };
   }
 
-  private expandBuiltin(tok: Token, m: MacroDef): boolean {
-    const loc = userLocation(tok);
-    const make = (kind: TokenKind, text: string): Token => ({ kind, text, file: tok.file, offset: tok.offset, end: tok.end, bol: false, space: tok.space, expansion: { macro: m.name, at: tok, callEnd: tok.end, parent: tok.expansion } });
+  private expandBuiltin(tok: Token, m: MacroDef, ex: Expansion | undefined, sp: boolean): boolean {
+    // A builtin's value depends on where and when it is expanded: an expansion using one is not remembered.
+    if (this.depLog) throw NOT_MEMOIZABLE;
+    const exp: Expansion = { macro: m.name, at: tok, callEnd: tok.end, parent: ex };
+    const push = (kind: TokenKind, text: string): true => {
+      const s = new Seq();
+      s.push({ kind, text, file: tok.file, offset: tok.offset, end: tok.end, bol: false, space: sp }, undefined, exp, sp);
+      this.frames.push(seqFrame(s));
+      return true;
+    };
+    const loc = locationOf(tok, ex);
     switch (m.name) {
       case '__FILE__':
-        this.frames.push({ tokens: [make(TokenKind.String, JSON.stringify(loc.file.path))], pos: 0 });
-        return true;
+        return push(TokenKind.String, JSON.stringify(loc.file.path));
       case '__BASE_FILE__':
-        this.frames.push({ tokens: [make(TokenKind.String, JSON.stringify(this.baseFile))], pos: 0 });
-        return true;
+        return push(TokenKind.String, JSON.stringify(this.baseFile));
       case '__LINE__':
-        this.frames.push({ tokens: [make(TokenKind.Number, String(loc.file.position(loc.offset).line))], pos: 0 });
-        return true;
+        return push(TokenKind.Number, String(loc.file.position(loc.offset).line));
       case '__COUNTER__':
-        this.frames.push({ tokens: [make(TokenKind.Number, String(this.counter++))], pos: 0 });
-        return true;
+        return push(TokenKind.Number, String(this.counter++));
       case '__INCLUDE_LEVEL__':
-        this.frames.push({ tokens: [make(TokenKind.Number, String(Math.max(0, this.frames.filter((f) => f.file).length - 1)))], pos: 0 });
-        return true;
+        return push(TokenKind.Number, String(Math.max(0, this.frames.filter((f) => f.file).length - 1)));
       case '__DATE__':
-        this.frames.push({ tokens: [make(TokenKind.String, '"Jan  1 2026"')], pos: 0 });
-        return true;
+        return push(TokenKind.String, '"Jan  1 2026"');
       case '__TIME__':
-        this.frames.push({ tokens: [make(TokenKind.String, '"00:00:00"')], pos: 0 });
-        return true;
+        return push(TokenKind.String, '"00:00:00"');
       case '__TIMESTAMP__':
-        this.frames.push({ tokens: [make(TokenKind.String, '"Thu Jan  1 00:00:00 2026"')], pos: 0 });
-        return true;
+        return push(TokenKind.String, '"Thu Jan  1 00:00:00 2026"');
     }
     // __has_* outside #if: evaluate the same way, producing 0 or 1.
     const next = this.peekInExpansion();
@@ -658,8 +1037,7 @@ class Preprocessor {
       if (t.text === ')' && depth-- === 0) break;
       inner.push(t);
     }
-    this.frames.push({ tokens: [make(TokenKind.Number, this.hasOperator(m.name, inner) ? '1' : '0')], pos: 0 });
-    return true;
+    return push(TokenKind.Number, this.hasOperator(m.name, inner) ? '1' : '0');
   }
 
   private hasOperator(name: string, arg: Token[]): boolean {
@@ -687,7 +1065,7 @@ class Preprocessor {
 
   /** Tokens of the directive line after '#', and advances the frame past the line. */
   private directiveLine(frame: Frame): Token[] {
-    const toks = frame.tokens;
+    const toks = frame.toks;
     let i = frame.pos + 1;
     const start = i;
     while (i < toks.length && !toks[i].bol) i++;
@@ -713,7 +1091,10 @@ class Preprocessor {
       case 'undef':
         if (rest[0]?.kind === TokenKind.Identifier) {
           const m = this.macros.get(rest[0].text);
-          if (m && !m.builtin) this.macros.delete(rest[0].text);
+          if (m && !m.builtin) {
+            if (m.unbalanced) this.unbalancedLive--;
+            this.macros.delete(rest[0].text);
+          }
         } else this.report('error', 'syntax-error', 'macro name missing in #undef', name);
         return;
       case 'include':
@@ -813,12 +1194,21 @@ class Preprocessor {
     const body = rest.slice(i);
     if (body.length) body[0] = { ...body[0], space: false };
     const def: MacroDef = { name: nameTok.text, params, variadic, body, file: nameTok.file, offset: nameTok.offset };
+    let braces = 0;
+    for (const t of body) {
+      if (t.kind !== TokenKind.Punct) continue;
+      if (t.text === '{') braces++;
+      else if (t.text === '}' && --braces < 0) break;
+    }
+    if (braces !== 0) def.unbalanced = true;
     const old = this.macros.get(def.name);
     if (old?.builtin) {
       this.report('warning', 'macro-redefined', `redefining builtin macro '${def.name}'`, nameTok);
     } else if (old && !sameDefinition(old, def)) {
       this.report('warning', 'macro-redefined', `'${def.name}' redefined`, nameTok);
     }
+    if (old?.unbalanced) this.unbalancedLive--;
+    if (def.unbalanced) this.unbalancedLive++;
     this.macros.set(def.name, def);
   }
 
@@ -937,7 +1327,7 @@ class Preprocessor {
     let expanded: Token[];
     this.expansionBudget = 0;
     try {
-      expanded = pass(this.expandArg({ raw: first }));
+      expanded = pass(this.expandArg({ raw: Seq.ofTokens(first) }).t);
     } catch (e) {
       if (e !== LIMIT) throw e;
       this.report('error', 'macro-expansion-limit', `expanding the #${at.text} expression produced more than ${this.limits.maxExpansionTokens} tokens`, at);
@@ -947,7 +1337,8 @@ class Preprocessor {
       return evalPPExpr(expanded, this.opts.charSigned ?? true).v !== 0n;
     } catch (e) {
       if (e instanceof PPExprError) {
-        this.report('error', e.code, e.message, e.tok ?? at);
+        // A token from a macro body is shown at the directive, where the user wrote the expression.
+        this.report('error', e.code, e.message, e.tok && rest.includes(e.tok) ? e.tok : at);
         return false;
       }
       throw e;
@@ -959,7 +1350,7 @@ class Preprocessor {
     if (!(toks[0]?.kind === TokenKind.String || toks[0]?.text === '<')) {
       this.expansionBudget = 0;
       try {
-        toks = this.expandArg({ raw: rest });
+        toks = this.expandArg({ raw: Seq.ofTokens(rest) }).t;
       } catch (e) {
         if (e !== LIMIT) throw e;
         this.report('error', 'macro-expansion-limit', 'expanding the #include operand produced too many tokens', at);
@@ -1054,12 +1445,13 @@ function sameDefinition(a: MacroDef, b: MacroDef): boolean {
 }
 
 /** C11 6.10.3.2: the spelling of the argument as a string literal, with \ and " escaped inside literals. */
-function stringize(toks: Token[]): string {
+function stringize(arg: Seq): string {
   let s = '';
-  toks.forEach((t, k) => {
-    if (k > 0 && t.space) s += ' ';
+  for (let k = 0; k < arg.length; k++) {
+    const t = arg.t[k];
+    if (k > 0 && arg.sp[k]) s += ' ';
     s += t.kind === TokenKind.String || t.kind === TokenKind.Char ? t.text.replace(/[\\"]/g, (c) => '\\' + c) : t.text;
-  });
+  }
   return `"${s}"`;
 }
 

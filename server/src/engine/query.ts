@@ -5,7 +5,7 @@ import type { Analysis, AssertVerdict } from './analyze';
 import { FlatMember, Layouter } from './layout';
 import { MemdescModel, ModelStruct, Overlap } from './memdesc';
 import { Span } from './source';
-import { Token, TokenKind, userLocation } from './token';
+import { Expansion, locationOf, Token, TokenKind } from './token';
 import { RecordDef, recordName, typeToString } from './types';
 
 export type Entity =
@@ -197,12 +197,12 @@ export function definitionAt(a: Analysis, model: MemdescModel | undefined, file:
  * Where the user sees a token: its own place when written in the file or as a macro argument (inside the
  * outermost invocation), else the invocation that produced it from a macro body.
  */
-function visibleSpan(t: Token): Span {
-  let e = t.expansion;
+function visibleSpan(t: Token, ex: Expansion | undefined): Span {
+  let e = ex;
   if (!e) return { file: t.file, offset: t.offset, end: t.end };
   while (e.parent) e = e.parent;
   if (t.file === e.at.file && t.offset >= e.at.offset && t.end <= (e.callEnd ?? e.at.end)) return { file: t.file, offset: t.offset, end: t.end };
-  return userLocation(t);
+  return locationOf(t, ex);
 }
 
 /** Every place a member is named: its declaration and each assertion side that names it. */
@@ -213,7 +213,7 @@ export function referencesTo(a: Analysis, model: MemdescModel | undefined, recor
   for (const p of model?.pairs ?? []) {
     for (const side of [p.a, p.b]) {
       if (side.struct !== name || side.member !== memberName) continue;
-      out.push(visibleSpan(a.tokens[side.tok]));
+      out.push(visibleSpan(a.tokens[side.tok], a.exps[side.tok]));
     }
   }
   return out;

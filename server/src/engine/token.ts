@@ -41,16 +41,29 @@ export interface Token {
   bol: boolean;
   /** Whitespace (or a comment) precedes it. */
   space: boolean;
-  /** The macro expansion that produced this token, innermost first; undefined for tokens written in place. */
-  expansion?: Expansion;
-  /** Macro names that must not expand this token again (C standard 6.10.3.4); owned by the preprocessor. */
-  hideset?: ReadonlySet<string>;
 }
 
-/** The outermost place a token appears in the user's source: the top invocation for macro-produced tokens. */
-export function userLocation(t: Token): { file: SourceFile; offset: number; end: number } {
-  let e = t.expansion;
+/**
+ * Preprocessed tokens. Token objects are shared (the same object stands wherever a #define body token is
+ * expanded), so what differs per occurrence lives in parallel arrays: the innermost expansion that produced
+ * each token (undefined: written in place) and whether whitespace preceded it there.
+ */
+export interface TokenStream {
+  tokens: Token[];
+  exps: Array<Expansion | undefined>;
+  spaces: boolean[];
+}
+
+/** Where the user sees token `t` produced by expansion `e`: the outermost invocation, or its own place. */
+export function locationOf(t: Token, e: Expansion | undefined): { file: SourceFile; offset: number; end: number } {
   if (!e) return { file: t.file, offset: t.offset, end: t.end };
   while (e.parent) e = e.parent;
   return { file: e.at.file, offset: e.at.offset, end: e.at.end };
 }
+
+/** The location of token i of a stream (see locationOf). */
+export function streamLocation(s: TokenStream, i: number): { file: SourceFile; offset: number; end: number } {
+  const k = Math.min(i, s.tokens.length - 1);
+  return locationOf(s.tokens[k], s.exps[k]);
+}
+
