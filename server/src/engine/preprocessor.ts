@@ -633,8 +633,10 @@ class Preprocessor {
   }
 
   /**
-   * Next token for macro arguments: crosses exhausted expansion frames but never a file's end or a directive.
-   * Its hideset, expansion and space flag are left in rHs, rEx, rSp.
+   * Next token for macro arguments: crosses exhausted expansion frames but never a file's end. Directives met
+   * while reading arguments are processed as GNU cpp does (`struct_group(x, ... #ifdef ... #endif ...)` in
+   * the kernel), and lines in a skipped group are skipped; only an `#include` ends the arguments.
+   * The token's hideset, expansion and space flag are left in rHs, rEx, rSp.
    */
   private nextInExpansion(): Token | undefined {
     for (;;) {
@@ -648,7 +650,17 @@ class Preprocessor {
       }
       const t = frame.toks[pos];
       if (frame.file) {
-        if (t.kind === TokenKind.EOF || (t.bol && t.text === '#' && t.kind === TokenKind.Punct)) return undefined;
+        if (t.kind === TokenKind.EOF) return undefined;
+        if (t.bol && t.text === '#' && t.kind === TokenKind.Punct) {
+          const d = frame.toks[pos + 1];
+          if (d && !d.bol && (d.text === 'include' || d.text === 'include_next' || d.text === 'import')) return undefined;
+          this.directive(frame);
+          continue;
+        }
+        if (!this.active) {
+          this.skipLine(frame);
+          continue;
+        }
         this.rHs = undefined;
         this.rEx = undefined;
         this.rSp = t.space;
