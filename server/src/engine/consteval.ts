@@ -20,7 +20,10 @@ export class Evaluator {
 
   /** The integer type of a scalar or enum type, or undefined for non-integers. */
   intTypeOf(t: Type): IntType | undefined {
-    if (t.kind === 'enum') return t.def.underlying ? this.intTypeOf(scalar(t.def.underlying)) : INT;
+    if (t.kind === 'enum') {
+      this.layouter.onRead?.(t.def);
+      return t.def.underlying ? this.intTypeOf(scalar(t.def.underlying)) : INT;
+    }
     if (t.kind === 'pointer') return { bits: this.abi.pointerSize * 8, signed: false };
     if (t.kind !== 'scalar') return undefined;
     const k = t.scalar;
@@ -267,6 +270,8 @@ export class Evaluator {
     for (const step of e.path) {
       if ('member' in step) {
         if (t.kind !== 'record') return this.fail(e, `'${describe(t)}' has no members (looking for '${step.member}')`);
+        // Whether it is complete is part of what the answer depends on.
+        this.layouter.onRead?.(t.def);
         if (!t.def.members) return this.fail(e, `'${describe(t)}' is incomplete`);
         const fm = this.layouter.findMember(t.def, step.member);
         if (!fm) return this.fail(e, `'${describe(t)}' has no member named '${step.member}'`);
@@ -313,7 +318,9 @@ export class Evaluator {
           if (t.kind !== 'pointer' && t.kind !== 'array') return undefined;
           t = t.kind === 'pointer' ? t.to : t.of;
         }
-        if (t.kind !== 'record' || !t.def.members) return undefined;
+        if (t.kind !== 'record') return undefined;
+        this.layouter.onRead?.(t.def);
+        if (!t.def.members) return undefined;
         return this.layouter.findMember(t.def, e.name)?.member.type;
       }
       case 'index': {

@@ -2,7 +2,7 @@
 
 import { Abi } from './abi';
 import { Problems } from './problems';
-import { Member, RecordDef, Type } from './types';
+import { EnumDef, Member, RecordDef, Type } from './types';
 
 export interface FieldLayout {
   member: Member;
@@ -43,11 +43,18 @@ const roundUp = (v: number, a: number) => Math.ceil(v / a) * a;
 export class Layouter {
   private cache = new Map<RecordDef, RecordLayout>();
   private inProgress = new Set<RecordDef>();
+  /** Told of every record or enum whose layout is asked for (the parser tracks what a declaration depends on). */
+  onRead: ((def: RecordDef | EnumDef) => void) | undefined;
 
   constructor(
     readonly abi: Abi,
     private readonly problems: Problems,
   ) {}
+
+  /** A layouter for the same ABI with an empty cache (problems go to `problems`, or nowhere). */
+  fresh(problems: Problems = new Problems()): Layouter {
+    return new Layouter(this.abi, problems);
+  }
 
   /** sizeof in bytes, or undefined when unknown or incomplete. Arrays of unknown length have no size. */
   sizeOf(t: Type): number | undefined {
@@ -59,6 +66,7 @@ export class Layouter {
       case 'function':
         return 1;
       case 'enum':
+        this.onRead?.(t.def);
         return t.def.underlying ? this.abi.scalars[t.def.underlying].size : undefined;
       case 'record':
         return this.layout(t.def).size;
@@ -85,6 +93,7 @@ export class Layouter {
       case 'function':
         return 1;
       case 'enum':
+        this.onRead?.(t.def);
         return t.def.underlying ? this.abi.scalars[t.def.underlying].align : undefined;
       case 'record':
         return this.layout(t.def).align;
@@ -99,12 +108,16 @@ export class Layouter {
   prefAlignOf(t: Type): number | undefined {
     if (t.userAlign !== undefined) return t.userAlign;
     if (t.kind === 'scalar') return this.abi.scalars[t.scalar].pref;
-    if (t.kind === 'enum') return t.def.underlying ? this.abi.scalars[t.def.underlying].pref : undefined;
+    if (t.kind === 'enum') {
+      this.onRead?.(t.def);
+      return t.def.underlying ? this.abi.scalars[t.def.underlying].pref : undefined;
+    }
     if (t.kind === 'array') return this.prefAlignOf(t.of);
     return this.alignOf(t);
   }
 
   layout(def: RecordDef): RecordLayout {
+    this.onRead?.(def);
     const cached = this.cache.get(def);
     if (cached) return cached;
     if (!def.members || def.beingDefined || this.inProgress.has(def)) {

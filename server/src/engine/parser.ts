@@ -6,7 +6,8 @@ import { ScalarKind } from './abi';
 import { EvalResult, Evaluator } from './consteval';
 import { Binding, Expr, OffsetofStep } from './expr';
 import { Layouter } from './layout';
-import { Problems } from './problems';
+import { Problem, Problems } from './problems';
+import { Decl, newDecl, SymbolTable } from './symbols';
 import { Span } from './source';
 import { decodeCharConstant } from './charconst';
 import { streamLocation, Token, TokenKind, TokenStream } from './token';
@@ -39,9 +40,40 @@ export interface ParseResult {
   /** Every record definition (with a body), in the order the bodies close. */
   records: RecordDef[];
   enums: EnumDef[];
+  /** What the end of the translation unit sees. */
   ordinary: Map<string, Ordinary>;
   tags: Map<string, Tag>;
   asserts: StaticAssertDecl[];
+  /** Problems found by the parser, in order. */
+  problems: Problem[];
+  /** Everything needed to parse again after an edit (see reparse.ts). */
+  state: ParseState;
+}
+
+/** A parsed translation unit as declarations and versioned symbol tables; results are derived from it. */
+export class ParseState {
+  readonly decls: Decl[] = [];
+  readonly ordinary = new SymbolTable<Ordinary>();
+  readonly tags = new SymbolTable<Tag>();
+  /** Builtin typedefs, visible to every declaration. */
+  readonly prelude: Decl = newDecl(-1, 0);
+  nextId = 0;
+  constructor(readonly options: ParseOptions) {}
+
+  /** The flat results, from the declarations. */
+  result(): ParseResult {
+    const records: RecordDef[] = [];
+    const enums: EnumDef[] = [];
+    const asserts: StaticAssertDecl[] = [];
+    const problems: Problem[] = [];
+    for (const d of this.decls) {
+      for (const r of d.records) records.push(r);
+      for (const x of d.enums) enums.push(x);
+      for (const a of d.asserts) asserts.push(a);
+      if (d.problems) for (const x of d.problems) problems.push(x);
+    }
+    return { records, enums, ordinary: this.ordinary.final(), tags: this.tags.final(), asserts, problems, state: this };
+  }
 }
 
 interface Attrs {
@@ -90,19 +122,44 @@ const KEYWORDS = new Set([
 
 const MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1 };
 
+/** Parses a whole translation unit; its problems are also reported to `problems`. */
 export function parse(stream: TokenStream, layouter: Layouter, problems: Problems, options: ParseOptions): ParseResult {
-  const p = new Parser(stream, layouter, problems, options);
-  p.translationUnit();
-  return p.result;
+  const state = new ParseState(options);
+  const p = new Parser(stream, layouter, state);
+  p.prelude();
+  const decls = p.declarations(0, () => false, 0, 1);
+  state.decls.push(...decls);
+  const result = state.result();
+  for (const x of result.problems) problems.report(x);
+  return result;
 }
 
-class Parser {
+/** Problems of one declaration: kept on it, each reported once. */
+class DeclProblems {
+  private seen: Set<string> | undefined;
+  constructor(private readonly decl: Decl) {}
+  report(p: Problem): void {
+    const key = `${p.file?.id ?? -1}:${p.offset}:${p.code}:${p.message}`;
+    if (this.seen?.has(key)) return;
+    (this.seen ??= new Set()).add(key);
+    (this.decl.problems ??= []).push(p);
+  }
+  error(code: string, message: string, file: Problem['file'], offset = 0, end = offset): void {
+    this.report({ severity: 'error', code, message, file, offset, end });
+  }
+}
+
+export class Parser {
   private pos = 0;
   private depth = 0;
   private readonly maxDepth: number;
   private readonly ev: Evaluator;
-  private nextId = 0;
-  readonly result: ParseResult = { records: [], enums: [], ordinary: new Map(), tags: new Map(), asserts: [] };
+  /** The declaration being parsed. */
+  private cur: Decl;
+  private problems: { report(p: Problem): void; error(code: string, message: string, file: Problem['file'], offset?: number, end?: number): void };
+  /** Records to hand out again, by tag, when a declaration that made them is parsed again. */
+  reuse: Map<string, RecordDef | EnumDef> | undefined;
+  private readonly opts: ParseOptions;
 
   private readonly toks: Token[];
   private readonly spaces: boolean[];
@@ -110,19 +167,94 @@ class Parser {
   constructor(
     private readonly stream: TokenStream,
     private readonly lay: Layouter,
-    private problems: Problems,
-    private readonly opts: ParseOptions,
+    private readonly state: ParseState,
   ) {
+    this.opts = state.options;
     this.toks = stream.tokens;
     this.spaces = stream.spaces;
     this.ev = new Evaluator(lay);
-    this.maxDepth = opts.maxDepth ?? 200;
+    this.maxDepth = this.opts.maxDepth ?? 200;
+    this.cur = state.prelude;
+    this.problems = new DeclProblems(this.cur);
+  }
+
+  /** The builtin typedefs every declaration sees. */
+  prelude(): void {
     const builtin: Span = { file: this.toks[this.toks.length - 1].file, offset: 0, end: 0 };
-    if (lay.abi.hasInt128) {
-      this.result.ordinary.set('__int128_t', { kind: 'typedef', type: { ...scalar('int128'), typedefName: '__int128_t' }, loc: builtin });
-      this.result.ordinary.set('__uint128_t', { kind: 'typedef', type: { ...scalar('uint128'), typedefName: '__uint128_t' }, loc: builtin });
+    this.cur = this.state.prelude;
+    if (this.lay.abi.hasInt128) {
+      this.defineOrdinary('__int128_t', { kind: 'typedef', type: { ...scalar('int128'), typedefName: '__int128_t' }, loc: builtin });
+      this.defineOrdinary('__uint128_t', { kind: 'typedef', type: { ...scalar('uint128'), typedefName: '__uint128_t' }, loc: builtin });
     }
-    this.result.ordinary.set('__builtin_va_list', { kind: 'typedef', type: { kind: 'unknown', name: '__builtin_va_list' }, loc: builtin });
+    this.defineOrdinary('__builtin_va_list', { kind: 'typedef', type: { kind: 'unknown', name: '__builtin_va_list' }, loc: builtin });
+  }
+
+  /**
+   * Parses top-level declarations from token `start` until `stop(pos)` says so at a declaration boundary (or
+   * the end). Declarations get indices base, base + step, ...
+   */
+  declarations(start: number, stop: (pos: number) => boolean, base: number, step: number): Decl[] {
+    const out: Decl[] = [];
+    this.pos = start;
+    // Layouts and completeness read while a declaration is parsed are what it depends on.
+    this.lay.onRead = (d) => (this.cur.content ??= new Set()).add(d);
+    try {
+      while (!this.atEOF() && !stop(this.pos)) {
+        const d = newDecl(base + out.length * step, this.pos);
+        out.push(d);
+        this.cur = d;
+        this.problems = new DeclProblems(d);
+        const begin = this.pos;
+        try {
+          this.externalDeclaration();
+        } catch (e) {
+          if (e !== SYNTAX) throw e;
+          this.depth = 0;
+          this.recoverTopLevel(begin);
+        }
+        if (this.pos === begin) this.pos++;
+        d.e = this.pos;
+      }
+    } finally {
+      this.lay.onRead = undefined;
+    }
+    return out;
+  }
+
+  // ---- the symbol tables, as seen from the declaration being parsed ----
+
+  private lookupOrdinary(name: string): Ordinary | undefined {
+    const v = this.state.ordinary.get(name, this.cur.index);
+    const c = this.cur;
+    c.readTable.push(0);
+    c.readName.push(name);
+    c.readValue.push(v);
+    return v;
+  }
+
+  private lookupTag(name: string): Tag | undefined {
+    const v = this.state.tags.get(name, this.cur.index);
+    const c = this.cur;
+    c.readTable.push(1);
+    c.readName.push(name);
+    c.readValue.push(v);
+    return v;
+  }
+
+  private defineOrdinary(name: string, value: Ordinary): void {
+    this.state.ordinary.define(name, this.cur, value);
+    this.cur.defTable.push(0);
+    this.cur.defName.push(name);
+  }
+
+  private defineTag(name: string, value: Tag): void {
+    this.state.tags.define(name, this.cur, value);
+    this.cur.defTable.push(1);
+    this.cur.defName.push(name);
+  }
+
+  private readComplete(def: RecordDef | EnumDef): void {
+    (this.cur.complete ??= new Set()).add(def);
   }
 
   // ---- token helpers ----
@@ -161,6 +293,7 @@ class Parser {
     const sp = this.span(i);
     this.problems.report({ severity, code, message, file: sp.file, offset: sp.offset, end: sp.end });
   }
+  private static readonly QUIET = { report(): void {}, error(): void {} };
   private fail(message: string, i = this.pos): never {
     this.report('error', 'syntax-error', message, i);
     throw SYNTAX;
@@ -213,20 +346,6 @@ class Parser {
 
   // ---- top level ----
 
-  translationUnit(): void {
-    while (!this.atEOF()) {
-      const start = this.pos;
-      try {
-        this.externalDeclaration();
-      } catch (e) {
-        if (e !== SYNTAX) throw e;
-        this.depth = 0;
-        this.recoverTopLevel(start);
-      }
-      if (this.pos === start) this.pos++;
-    }
-  }
-
   /** After an error: resume after the next ';' or '}' at nesting depth 0. */
   private recoverTopLevel(start: number): void {
     let depth = 0;
@@ -273,14 +392,14 @@ class Parser {
       const d = this.declarator(spec.type, false);
       this.afterDeclarator(d.attrs);
       if (d.type.kind === 'function' && this.is('{')) {
-        if (d.name !== undefined && d.nameIdx !== undefined) this.result.ordinary.set(d.name, { kind: 'variable', type: d.type, loc: this.span(d.nameIdx) });
+        if (d.name !== undefined && d.nameIdx !== undefined) this.defineOrdinary(d.name, { kind: 'variable', type: d.type, loc: this.span(d.nameIdx) });
         this.functionBody();
         return;
       }
       if (d.name !== undefined && d.nameIdx !== undefined) {
         const attrs = mergeAttrs(spec.attrs, d.attrs);
         if (spec.storage === 'typedef') this.defineTypedef(d.name, this.applyTypeAttrs(d.type, attrs, true), d.nameIdx);
-        else this.result.ordinary.set(d.name, { kind: 'variable', type: d.type, loc: this.span(d.nameIdx) });
+        else this.defineOrdinary(d.name, { kind: 'variable', type: d.type, loc: this.span(d.nameIdx) });
       }
       if (this.accept('=')) this.skipInitializer();
       if (this.accept(',')) continue;
@@ -312,15 +431,16 @@ class Parser {
     const end = this.pos;
     // Inside bodies, names of locals and parameters are unknown to us: parse quietly, keep only what evaluates.
     const problems = this.problems;
-    const firstAssert = this.result.asserts.length;
-    this.problems = new Problems(100);
+    const asserts = this.cur.asserts;
+    const firstAssert = asserts.length;
+    this.problems = Parser.QUIET;
     try {
       this.scanBody(open, end);
     } finally {
       this.problems = problems;
-      const kept = this.result.asserts.slice(firstAssert).filter((a) => a.result?.ok);
-      this.result.asserts.length = firstAssert;
-      this.result.asserts.push(...kept);
+      const kept = asserts.slice(firstAssert).filter((a) => a.result?.ok);
+      asserts.length = firstAssert;
+      asserts.push(...kept);
       this.pos = end;
     }
   }
@@ -359,7 +479,7 @@ class Parser {
     if ((type.kind === 'record' || type.kind === 'enum') && !type.typedefName && type.def.tag === undefined && type.def.typedefName === undefined) {
       type.def.typedefName = name;
     }
-    this.result.ordinary.set(name, { kind: 'typedef', type: { ...type, typedefName: name }, loc: this.span(nameIdx) });
+    this.defineOrdinary(name, { kind: 'typedef', type: { ...type, typedefName: name }, loc: this.span(nameIdx) });
   }
 
   // ---- declaration specifiers ----
@@ -370,7 +490,7 @@ class Parser {
     const s = t.text;
     if (TYPE_WORDS.has(s) || QUALIFIERS.has(s) || TYPEOF.has(s) || ATTRIBUTE.has(s)) return true;
     if (s === 'struct' || s === 'union' || s === 'enum' || s === '_Atomic' || s === '_Alignas' || s === '__extension__' || s === '__auto_type') return true;
-    return this.result.ordinary.get(s)?.kind === 'typedef';
+    return this.lookupOrdinary(s)?.kind === 'typedef';
   }
 
   private declSpecifiers(allowStorage: boolean): DeclSpec {
@@ -422,7 +542,7 @@ class Parser {
         type = { kind: 'unknown', name: '__auto_type' };
       } else {
         if (type || words.length) break;
-        const o = this.result.ordinary.get(s);
+        const o = this.lookupOrdinary(s);
         if (o?.kind === 'typedef') {
           type = o.type;
           this.pos++;
@@ -613,7 +733,7 @@ class Parser {
   private recordSpecifier(): { type: Type; tagDecl: DeclSpec['tagDecl'] } {
     const kind = this.tok.text as 'struct' | 'union';
     const { kwIdx, tag, tagIdx, attrs } = this.tagHead();
-    const existing = tag !== undefined ? this.result.tags.get(tag) : undefined;
+    const existing = tag !== undefined ? this.lookupTag(tag) : undefined;
     if (existing && existing.kind === 'record' && existing.def.kind !== kind) {
       this.report('error', 'tag-kind-mismatch', `'${tag}' is declared as ${existing.def.kind} and used as ${kind}`, tagIdx);
     }
@@ -621,19 +741,23 @@ class Parser {
       if (tag === undefined) this.fail(`expected a tag or '{' after '${kind}'`);
       if (existing && existing.kind === 'record') return { type: { kind: 'record', def: existing.def }, tagDecl: { defined: false, tagged: true } };
       const def = this.newRecord(kind, tag, tagIdx);
-      this.result.tags.set(tag, { kind: 'record', def });
+      this.defineTag(tag, { kind: 'record', def });
       return { type: { kind: 'record', def }, tagDecl: { defined: false, tagged: true } };
     }
     let def: RecordDef;
+    // A definition: whether the tag's record is still incomplete decides between completing it and redefining.
+    if (existing && existing.kind === 'record') this.readComplete(existing.def);
     if (existing && existing.kind === 'record' && !existing.def.members && !existing.def.beingDefined && existing.def.kind === kind) {
       def = existing.def;
+      // Completing a record declared by an earlier declaration: remember what it was, to parse this one again.
+      this.cur.completes.push({ def, saved: { loc: def.loc, body: def.body, members: def.members, packed: def.packed, aligned: def.aligned } });
       def.loc = this.span(tagIdx);
     } else {
       if (existing && existing.kind === 'record' && existing.def.members) {
         this.report('error', 'redefinition', `redefinition of '${kind} ${tag}'`, tagIdx);
       }
       def = this.newRecord(kind, tag, tagIdx);
-      if (tag !== undefined) this.result.tags.set(tag, { kind: 'record', def });
+      if (tag !== undefined) this.defineTag(tag, { kind: 'record', def });
     }
     this.recordBody(def);
     this.parseAttributes(attrs);
@@ -648,7 +772,22 @@ class Parser {
   }
 
   private newRecord(kind: 'struct' | 'union', tag: string | undefined, at: number): RecordDef {
-    return { id: this.nextId++, kind, tag, members: undefined, packed: false, aligned: undefined, loc: this.span(at) };
+    const old = tag !== undefined ? this.reuse?.get(`struct ${tag}`) : undefined;
+    let def: RecordDef;
+    if (old && 'kind' in old && old.kind === kind) {
+      // The same declaration parsed again makes the same record: readers that hold it stay valid.
+      this.reuse!.delete(`struct ${tag}`);
+      def = old;
+      def.members = undefined;
+      def.body = undefined;
+      def.packed = false;
+      def.aligned = undefined;
+      def.typedefName = undefined;
+      def.beingDefined = undefined;
+      def.loc = this.span(at);
+    } else def = { id: this.state.nextId++, kind, tag, members: undefined, packed: false, aligned: undefined, loc: this.span(at) };
+    this.cur.created.push(def);
+    return def;
   }
 
   private recordBody(def: RecordDef): void {
@@ -680,7 +819,7 @@ class Parser {
       this.leave();
     }
     this.checkDuplicates(def);
-    this.result.records.push(def);
+    this.cur.records.push(def);
   }
 
   private recoverMember(start: number): void {
@@ -705,6 +844,7 @@ class Parser {
     const walk = (members: Member[]) => {
       for (const m of members) {
         if (m.anonymous && m.type.kind === 'record') {
+          (this.cur.content ??= new Set()).add(m.type.def);
           if (m.type.def.members) walk(m.type.def.members);
           continue;
         }
@@ -742,6 +882,7 @@ class Parser {
           anonymous: true,
           loc: this.span(specIdx),
         });
+        if (!inlineAnonymous) this.readComplete(t.def);
         if (!inlineAnonymous && !t.def.members) {
           this.report('error', 'incomplete-type', `anonymous member of incomplete type '${t.def.kind} ${t.def.tag ?? ''}'`, specIdx);
         }
@@ -788,7 +929,7 @@ class Parser {
       if (d.name === undefined && bitWidth === undefined && !bitWidthUnknown) this.fail('expected a member name');
       let type = this.applyTypeAttrs(d.type, attrs, false);
       if (attrs.unsupported) this.unsupportedAttr(attrs.unsupported, at);
-      const incomplete = incompleteAt(type);
+      const incomplete = incompleteAt(type, (d) => this.readComplete(d));
       if (incomplete) {
         // C requires member types to be complete where the member is declared (a struct cannot contain itself).
         this.report('error', 'incomplete-type', `member '${d.name ?? ''}' has incomplete type '${incomplete}'`, at);
@@ -842,24 +983,28 @@ class Parser {
       if (t.kind === 'scalar') attrs.mode = undefined;
       const def = this.newEnum(tag, tagIdx);
       def.underlying = t.kind === 'scalar' ? t.scalar : 'int';
-      if (tag !== undefined) this.result.tags.set(tag, { kind: 'enum', def });
+      if (tag !== undefined) this.defineTag(tag, { kind: 'enum', def });
       if (this.is('{')) this.enumBody(def, t);
       return { type: { kind: 'enum', def }, tagDecl: { defined: true, tagged: tag !== undefined } };
     }
-    const existing = tag !== undefined ? this.result.tags.get(tag) : undefined;
+    const existing = tag !== undefined ? this.lookupTag(tag) : undefined;
     if (!this.is('{')) {
       if (tag === undefined) this.fail(`expected a tag or '{' after 'enum'`);
       if (existing?.kind === 'enum') return { type: { kind: 'enum', def: existing.def }, tagDecl: { defined: false, tagged: true } };
       const def = this.newEnum(tag, tagIdx);
-      this.result.tags.set(tag, { kind: 'enum', def });
+      this.defineTag(tag, { kind: 'enum', def });
       return { type: { kind: 'enum', def }, tagDecl: { defined: false, tagged: true } };
     }
     let def: EnumDef;
-    if (existing?.kind === 'enum' && existing.def.underlying === undefined) def = existing.def;
-    else {
+    if (existing?.kind === 'enum') this.readComplete(existing.def);
+    if (existing?.kind === 'enum' && existing.def.underlying === undefined) {
+      def = existing.def;
+      this.cur.completes.push({ def, saved: { underlying: def.underlying, enumerators: def.enumerators, packed: def.packed } });
+      def.enumerators = [];
+    } else {
       if (existing) this.report('error', 'redefinition', `redefinition of 'enum ${tag}'`, tagIdx);
       def = this.newEnum(tag, tagIdx);
-      if (tag !== undefined) this.result.tags.set(tag, { kind: 'enum', def });
+      if (tag !== undefined) this.defineTag(tag, { kind: 'enum', def });
     }
     const after: Attrs = {};
     this.enumBody(def, undefined, after);
@@ -871,14 +1016,26 @@ class Parser {
     }
     // Enumerators that do not fit int take the enum's type (a GNU extension).
     for (const en of def.enumerators) {
-      const o = this.result.ordinary.get(en.name);
+      const o = this.state.ordinary.get(en.name, this.cur.index);
       if (o?.kind === 'enumerator' && (en.value < -(2n ** 31n) || en.value > 2n ** 31n - 1n)) o.type = { kind: 'enum', def };
     }
     return { type: { kind: 'enum', def }, tagDecl: { defined: true, tagged: tag !== undefined } };
   }
 
   private newEnum(tag: string | undefined, at: number): EnumDef {
-    return { id: this.nextId++, tag, underlying: undefined, packed: false, enumerators: [], loc: this.span(at) };
+    const old = tag !== undefined ? this.reuse?.get(`enum ${tag}`) : undefined;
+    let def: EnumDef;
+    if (old && !('kind' in old)) {
+      this.reuse!.delete(`enum ${tag}`);
+      def = old;
+      def.underlying = undefined;
+      def.packed = false;
+      def.enumerators = [];
+      def.typedefName = undefined;
+      def.loc = this.span(at);
+    } else def = { id: this.state.nextId++, tag, underlying: undefined, packed: false, enumerators: [], loc: this.span(at) };
+    this.cur.created.push(def);
+    return def;
   }
 
   private enumBody(def: EnumDef, fixed: Type | undefined, after: Attrs = {}): void {
@@ -901,13 +1058,13 @@ class Parser {
       const fits = value >= -(2n ** 31n) && value <= 2n ** 31n - 1n;
       const type: Type = fixed ?? (fits ? scalar('int') : value < 0n ? scalar('llong') : scalar(value > 2n ** 63n - 1n ? 'ullong' : 'llong'));
       def.enumerators.push({ name: nameTok.text, value, loc: this.span(nameIdx) });
-      this.result.ordinary.set(nameTok.text, { kind: 'enumerator', value, type, loc: this.span(nameIdx) });
+      this.defineOrdinary(nameTok.text, { kind: 'enumerator', value, type, loc: this.span(nameIdx) });
       next = value + 1n;
       if (!this.accept(',')) break;
     }
     if (!this.accept('}')) this.fail(`expected '}' to close the enum opened here`, open);
     this.parseAttributes(after);
-    this.result.enums.push(def);
+    this.cur.enums.push(def);
   }
 
   /** gcc: unsigned int when nothing is negative and all fit; int when they fit int; otherwise 64 bits. Packed picks the smallest. */
@@ -1061,11 +1218,11 @@ class Parser {
       this.expect(')');
     } catch (e) {
       if (e !== SYNTAX) throw e;
-      this.result.asserts.push({ s, e: this.pos, expr: undefined, message, result: undefined });
+      this.cur.asserts.push({ s, e: this.pos, expr: undefined, message, result: undefined });
       throw e;
     }
     const result = this.ev.eval(expr);
-    this.result.asserts.push({ s, e: this.pos - 1, expr, message, result });
+    this.cur.asserts.push({ s, e: this.pos - 1, expr, message, result });
   }
 
   // ---- expressions ----
@@ -1295,7 +1452,7 @@ class Parser {
           return { k: 'unsupported', what: t.text, s, e: this.pos - 1 };
         }
         this.pos++;
-        const o = this.result.ordinary.get(t.text);
+        const o = this.lookupOrdinary(t.text);
         let binding: Binding;
         if (o?.kind === 'enumerator') binding = { kind: 'enumerator', value: o.value, type: o.type };
         else if (o?.kind === 'variable') binding = { kind: 'variable', type: o.type };
@@ -1359,9 +1516,10 @@ class Parser {
 }
 
 /** The incomplete record or enum a member type needs, spelled for a message; undefined when complete enough. */
-function incompleteAt(t: Type): string | undefined {
+function incompleteAt(t: Type, read: (d: RecordDef | EnumDef) => void): string | undefined {
   let inner = t;
   while (inner.kind === 'array' && inner.length !== undefined) inner = inner.of;
+  if (inner.kind === 'record' || inner.kind === 'enum') read(inner.def);
   if (inner.kind === 'record' && (!inner.def.members || inner.def.beingDefined)) return `${inner.def.kind} ${inner.def.tag ?? '<anonymous>'}`;
   if (inner.kind === 'enum' && inner.def.underlying === undefined) return `enum ${inner.def.tag ?? '<anonymous>'}`;
   return undefined;
