@@ -113,7 +113,7 @@ function meaning(r: ParseResult): string {
 function diff(a: PreprocessResult, b: PreprocessResult): TokenSplice {
   let i = 0;
   const n = Math.min(a.tokens.length, b.tokens.length);
-  const same = (x: number, y: number) => a.tokens[x].kind === b.tokens[y].kind && a.tokens[x].text === b.tokens[y].text;
+  const same = (x: number, y: number) => a.tokens[x].kind === b.tokens[y].kind && a.tokens[x].text === b.tokens[y].text && a.spaces[x] === b.spaces[y];
   while (i < n && same(i, i)) i++;
   let ea = a.tokens.length;
   let eb = b.tokens.length;
@@ -153,7 +153,13 @@ describe('reparse: declarations parsed again after an edit', () => {
         const next = stream(host, cache);
         const inc = reparse(state, next, diff(prev, next), new Layouter(abi, new Problems()));
         const full = parse(next, new Layouter(abi, new Problems()), new Problems(), { msExtensions: false });
-        assert.equal(meaning(inc.result), meaning(full), `seed ${seed}, chain ${chain}, step ${step}:\n${src}`);
+        const a = meaning(inc.result);
+        const b = meaning(full);
+        if (a !== b) {
+          let i = 0;
+          while (a[i] === b[i]) i++;
+          assert.fail(`seed ${seed}, chain ${chain}, step ${step}: differs at\n  reparsed: ${a.slice(Math.max(0, i - 200), i + 200)}\n  fresh:    ${b.slice(Math.max(0, i - 200), i + 200)}\n${src}`);
+        }
         reparsedDecls += inc.stats.edited + inc.stats.dependents;
         checked++;
         state = inc.result.state;

@@ -7,7 +7,7 @@ import { explainAssert } from './asserts';
 import { DiskHost, FileHost } from './host';
 import { Layouter } from './layout';
 import { ParseResult, parse } from './parser';
-import { preprocess, PreprocessCache, PreprocessLimits, PreprocessResult } from './preprocessor';
+import { preprocess, PreprocessCache, PreprocessLimits, PreprocessOptions, PreprocessResult } from './preprocessor';
 import { Problem, Problems } from './problems';
 import { SourceFile } from './source';
 import { Expansion, Token } from './token';
@@ -60,29 +60,44 @@ export interface Analysis {
   timings: { preprocess: number; parse: number };
 }
 
+/** What the preprocessor needs from analysis options. */
+export function preprocessOptions(options: AnalyzeOptions): PreprocessOptions {
+  const abi = ABIS[options.arch];
+  return {
+    includePaths: (options.includePaths ?? []).map((p) => path.resolve(p)),
+    systemIncludePaths: (options.systemIncludePaths ?? []).map((p) => path.resolve(p)),
+    defines: options.defines ?? [],
+    forcedIncludes: (options.forcedIncludes ?? []).map((p) => path.resolve(p)),
+    predefines: abi.predefines,
+    charSigned: abi.charSigned,
+    limits: options.limits,
+    skipIncludedBodies: options.skipIncludedBodies,
+  };
+}
+
 export function analyze(mainFiles: string[], options: AnalyzeOptions, host: FileHost = new DiskHost(), cache?: PreprocessCache): Analysis {
   const abi = ABIS[options.arch];
-  const problems = new Problems();
+  const ppProblems = new Problems();
   const t0 = performance.now();
-  const pp = preprocess(
-    mainFiles.map((f) => path.resolve(f)),
-    {
-      includePaths: (options.includePaths ?? []).map((p) => path.resolve(p)),
-      systemIncludePaths: (options.systemIncludePaths ?? []).map((p) => path.resolve(p)),
-      defines: options.defines ?? [],
-      forcedIncludes: (options.forcedIncludes ?? []).map((p) => path.resolve(p)),
-      predefines: abi.predefines,
-      charSigned: abi.charSigned,
-      limits: options.limits,
-      skipIncludedBodies: options.skipIncludedBodies,
-    },
-    host,
-    problems,
-    cache,
-  );
+  const pp = preprocess(mainFiles.map((f) => path.resolve(f)), preprocessOptions(options), host, ppProblems, cache);
   const t1 = performance.now();
+  // The parser's layouts serve its constant expressions; the analysis lays out afresh (assemble), which is
+  // also what an incremental analysis does, so both report the same layout problems.
+  const result = parse(pp, new Layouter(abi, new Problems()), new Problems(), { msExtensions: !!options.msExtensions });
+  const t2 = performance.now();
+  return assemble(mainFiles, options, pp, ppProblems.list, result, { preprocess: t1 - t0, parse: t2 - t1 });
+}
+
+/** An Analysis from its stages' results: assertion verdicts, problems (preprocessor, parser, layouts). */
+export function assemble(mainFiles: string[], options: AnalyzeOptions, pp: PreprocessResult, ppProblems: Problem[], result: ParseResult, timings: Analysis['timings']): Analysis {
+  const abi = ABIS[options.arch];
+  // In source order (file, then position): the same whichever way the analysis was arrived at.
+  const problems = new Problems();
+  const found = [...ppProblems, ...result.problems];
+  const order = (p: Problem) => (p.file ? p.file.path : '');
+  found.sort((x, y) => (order(x) < order(y) ? -1 : order(x) > order(y) ? 1 : x.offset - y.offset));
+  for (const p of found) problems.report(p);
   const layouter = new Layouter(abi, problems);
-  const result = parse(pp, layouter, problems, { msExtensions: !!options.msExtensions });
   const ev = new Evaluator(layouter);
   const side = (e: Parameters<Evaluator['evalInt']>[0]) => {
     const r = ev.evalInt(e);
@@ -91,7 +106,8 @@ export function analyze(mainFiles: string[], options: AnalyzeOptions, host: File
   // Assertions are reported for the files being analysed, not for every header they include.
   const mainPaths = new Set(mainFiles.map((f) => path.resolve(f)));
   const asserts = result.asserts.map((a) => explainAssert(a, pp, side)).filter((v) => mainPaths.has(v.file.path));
-  const t2 = performance.now();
+  // Records of the analysed files are laid out now, so their layout problems are there from the start.
+  for (const d of result.records) if (mainPaths.has(d.loc.file.path)) layouter.layout(d);
   return {
     abi,
     options,
@@ -106,6 +122,6 @@ export function analyze(mainFiles: string[], options: AnalyzeOptions, host: File
     get problems() {
       return problems.list;
     },
-    timings: { preprocess: t1 - t0, parse: t2 - t1 },
+    timings,
   };
 }

@@ -214,6 +214,7 @@ export class Parser {
         }
         if (this.pos === begin) this.pos++;
         d.e = this.pos;
+        if (d.reach < d.e) d.reach = d.e;
       }
     } finally {
       this.lay.onRead = undefined;
@@ -263,7 +264,9 @@ export class Parser {
     return this.toks[this.pos];
   }
   private peek(k: number): Token {
-    return this.toks[Math.min(this.pos + k, this.toks.length - 1)];
+    const i = Math.min(this.pos + k, this.toks.length - 1);
+    if (i >= this.cur.reach) this.cur.reach = i + 1;
+    return this.toks[i];
   }
   private atEOF(): boolean {
     return this.tok.kind === TokenKind.EOF;
@@ -324,11 +327,14 @@ export class Parser {
         if (depth === 0) {
           if (t.text !== close) this.report('warning', 'syntax-error', `mismatched '${t.text}'`);
           this.pos++;
+          if (this.pos > this.cur.reach) this.cur.reach = this.pos;
           return this.textOf(start + 1, this.pos - 2);
         }
       }
     }
     this.report('error', 'syntax-error', `unbalanced '${open}'`, start);
+    // Scanned to the end: the declaration depends on every token (the parse may back up from here).
+    this.cur.reach = this.toks.length;
     return this.textOf(start + 1, this.pos - 1);
   }
 

@@ -74,6 +74,8 @@ export interface IncludeRecord {
   offset: number;
   to: SourceFile | undefined;
   spelled: string;
+  /** The file the name resolved to (whether or not it was entered: a guard or #pragma once may skip it). */
+  resolved?: string;
 }
 
 export interface PreprocessResult extends TokenStream {
@@ -214,17 +216,169 @@ interface FileCtx {
   condBase: number;
   /** A main file: its function bodies are kept (their _Static_asserts are evaluated). */
   main: boolean;
+  /** The file that included this one, and the position there after the #include line. */
+  parent: FileCtx | undefined;
+  parentPos: number;
+  /** Journal: the checkpoint taken before this entry (its #include, or its phase start), and the count at its end. */
+  cpEntry: number;
+  cpExit: number;
 }
 
+/** One step of the run: predefined text, or a file (forced include or main file). */
+type Phase = { kind: 'text'; name: string; text: string } | { kind: 'file'; path: string; main: boolean };
+
+/**
+ * The preprocessor's state before a directive (or at a phase's start): enough to run again from there after
+ * an edit, and to tell when a run that restarted there has come back to the same state as before.
+ */
+interface Checkpoint {
+  phase: number;
+  /** The innermost file and its position (undefined: between phases). */
+  top: FileCtx | undefined;
+  pos: number;
+  conds: Cond | undefined;
+  outLen: number;
+  logLen: number;
+  filesLen: number;
+  includesLen: number;
+  problemsLen: number;
+  onceLen: number;
+  enteredLen: number;
+  counter: number;
+  braceDepth: number;
+  parenDepth: number;
+  declHasInit: boolean;
+  skipDepth: number;
+  unbalancedLive: number;
+}
+
+/** What an incremental preprocessor keeps of a run. */
+interface Journal {
+  cps: Checkpoint[];
+  /** Every change to the macro table: name, definition before, definition after (undefined: not defined). */
+  logName: string[];
+  logPrev: Array<MacroDef | undefined>;
+  logNext: Array<MacroDef | undefined>;
+  onceLog: string[];
+  enteredLog: string[];
+  /** Every file entry, in order. */
+  entries: FileCtx[];
+}
+
+/** Tokens [a, oldEnd) of the previous output are [a, newEnd) of the new one; the rest are the same objects. */
+export interface OutputSplice {
+  a: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/** Thrown from a checkpoint when a restarted run has come back to where the previous run was. */
+class Converged {}
+const CONVERGED = new Converged();
+
+/**
+ * The previous run from an update's restart point on (the arrays hold what followed the restart checkpoint;
+ * `at` gives each array's first index in the previous run), plus its final state.
+ */
+interface OldRun {
+  at: { out: number; log: number; cps: number; files: number; includes: number; problems: number; once: number; entered: number };
+  logName: string[];
+  logPrev: Array<MacroDef | undefined>;
+  logNext: Array<MacroDef | undefined>;
+  cps: Checkpoint[];
+  onceLog: string[];
+  enteredLog: string[];
+  entries: FileCtx[];
+  files: SourceFile[];
+  includes: IncludeRecord[];
+  problems: Problem[];
+  counter: number;
+  braceDepth: number;
+  parenDepth: number;
+  declHasInit: boolean;
+  skipDepth: number;
+  unbalancedLive: number;
+  conds: Cond | undefined;
+}
+
+/** Appends xs[from..] to out. */
+function appendFrom<T>(out: T[], xs: T[], from: number): void {
+  for (let i = from; i < xs.length; i++) out.push(xs[i]);
+}
+
+/** Replaces xs[from, to) by seg in place (the tail moves natively; the array stays packed). */
+function replaceInPlace<T>(xs: T[], from: number, to: number, seg: T[]): void {
+  // Plain loops: Array.prototype.copyWithin takes the generic path on these arrays and is far slower.
+  const delta = seg.length - (to - from);
+  const n = xs.length;
+  if (delta > 0) {
+    const filler = n > 0 ? xs[n - 1] : seg[0];
+    for (let k = 0; k < delta; k++) xs.push(filler);
+    for (let k = n - 1; k >= to; k--) xs[k + delta] = xs[k];
+  } else if (delta < 0) {
+    for (let k = to; k < n; k++) xs[k + delta] = xs[k];
+    xs.length = n + delta;
+  }
+  for (let k = 0; k < seg.length; k++) xs[from + k] = seg[k];
+}
+
+function sameConds(a: Cond | undefined, b: Cond | undefined): boolean {
+  for (;;) {
+    if (a === b) return true;
+    if (!a || !b) return false;
+    if (a.depth !== b.depth || a.active !== b.active || a.taken !== b.taken || a.sawElse !== b.sawElse || a.outerActive !== b.outerActive) return false;
+    a = a.parent;
+    b = b.parent;
+  }
+}
+
+/** Whether two tokens' expansions resolve to the same place (both written in place, or the same invocation). */
+function sameRoot(a: Expansion | undefined, b: Expansion | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  while (a.parent) a = a.parent;
+  while (b.parent) b = b.parent;
+  return a.at === b.at;
+}
+
+/**
+ * Lexes a cached file's new text into the same CachedFile and SourceFile (everything that points at them sees
+ * the new version). Tokens before the first change are kept as the same objects. Returns the index of the
+ * first token that differs.
+ */
+function relexInPlace(c: CachedFile, text: string): number {
+  const old = c.tokens;
+  c.file.setText(text);
+  const lexProblems = new Problems();
+  const fresh = lex(c.file, lexProblems);
+  let k = 0;
+  const n = Math.min(old.length, fresh.length) - 1;
+  while (k < n) {
+    const x = old[k];
+    const y = fresh[k];
+    if (x.kind !== y.kind || x.text !== y.text || x.offset !== y.offset || x.end !== y.end || x.bol !== y.bol || x.space !== y.space) break;
+    fresh[k] = x;
+    k++;
+  }
+  c.text = text;
+  c.tokens = fresh;
+  c.lexProblems = lexProblems.list;
+  c.guard = undefined;
+  return k;
+}
+
+/** The conditional stack, as an immutable list (a checkpoint keeps a pointer to it). */
 interface Cond {
   tok: Token;
   /** This group's tokens are being kept. */
-  active: boolean;
+  readonly active: boolean;
   /** Some group of this conditional was taken already. */
-  taken: boolean;
-  sawElse: boolean;
+  readonly taken: boolean;
+  readonly sawElse: boolean;
   /** The enclosing context was active. */
-  outerActive: boolean;
+  readonly outerActive: boolean;
+  readonly parent: Cond | undefined;
+  readonly depth: number;
 }
 
 interface Arg {
@@ -237,26 +391,62 @@ const PLACEMARKER: Token = { kind: TokenKind.Other, text: '', file: new SourceFi
 /** Tokens that may follow a declarator before a function body: `f(void) __attribute__((x)) asm("y") {`. */
 const SKIPPABLE_AFTER_DECLARATOR = new Set(['__attribute__', '__attribute', 'asm', '__asm__', '__asm', '__declspec']);
 
-const fileFrame = (toks: Token[], file: FileCtx | undefined): Frame => ({ toks, pos: 0, seq: undefined, file, ctx: undefined, sp0: false });
+const fileFrame = (toks: Token[], file: FileCtx | undefined, pos = 0): Frame => ({ toks, pos, seq: undefined, file, ctx: undefined, sp0: false });
 const seqFrame = (seq: Seq): Frame => ({ toks: seq.t, pos: 0, seq, file: undefined, ctx: undefined, sp0: false });
 
 export function preprocess(mainFiles: string[], options: PreprocessOptions, host: FileHost, problems: Problems, cache?: PreprocessCache): PreprocessResult {
-  const pp = new Preprocessor(options, host, problems, cache ?? new PreprocessCache());
+  const pp = new Preprocessor(options, host, problems, cache ?? new PreprocessCache(), false);
   return pp.run(mainFiles);
+}
+
+/**
+ * A preprocessor that keeps its run: after one file changes, it runs again from the last checkpoint before
+ * the change, and once the changed file has ended and the state matches the previous run's at the same place,
+ * it takes the rest of the previous output as it is. The result is what a full run gives (tests compare).
+ */
+export class PreprocessSession {
+  private readonly pp: Preprocessor;
+  /** Everything reported, repeats included (the journal counts them); an Analysis drops the repeats. */
+  readonly problems = new Problems(Infinity, true);
+  result: PreprocessResult | undefined;
+
+  constructor(
+    private readonly mainFiles: string[],
+    options: PreprocessOptions,
+    host: FileHost,
+    readonly cache: PreprocessCache = new PreprocessCache(),
+  ) {
+    this.pp = new Preprocessor(options, host, this.problems, cache, true);
+  }
+
+  run(): PreprocessResult {
+    return (this.result = this.pp.run(this.mainFiles));
+  }
+
+  /**
+   * The file at `path` may have changed (its text is read again through the host). Returns the new output and
+   * which tokens differ from the previous output, or undefined when a full run is needed instead.
+   */
+  update(path: string): { result: PreprocessResult; splice: OutputSplice; restartedAt: number } | undefined {
+    if (!this.result) return undefined;
+    const r = this.pp.update(path, this.result);
+    if (r) this.result = r.result;
+    return r;
+  }
 }
 
 class Preprocessor {
   private readonly limits: PreprocessLimits;
   private readonly macros = new Map<string, MacroDef>();
   // The output: tokens and, in parallel, the expansion each came from and whether space preceded it.
-  private readonly outT: Token[] = [];
-  private readonly outEx: Array<Expansion | undefined> = [];
-  private readonly outSp: boolean[] = [];
+  private outT: Token[] = [];
+  private outEx: Array<Expansion | undefined> = [];
+  private outSp: boolean[] = [];
   private frames: Frame[] = [];
-  private readonly conds: Cond[] = [];
-  private readonly files: SourceFile[] = [];
+  private conds: Cond | undefined;
+  private files: SourceFile[] = [];
   private readonly fileSeen = new Set<SourceFile>();
-  private readonly includes: IncludeRecord[] = [];
+  private includes: IncludeRecord[] = [];
   private readonly onceFiles = new Set<string>();
   private readonly searchPath: string[];
   private counter = 0;
@@ -268,6 +458,8 @@ class Preprocessor {
   private stopped = false;
   private baseFile = '';
   private readonly includeCache = new Map<string, { path: string; dirIndex: number } | null>();
+  /** `"name"` next to the including file: whether it exists there. */
+  private readonly quotedCache = new Map<string, boolean>();
   // The shape of what has been emitted, to recognise a function body's opening brace (see track).
   private braceDepth = 0;
   private parenDepth = 0;
@@ -284,59 +476,399 @@ class Preprocessor {
   private rEx: Expansion | undefined;
   private rSp = false;
 
+  private phases: Phase[] = [];
+  private phase = 0;
+  private journal: Journal | undefined;
+  /** During an incremental run: the changed file, and the previous run's state to converge with. */
+  private watch: { file: SourceFile; exited: boolean; old: OldRun; next: number; restart: Checkpoint; lastIncludeOfFile: number; converged?: { newCp: number; oldCp: number } } | undefined;
+  private readonly eof: Token;
+  /**
+   * During an update the output is the previous output's first `outBase` tokens (in base*, untouched) followed
+   * by what this run emits (out*); outside updates outBase is 0 and out* is everything.
+   */
+  private outBase = 0;
+  private baseT: Token[] = [];
+  private baseEx: Array<Expansion | undefined> = [];
+  private baseSp: boolean[] = [];
+  /** Entries an update found open at its restart point, with where the previous run ended them. */
+  private reopened = new Map<FileCtx, number>();
+  /** Problems of the run proper (after them come the files' lexical problems, added by finish). */
+  private runProblems = 0;
+
   constructor(
     private readonly opts: PreprocessOptions,
     private readonly host: FileHost,
     private readonly problems: Problems,
     private readonly cache: PreprocessCache,
+    incremental: boolean,
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
     this.searchPath = [...opts.includePaths, ...(opts.systemIncludePaths ?? [])];
     for (const b of BUILTINS) this.macros.set(b, { name: b, body: [], offset: 0, builtin: true });
     for (const b of HAS_OPERATORS) this.macros.set(b, { name: b, body: [], offset: 0, builtin: true });
+    if (incremental) this.journal = { cps: [], logName: [], logPrev: [], logNext: [], onceLog: [], enteredLog: [], entries: [] };
+    const eofFile = new SourceFile(nextFileId++, '<end>', '');
+    this.eof = { kind: TokenKind.EOF, text: '', file: eofFile, offset: 0, end: 0, bol: true, space: false };
   }
 
   run(mainFiles: string[]): PreprocessResult {
+    this.phases = [];
+    if (this.opts.predefines) this.phases.push({ kind: 'text', name: '<built-in>', text: this.opts.predefines });
+    if (this.opts.defines?.length) {
+      const lines = this.opts.defines.map((d) => ('undef' in d ? `#undef ${d.undef}` : `#define ${d.name} ${d.value ?? '1'}`));
+      this.phases.push({ kind: 'text', name: '<command-line>', text: lines.join('\n') + '\n' });
+    }
+    for (const f of this.opts.forcedIncludes ?? []) this.phases.push({ kind: 'file', path: f, main: false });
+    for (const f of mainFiles) {
+      if (!this.baseFile) this.baseFile = f;
+      this.phases.push({ kind: 'file', path: f, main: true });
+    }
+    this.runPhases(0, false);
+    return this.finish();
+  }
+
+  /** Runs the phases from `from` on (resuming the current one first when `resume`); stops early on convergence. */
+  private runPhases(from: number, resume: boolean): void {
     try {
-      if (this.opts.predefines) this.runText('<built-in>', this.opts.predefines);
-      if (this.opts.defines?.length) {
-        const lines = this.opts.defines.map((d) => ('undef' in d ? `#undef ${d.undef}` : `#define ${d.name} ${d.value ?? '1'}`));
-        this.runText('<command-line>', lines.join('\n') + '\n');
+      if (resume) {
+        this.loop();
+        from++;
       }
-      for (const f of this.opts.forcedIncludes ?? []) this.runMain(f, false);
-      for (const f of mainFiles) {
-        if (!this.baseFile) this.baseFile = f;
-        this.runMain(f, true);
+      for (let i = from; i < this.phases.length; i++) {
+        this.phase = i;
+        if (this.journal) this.checkpoint(undefined, 0);
+        const ph = this.phases[i];
+        if (ph.kind === 'text') {
+          const sf = new SourceFile(nextFileId++, ph.name, ph.text);
+          this.pushFile({ text: ph.text, file: sf, tokens: lex(sf, this.problems), lexProblems: [] }, -1);
+        } else {
+          const cached = this.load(path.normalize(ph.path));
+          if (!cached) {
+            this.problems.error('file-not-found', `cannot read '${ph.path}'`, undefined);
+            continue;
+          }
+          this.pushFile(cached, -1, ph.main);
+        }
+        this.loop();
       }
     } catch (e) {
+      if (e === CONVERGED) return;
       // Last resort: the engine never throws to its caller.
       if (!(e instanceof ExpansionLimit)) {
         this.problems.error('internal-error', `preprocessor stopped: ${e instanceof Error ? e.message : String(e)}`, undefined);
       }
+      // A run cut short cannot be resumed exactly: the next change runs everything again.
+      this.stopped = true;
     }
-    const eofFile = this.files[0] ?? new SourceFile(nextFileId++, '<empty>', '');
-    this.outT.push({ kind: TokenKind.EOF, text: '', file: eofFile, offset: eofFile.text.length, end: eofFile.text.length, bol: true, space: false });
+  }
+
+  private finish(): PreprocessResult {
+    this.runProblems = this.problems.list.length;
+    // The output arrays are the result (an update changes them in place, after popping this end token).
+    this.outT.push(this.eof);
     this.outEx.push(undefined);
     this.outSp.push(false);
-    return { tokens: this.outT, exps: this.outEx, spaces: this.outSp, files: this.files, macros: this.macros, includes: this.includes };
+    const tokens = this.outT;
+    const exps = this.outEx;
+    const spaces = this.outSp;
+    // Lexical problems belong to the file as it is now, whichever run first read it.
+    for (const f of this.files) {
+      const c = this.cache.files.get(f.path);
+      if (c && c.file === f) for (const p of c.lexProblems) this.problems.report(p);
+    }
+    return { tokens, exps, spaces, files: this.files, macros: this.macros, includes: this.includes };
   }
 
-  private runText(name: string, text: string): void {
-    const sf = new SourceFile(nextFileId++, name, text);
-    const cached: CachedFile = { text, file: sf, tokens: lex(sf, this.problems), lexProblems: [] };
-    this.pushFile(cached, -1);
-    this.loop();
+  // ---- the journal: checkpoints, restarting after an edit, converging with the previous run ----
+
+  private checkpoint(top: FileCtx | undefined, pos: number): void {
+    const j = this.journal!;
+    const cp: Checkpoint = {
+      phase: this.phase, top, pos, conds: this.conds,
+      outLen: this.outBase + this.outT.length, logLen: j.logName.length, filesLen: this.files.length, includesLen: this.includes.length,
+      problemsLen: this.problems.list.length, onceLen: j.onceLog.length, enteredLen: j.enteredLog.length,
+      counter: this.counter, braceDepth: this.braceDepth, parenDepth: this.parenDepth, declHasInit: this.declHasInit,
+      skipDepth: this.skipDepth, unbalancedLive: this.unbalancedLive,
+    };
+    j.cps.push(cp);
+    const w = this.watch;
+    if (w && w.exited && !w.converged) this.tryConverge(cp, j.cps.length - 1, w);
   }
 
-  private runMain(file: string, main: boolean): void {
-    const abs = path.normalize(file);
-    const cached = this.load(abs);
-    if (!cached) {
-      this.problems.error('file-not-found', `cannot read '${file}'`, undefined);
+  /**
+   * After the changed file has ended: does this checkpoint stand where one of the previous run's stood, with the
+   * same state? The runs are followed in step; at a phase start they are brought back in step if need be.
+   */
+  private tryConverge(cp: Checkpoint, index: number, w: NonNullable<Preprocessor['watch']>): void {
+    const old = w.old;
+    const base = old.at.cps;
+    if (cp.top === undefined) {
+      // A phase start: find the previous run's start of the same phase.
+      let k = Math.max(w.next, base);
+      while (k - base < old.cps.length && !(old.cps[k - base].top === undefined && old.cps[k - base].phase === cp.phase)) k++;
+      w.next = k;
+    }
+    if (w.next < base || w.next - base >= old.cps.length) return;
+    const o = old.cps[w.next - base];
+    if (o.phase !== cp.phase || o.top !== cp.top || o.pos !== cp.pos) {
+      w.next = -1; // out of step until the next phase start
       return;
     }
-    this.pushFile(cached, -1, main);
-    this.loop();
+    // What follows in the previous run must not include the changed file again: whether it is entered (its
+    // guard, its contents) is what changed.
+    if (this.sameState(cp, o, w) && o.includesLen >= w.lastIncludeOfFile) {
+      w.converged = { newCp: index, oldCp: w.next };
+      throw CONVERGED;
+    }
+    w.next++;
+  }
+
+  private sameState(n: Checkpoint, o: Checkpoint, w: NonNullable<Preprocessor['watch']>): boolean {
+    if (n.counter !== o.counter || n.braceDepth !== o.braceDepth || n.parenDepth !== o.parenDepth || n.declHasInit !== o.declHasInit || n.skipDepth !== o.skipDepth || n.unbalancedLive !== o.unbalancedLive) return false;
+    if (!sameConds(n.conds, o.conds)) return false;
+    const j = this.journal!;
+    const old = w.old;
+    const at = old.at;
+    // What happened since the restart point, in both runs: the same macro changes, files, includes.
+    if (n.logLen !== o.logLen || n.filesLen !== o.filesLen || n.includesLen !== o.includesLen || n.onceLen !== o.onceLen || n.enteredLen !== o.enteredLen) return false;
+    for (let i = at.log; i < n.logLen; i++) {
+      if (j.logName[i] !== old.logName[i - at.log]) return false;
+      const a = j.logNext[i];
+      const b = old.logNext[i - at.log];
+      if (a !== b && !(a && b && sameDefinition(a, b) && !a.builtin && !b.builtin)) return false;
+    }
+    for (let i = at.files; i < n.filesLen; i++) if (this.files[i] !== old.files[i - at.files]) return false;
+    for (let i = at.includes; i < n.includesLen; i++) {
+      const a = this.includes[i];
+      const b = old.includes[i - at.includes];
+      if (a.from !== b.from || a.to !== b.to || a.spelled !== b.spelled) return false;
+    }
+    for (let i = at.once; i < n.onceLen; i++) if (j.onceLog[i] !== old.onceLog[i - at.once]) return false;
+    for (let i = at.entered; i < n.enteredLen; i++) if (j.enteredLog[i] !== old.enteredLog[i - at.entered]) return false;
+    return true;
+  }
+
+  /**
+   * Goes back to checkpoint `c`, in place; returns what followed it in the previous run (to compare with and
+   * to take over) and the checkpoint.
+   */
+  private restoreRun(c: number): { old: OldRun; cp: Checkpoint } {
+    const j = this.journal!;
+    const cp = j.cps[c];
+    const at = { out: cp.outLen, log: cp.logLen, cps: c, files: cp.filesLen, includes: cp.includesLen, problems: cp.problemsLen, once: cp.onceLen, entered: cp.enteredLen };
+    const cut = <T>(xs: T[], n: number): T[] => {
+      const rest = xs.slice(n);
+      xs.length = n;
+      return rest;
+    };
+    const old: OldRun = {
+      at,
+      counter: this.counter, braceDepth: this.braceDepth, parenDepth: this.parenDepth, declHasInit: this.declHasInit,
+      skipDepth: this.skipDepth, unbalancedLive: this.unbalancedLive, conds: this.conds,
+      problems: this.problems.list.slice(cp.problemsLen, this.runProblems),
+      logName: [], logPrev: [], logNext: [],
+      cps: cut(j.cps, c), onceLog: cut(j.onceLog, cp.onceLen), enteredLog: cut(j.enteredLog, cp.enteredLen),
+      entries: j.entries,
+      files: cut(this.files, cp.filesLen), includes: cut(this.includes, cp.includesLen),
+    };
+    for (let i = j.logName.length - 1; i >= cp.logLen; i--) {
+      const prev = j.logPrev[i];
+      if (prev) this.macros.set(j.logName[i], prev);
+      else this.macros.delete(j.logName[i]);
+    }
+    old.logName = cut(j.logName, cp.logLen);
+    old.logPrev = cut(j.logPrev, cp.logLen);
+    old.logNext = cut(j.logNext, cp.logLen);
+    for (const p of old.onceLog) this.onceFiles.delete(p);
+    for (const p of old.enteredLog) this.entered.delete(p);
+    j.entries = j.entries.filter((e) => e.cpEntry < c);
+    // Files still open at the checkpoint end again in this run (or where the previous run ended them, on merge).
+    this.reopened = new Map();
+    for (const e of j.entries) {
+      if (e.cpExit > c) {
+        this.reopened.set(e, e.cpExit);
+        e.cpExit = -1;
+      }
+    }
+    for (const f of old.files) this.fileSeen.delete(f);
+    this.problems.truncate(cp.problemsLen);
+    this.counter = cp.counter;
+    this.braceDepth = cp.braceDepth;
+    this.parenDepth = cp.parenDepth;
+    this.declHasInit = cp.declHasInit;
+    this.skipDepth = cp.skipDepth;
+    this.unbalancedLive = cp.unbalancedLive;
+    this.conds = cp.conds;
+    this.stopped = false;
+    this.phase = cp.phase;
+    // The include stack, innermost last, each file at the position it was at.
+    const chain: FileCtx[] = [];
+    for (let f = cp.top; f; f = f.parent) chain.unshift(f);
+    this.frames = chain.map((f, i) => fileFrame(f.cached.tokens, f, i === chain.length - 1 ? cp.pos : chain[i + 1].parentPos));
+    return { old, cp };
+  }
+
+  /**
+   * Runs again after the file at `file` changed, from the last checkpoint before its first change, until the
+   * run converges with the previous one (then the previous run's rest is taken over) or ends. The previous
+   * result's arrays are updated in place.
+   */
+  update(file: string, prev: PreprocessResult): { result: PreprocessResult; splice: OutputSplice; restartedAt: number } | undefined {
+    const j = this.journal;
+    if (!j || this.stopped) return undefined;
+    const abs = path.normalize(file);
+    const cached = this.cache.files.get(abs);
+    const entries = cached ? j.entries.filter((e) => e.sf === cached.file) : [];
+    const text = this.host.readFile(abs);
+    const n = prev.tokens.length - 1;
+    const unchanged = { result: prev, splice: { a: n, oldEnd: n, newEnd: n }, restartedAt: n };
+    if (!cached || text === undefined) return entries.length ? undefined : unchanged;
+    if (text === cached.text) return unchanged;
+    const oldGuard = cached.guard === undefined ? includeGuard(cached.tokens) : cached.guard;
+    const k = relexInPlace(cached, text);
+    if (entries.length === 0) return unchanged;
+    const first = entries[0];
+    const firstExit = first.cpExit;
+    // The last checkpoint inside the first entry that is before the first changed token.
+    // (A file read more than once, itself included from inside, may have read past the change before any
+    // of its own checkpoints: then the run goes back to before it was first entered.)
+    let c = first.cpEntry;
+    const to = entries.length > 1 ? 0 : firstExit < 0 ? j.cps.length : firstExit;
+    for (let i = Math.max(first.cpEntry, 0); i < to; i++) {
+      const cp = j.cps[i];
+      // The token at the checkpoint was read too (a directive line ends where the next line begins).
+      if (cp.top === first && cp.pos < k) c = i;
+    }
+    if (c < 0) return undefined;
+    // The end-of-input token is not part of the run. The previous output stays as it is while this run
+    // emits after the restart point; then the new tokens replace what they stand for, in place.
+    this.outT.pop();
+    this.outEx.pop();
+    this.outSp.pop();
+    const prevT = this.outT;
+    const prevEx = this.outEx;
+    const prevSp = this.outSp;
+    const { old, cp: restart } = this.restoreRun(c);
+    const R = restart.outLen;
+    this.baseT = prevT;
+    this.baseEx = prevEx;
+    this.baseSp = prevSp;
+    this.outBase = R;
+    this.outT = [];
+    this.outEx = [];
+    this.outSp = [];
+    // Converging needs the changed file to have been read once (an unguarded header read twice is not followed).
+    // The previous run's last #include that named the changed file (convergence must come after it).
+    // A later #include of a guarded file whose guard is unchanged is skipped or not by the macro table alone,
+    // which the state comparison covers.
+    let lastInclude = 0;
+    const newGuard = (cached.guard = includeGuard(cached.tokens));
+    if (!(oldGuard && oldGuard === newGuard)) {
+      for (let i = 0; i < old.includes.length; i++) if (old.includes[i].resolved === abs) lastInclude = old.at.includes + i + 1;
+    }
+    this.watch = entries.length === 1 ? { file: cached.file, exited: false, old, next: firstExit, restart, lastIncludeOfFile: lastInclude } : undefined;
+    this.runPhases(restart.phase, restart.top !== undefined);
+    const w = this.watch;
+    this.watch = undefined;
+    const segT = this.outT;
+    const segEx = this.outEx;
+    const segSp = this.outSp;
+    let oldEnd = prevT.length;
+    const newEnd = R + segT.length;
+    if (w?.converged) oldEnd = old.cps[w.converged.oldCp - old.at.cps].outLen;
+    // Which tokens really differ: from the first that is not the same object, to the last (from the end).
+    const newAt = (i: number) => segT[i - R];
+    let a = R;
+    while (a < oldEnd && a < newEnd && prevT[a] === newAt(a) && prevSp[a] === segSp[a - R] && sameRoot(prevEx[a], segEx[a - R])) a++;
+    let oe = oldEnd;
+    let ne = newEnd;
+    while (oe > a && ne > a && prevT[oe - 1] === newAt(ne - 1) && prevSp[oe - 1] === segSp[ne - 1 - R] && sameRoot(prevEx[oe - 1], segEx[ne - 1 - R])) {
+      oe--;
+      ne--;
+    }
+    // The new output: the previous one with [R, oldEnd) replaced by this run's tokens (and nothing after them
+    // when the run did not converge).
+    const keepTail = !!w?.converged;
+    replaceInPlace(prevT, R, keepTail ? oldEnd : prevT.length, segT);
+    replaceInPlace(prevEx, R, keepTail ? oldEnd : prevEx.length, segEx);
+    replaceInPlace(prevSp, R, keepTail ? oldEnd : prevSp.length, segSp);
+    this.outT = prevT;
+    this.outEx = prevEx;
+    this.outSp = prevSp;
+    this.outBase = 0;
+    this.baseT = [];
+    this.baseEx = [];
+    this.baseSp = [];
+    if (w?.converged) this.merge(old, w.converged.newCp, w.converged.oldCp, restart, newEnd - oldEnd);
+    const result = this.finish();
+    return { result, splice: { a, oldEnd: oe, newEnd: ne }, restartedAt: R };
+  }
+
+  /** Takes over the previous run from its checkpoint `oldCp` on, this run being at `newCp` in the same state. */
+  private merge(old: OldRun, newCp: number, oldCp: number, restart: Checkpoint, dOut: number): void {
+    const j = this.journal!;
+    const at = old.at;
+    const n = j.cps[newCp];
+    // A copy: the previous run's checkpoints are shifted in place below, this one among them.
+    const o = { ...old.cps[oldCp - at.cps] };
+    const dProblems = n.problemsLen - o.problemsLen;
+    const dCps = newCp - oldCp;
+    // Definitions made again in this run replace their equals from the previous one in what is taken over.
+    const same = new Map<MacroDef, MacroDef>();
+    for (let i = restart.logLen; i < n.logLen; i++) {
+      const a = j.logNext[i];
+      const b = old.logNext[i - at.log];
+      if (a && b && a !== b) same.set(b, a);
+    }
+    const sub = (d: MacroDef | undefined) => (d ? (same.get(d) ?? d) : d);
+    for (let i = o.logLen - at.log; i < old.logName.length; i++) {
+      const next = sub(old.logNext[i]);
+      j.logName.push(old.logName[i]);
+      j.logPrev.push(sub(old.logPrev[i]));
+      j.logNext.push(next);
+      if (next) this.macros.set(old.logName[i], next);
+      else this.macros.delete(old.logName[i]);
+    }
+    j.cps.length = newCp;
+    for (let i = oldCp - at.cps; i < old.cps.length; i++) {
+      const cp = old.cps[i];
+      cp.outLen += dOut;
+      cp.problemsLen += dProblems;
+      j.cps.push(cp);
+    }
+    for (const e of old.entries) {
+      if (e.cpEntry < oldCp) continue;
+      e.cpEntry += dCps;
+      if (e.cpExit >= 0) e.cpExit += dCps;
+      j.entries.push(e);
+    }
+    // Entries still open at the convergence point (the includers) end where the previous run ended them.
+    for (const [e, exit] of this.reopened) if (e.cpExit < 0) e.cpExit = exit + dCps;
+    for (let i = o.onceLen - at.once; i < old.onceLog.length; i++) {
+      this.onceFiles.add(old.onceLog[i]);
+      j.onceLog.push(old.onceLog[i]);
+    }
+    for (let i = o.enteredLen - at.entered; i < old.enteredLog.length; i++) {
+      const p = old.enteredLog[i];
+      j.enteredLog.push(p);
+      const c = this.cache.files.get(p);
+      if (c) this.entered.set(p, c);
+    }
+    for (let i = o.filesLen - at.files; i < old.files.length; i++) {
+      this.files.push(old.files[i]);
+      this.fileSeen.add(old.files[i]);
+    }
+    appendFrom(this.includes, old.includes, o.includesLen - at.includes);
+    for (let i = o.problemsLen - at.problems; i < old.problems.length; i++) this.problems.report(old.problems[i]);
+    this.counter = old.counter;
+    this.braceDepth = old.braceDepth;
+    this.parenDepth = old.parenDepth;
+    this.declHasInit = old.declHasInit;
+    this.skipDepth = old.skipDepth;
+    this.unbalancedLive = old.unbalancedLive;
+    this.conds = old.conds;
+    this.frames = [];
+    this.phase = this.phases.length;
   }
 
   // ---- files ----
@@ -344,14 +876,16 @@ class Preprocessor {
   private load(abs: string): CachedFile | undefined {
     const text = this.host.readFile(abs);
     if (text === undefined) return undefined;
-    let c = this.cache.files.get(abs);
-    if (!c || c.text !== text) {
+    const c = this.cache.files.get(abs);
+    if (!c) {
       const sf = new SourceFile(nextFileId++, abs, text);
       const lexProblems = new Problems();
       const tokens = lex(sf, lexProblems);
-      c = { text, file: sf, tokens, lexProblems: lexProblems.list };
-      this.cache.files.set(abs, c);
+      const fresh: CachedFile = { text, file: sf, tokens, lexProblems: lexProblems.list };
+      this.cache.files.set(abs, fresh);
+      return fresh;
     }
+    if (c.text !== text) relexInPlace(c, text);
     return c;
   }
 
@@ -359,14 +893,23 @@ class Preprocessor {
     if (!this.fileSeen.has(c.file)) {
       this.fileSeen.add(c.file);
       this.files.push(c.file);
-      for (const p of c.lexProblems) this.problems.report(p);
     }
-    this.frames.push(fileFrame(c.tokens, { sf: c.file, cached: c, dirIndex, condBase: this.conds.length, main }));
+    const top = this.frames[this.frames.length - 1];
+    const ctx: FileCtx = {
+      sf: c.file, cached: c, dirIndex, condBase: this.conds?.depth ?? 0, main,
+      parent: top?.file, parentPos: top?.pos ?? 0,
+      cpEntry: this.journal ? this.journal.cps.length - 1 : -1, cpExit: -1,
+    };
+    this.journal?.entries.push(ctx);
+    this.frames.push(fileFrame(c.tokens, ctx));
   }
 
   private endFile(ctx: FileCtx): void {
-    while (this.conds.length > ctx.condBase) {
-      const c = this.conds.pop()!;
+    if (this.journal) ctx.cpExit = this.journal.cps.length;
+    if (this.watch && ctx.sf === this.watch.file) this.watch.exited = true;
+    while ((this.conds?.depth ?? 0) > ctx.condBase) {
+      const c = this.conds!;
+      this.conds = c.parent;
       this.report('error', 'unterminated-if', `#${c.tok.text} without #endif`, c.tok);
     }
   }
@@ -381,7 +924,7 @@ class Preprocessor {
   }
 
   private get active(): boolean {
-    return this.conds.length === 0 || this.conds[this.conds.length - 1].active;
+    return this.conds === undefined || this.conds.active;
   }
 
   // ---- problems ----
@@ -403,9 +946,9 @@ class Preprocessor {
 
   // ---- the main loop ----
 
+  /** Reads until every frame is done (the current phase ends). */
   private loop(): void {
-    const base = this.frames.length - 1;
-    while (this.frames.length > base && !this.stopped) {
+    while (this.frames.length > 0 && !this.stopped) {
       const frame = this.frames[this.frames.length - 1];
       const pos = frame.pos;
       if (pos >= frame.toks.length) {
@@ -423,6 +966,7 @@ class Preprocessor {
           continue;
         }
         if (tok.bol && tok.kind === TokenKind.Punct && tok.text === '#') {
+          if (this.journal) this.checkpoint(frame.file, pos);
           this.directive(frame);
           continue;
         }
@@ -455,13 +999,13 @@ class Preprocessor {
           if (frame.file) {
             // A top-level invocation: its whole expansion, rescans included, shares one budget.
             this.expansionBudget = 0;
-            this.topInvocation = { tok, depth: this.frames.length, outLen: this.outT.length };
+            this.topInvocation = { tok, depth: this.frames.length, outLen: this.outBase + this.outT.length };
           }
           try {
             if (this.expand(tok, m, hs, ex, sp)) continue;
           } catch (e) {
             if (e !== LIMIT) throw e;
-            const top = this.topInvocation ?? { tok, depth: this.frames.length, outLen: this.outT.length };
+            const top = this.topInvocation ?? { tok, depth: this.frames.length, outLen: this.outBase + this.outT.length };
             // Drop everything the runaway invocation produced, including tokens already passed on.
             this.frames.length = top.depth;
             this.truncateOutput(top.outLen);
@@ -475,13 +1019,14 @@ class Preprocessor {
   }
 
   private truncateOutput(n: number): void {
-    this.outT.length = n;
-    this.outEx.length = n;
-    this.outSp.length = n;
+    const k = Math.max(0, n - this.outBase);
+    this.outT.length = k;
+    this.outEx.length = k;
+    this.outSp.length = k;
   }
 
   private emit(tok: Token, ex: Expansion | undefined, sp: boolean): void {
-    if (this.outT.length >= this.limits.maxOutputTokens) {
+    if (this.outBase + this.outT.length >= this.limits.maxOutputTokens) {
       if (!this.stopped) this.report('error', 'too-many-tokens', `the translation unit exceeds ${this.limits.maxOutputTokens} tokens; the rest is not analysed`, tok, ex);
       this.stopped = true;
       return;
@@ -531,20 +1076,24 @@ class Preprocessor {
    * list `name(...)` or `(...)(...)`, possibly followed by attributes and asm labels.
    */
   private startsFunctionBody(): boolean {
-    const out = this.outT;
-    let i = out.length - 1;
+    const seg = this.outT;
+    const base = this.outBase;
+    const at = (i: number) => (i >= base ? seg[i - base] : this.baseT[i]);
+    let i = base + seg.length - 1;
     for (let guard = 0; guard < 64; guard++) {
-      if (i < 0 || out[i].kind !== TokenKind.Punct || out[i].text !== ')') return false;
+      if (i < 0) return false;
+      const last = at(i);
+      if (last.kind !== TokenKind.Punct || last.text !== ')') return false;
       let depth = 0;
       let j = i;
       for (; j >= 0; j--) {
-        const t = out[j];
+        const t = at(j);
         if (t.kind !== TokenKind.Punct) continue;
         if (t.text === ')') depth++;
         else if (t.text === '(' && --depth === 0) break;
       }
       if (j <= 0) return false;
-      const before = out[j - 1];
+      const before = at(j - 1);
       if (before.kind === TokenKind.Identifier && SKIPPABLE_AFTER_DECLARATOR.has(before.text)) {
         i = j - 2;
         continue;
@@ -1105,7 +1654,7 @@ class Preprocessor {
           const m = this.macros.get(rest[0].text);
           if (m && !m.builtin) {
             if (m.unbalanced) this.unbalancedLive--;
-            this.macros.delete(rest[0].text);
+            this.setMacro(rest[0].text, undefined);
           }
         } else this.report('error', 'syntax-error', 'macro name missing in #undef', name);
         return;
@@ -1129,7 +1678,13 @@ class Preprocessor {
         return;
       }
       case 'pragma':
-        if (rest[0]?.text === 'once') this.onceFiles.add(this.currentFile()!.sf.path);
+        if (rest[0]?.text === 'once') {
+          const p = this.currentFile()!.sf.path;
+          if (!this.onceFiles.has(p)) {
+            this.onceFiles.add(p);
+            this.journal?.onceLog.push(p);
+          }
+        }
         else if (rest[0]?.text === 'pack' || (rest[0]?.text === 'GCC' && rest[1]?.text === 'pack')) {
           this.report('warning', 'unsupported-pragma', '#pragma pack is not modelled: layouts after it may differ from the compiler', name);
         }
@@ -1221,21 +1776,34 @@ class Preprocessor {
     }
     if (old?.unbalanced) this.unbalancedLive--;
     if (def.unbalanced) this.unbalancedLive++;
-    this.macros.set(def.name, def);
+    this.setMacro(def.name, def);
+  }
+
+  /** Every change to the macro table goes through here (and into the journal). */
+  private setMacro(name: string, def: MacroDef | undefined): void {
+    const j = this.journal;
+    if (j) {
+      j.logName.push(name);
+      j.logPrev.push(this.macros.get(name));
+      j.logNext.push(def);
+    }
+    if (def) this.macros.set(name, def);
+    else this.macros.delete(name);
   }
 
   private pushCond(tok: Token, value: boolean, outerInactive = false): void {
-    if (this.conds.length >= this.limits.maxIfDepth) {
+    if ((this.conds?.depth ?? 0) >= this.limits.maxIfDepth) {
       this.report('error', 'nesting-too-deep', `#if nested deeper than ${this.limits.maxIfDepth}`, tok);
       value = false;
     }
     const outerActive = !outerInactive && this.active;
-    this.conds.push({ tok, active: outerActive && value, taken: value, sawElse: false, outerActive });
+    this.conds = { tok, active: outerActive && value, taken: value, sawElse: false, outerActive, parent: this.conds, depth: (this.conds?.depth ?? 0) + 1 };
   }
 
   private conditional(d: string, name: Token, rest: Token[]): void {
     const file = this.currentFile();
-    const top = this.conds.length > (file?.condBase ?? 0) ? this.conds[this.conds.length - 1] : undefined;
+    const top = (this.conds?.depth ?? 0) > (file?.condBase ?? 0) ? this.conds : undefined;
+    const set = (c: Cond, change: Partial<Cond>) => (this.conds = { ...c, ...change });
     switch (d) {
       case 'if':
         this.pushCond(name, this.evalIf(rest, name));
@@ -1261,7 +1829,7 @@ class Preprocessor {
         }
         if (top.sawElse) this.report('error', 'unbalanced-else', `#${d} after #else`, name);
         if (top.taken || !top.outerActive) {
-          top.active = false;
+          set(top, { active: false });
           return;
         }
         let v: boolean;
@@ -1270,8 +1838,7 @@ class Preprocessor {
           const id = rest[0];
           v = !!id && this.macros.has(id.text) === (d === 'elifdef');
         }
-        top.active = v;
-        top.taken = v;
+        set(top, { active: v, taken: v });
         return;
       }
       case 'else':
@@ -1280,16 +1847,14 @@ class Preprocessor {
           return;
         }
         if (top.sawElse) this.report('error', 'unbalanced-else', '#else after #else', name);
-        top.sawElse = true;
-        top.active = top.outerActive && !top.taken;
-        top.taken = true;
+        set(top, { sawElse: true, active: top.outerActive && !top.taken, taken: true });
         return;
       case 'endif':
         if (!top) {
           this.report('error', 'unbalanced-endif', '#endif without #if', name);
           return;
         }
-        this.conds.pop();
+        this.conds = top.parent;
         return;
     }
   }
@@ -1389,7 +1954,7 @@ class Preprocessor {
       return;
     }
     const found = this.resolveInclude(parsed.name, parsed.quoted, next);
-    const rec: IncludeRecord = { from: from.sf, offset: at.offset, to: undefined, spelled };
+    const rec: IncludeRecord = { from: from.sf, offset: at.offset, to: undefined, spelled, resolved: found?.path };
     this.includes.push(rec);
     if (!found) {
       this.report('error', 'include-not-found', `'${parsed.name}' not found in the include path`, at);
@@ -1411,6 +1976,7 @@ class Preprocessor {
     rec.to = cached.file;
     if (cached.guard === undefined) cached.guard = includeGuard(cached.tokens);
     if (cached.guard && this.macros.has(cached.guard)) return;
+    if (!this.entered.has(found.path)) this.journal?.enteredLog.push(found.path);
     this.entered.set(found.path, cached);
     this.pushFile(cached, found.dirIndex);
   }
@@ -1422,7 +1988,9 @@ class Preprocessor {
     if (next && cur && cur.dirIndex >= 0) startIndex = cur.dirIndex + 1;
     if (quoted && !next && cur) {
       const p = path.join(path.dirname(cur.sf.path), name);
-      if (this.host.fileExists(p)) return { path: p, dirIndex: -1 };
+      let here = this.quotedCache.get(p);
+      if (here === undefined) this.quotedCache.set(p, (here = this.host.fileExists(p)));
+      if (here) return { path: p, dirIndex: -1 };
     }
     const key = `${startIndex}\0${name}`;
     const hit = this.includeCache.get(key);

@@ -30,9 +30,17 @@ export class Problems {
   /** Count of problems dropped because the cap was reached. */
   dropped = 0;
 
-  constructor(readonly cap = 10000) {}
+  /** `keepRepeats`: a journal's list, whose length must match what was reported (repeats are dropped later). */
+  constructor(
+    readonly cap = 10000,
+    private readonly keepRepeats = false,
+  ) {}
 
   report(p: Problem): void {
+    if (this.keepRepeats) {
+      this.list.push(p);
+      return;
+    }
     const key = `${p.file?.id ?? -1}:${p.offset}:${p.code}:${p.message}`;
     if (this.seen.has(key)) return;
     if (this.list.length >= this.cap) {
@@ -41,6 +49,14 @@ export class Problems {
     }
     this.seen.add(key);
     this.list.push(p);
+  }
+
+  /** Keeps the first n problems (an incremental run goes back to an earlier state). */
+  truncate(n: number): void {
+    if (n >= this.list.length) return;
+    this.list.length = n;
+    this.dropped = 0;
+    this.seen = new Set(this.list.map((p) => `${p.file?.id ?? -1}:${p.offset}:${p.code}:${p.message}`));
   }
 
   error(code: string, message: string, file: SourceFile | undefined, offset = 0, end = offset, related?: RelatedLocation[]): void {

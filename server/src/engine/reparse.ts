@@ -47,7 +47,7 @@ export function reparse(state: ParseState, stream: TokenStream, splice: TokenSpl
   const stats: ReparseStats = { edited: 0, dependents: 0, total: 0 };
   const delta = splice.newEnd - splice.oldEnd;
   const decls = state.decls;
-  const changes: Changes = { changedOrdinary: new Set(), changedTags: new Set(), changedDefs: new Set(), completenessChanged: new Set() };
+  const changes: Changes = { changedOrdinary: new Set(), changedTags: new Set(), changedDefs: new Set(), completenessChanged: new Set(), boundOrdinary: new Set(), boundTags: new Set() };
   if (splice.a === splice.oldEnd && splice.newEnd === splice.a) {
     stats.total = decls.length;
     return { result: state.result(), stats };
@@ -57,6 +57,13 @@ export function reparse(state: ParseState, stream: TokenStream, splice: TokenSpl
   let i0 = lowerBound(decls, (d) => d.e >= splice.a);
   const j0 = lowerBound(decls, (d) => d.s >= splice.oldEnd);
   if (i0 > j0) i0 = j0;
+  // A declaration that scanned ahead and backed up (a nested declarator, an unbalanced paren) read further.
+  for (let k = 0; k < i0; k++) {
+    if (decls[k].reach > splice.a) {
+      i0 = k;
+      break;
+    }
+  }
 
   // Completions made from the edit on are hidden, then put back declaration by declaration as the sweep
   // below passes them: each declaration parsed again sees exactly what came before it.
@@ -84,6 +91,10 @@ export function reparse(state: ParseState, stream: TokenStream, splice: TokenSpl
     k += n - 1;
   }
   renumber(decls);
+  // Names rebound to equal values kept their objects; the rest are in the change sets (plus every name the
+  // replaced and new declarations bound, whose last binding may have moved).
+  state.ordinary.refresh(changes.boundOrdinary);
+  state.tags.refresh(changes.boundTags);
   stats.total = decls.length;
   return { result: state.result(), stats };
 }
@@ -93,6 +104,9 @@ interface Changes {
   changedTags: Set<string>;
   changedDefs: Set<Def>;
   completenessChanged: Set<Def>;
+  /** Every name a replaced or new declaration bound. */
+  boundOrdinary: Set<string>;
+  boundTags: Set<string>;
 }
 
 /**
@@ -111,13 +125,16 @@ function replaceRange(state: ParseState, stream: TokenStream, i0: number, j0: nu
     const reuse = new Map<string, Def>();
     for (const d of old) {
       for (const def of d.created) {
-        before.set(def, snapshot(def));
+        if (!before.has(def)) before.set(def, snapshot(def));
         if (def.tag !== undefined) reuse.set(`${isRecord(def) ? 'struct' : 'enum'} ${def.tag}`, def);
       }
-      for (const h of hidden.get(d) ?? []) if (!before.has(h.def)) before.set(h.def, snapshot({ ...h.def, ...h.after } as Def));
+      // A completion in the range (hidden now) is what the end of the range saw, even for a record made in it.
+      for (const h of hidden.get(d) ?? []) before.set(h.def, snapshot({ ...h.def, ...h.after } as Def));
     }
     const prev = i0 > 0 ? decls[i0 - 1].index : -1;
     const next = i0 < decls.length ? decls[i0].index : prev + 1;
+    // Records handed out again are overwritten by the new parse: kept as they are, in case it starts over.
+    const kept = [...reuse.values()].map((def) => ({ def, fields: { ...def } }));
     const parser = new Parser(stream, layouter.fresh(), state);
     parser.reuse = reuse;
     const fresh = parser.declarations(start, (pos) => pos >= newEnd && startsOldDecl(decls, j0, pos - delta), prev + (next - prev) / 4, (next - prev) / (4 * 1024 * 1024));
@@ -128,6 +145,7 @@ function replaceRange(state: ParseState, stream: TokenStream, i0: number, j0: nu
       // The new tokens swallowed more declarations than expected (an unclosed brace, say): start over with them.
       for (const d of fresh) unbind(state, d);
       for (let k = fresh.length - 1; k >= 0; k--) undoCompletions(fresh[k]);
+      for (const { def, fields } of kept) Object.assign(def, fields);
       j = jEnd;
       continue;
     }
@@ -139,6 +157,9 @@ function replaceRange(state: ParseState, stream: TokenStream, i0: number, j0: nu
       const now = snapshot(def);
       if (!sameSnapshot(snap, now)) changes.changedDefs.add(def);
       if (snap.complete !== now.complete) changes.completenessChanged.add(def);
+    }
+    for (const d of [...old, ...fresh]) {
+      for (let k = 0; k < d.defName.length; k++) (d.defTable[k] === 0 ? changes.boundOrdinary : changes.boundTags).add(d.defName[k]);
     }
     for (const d of old) {
       unbind(state, d);
@@ -161,17 +182,32 @@ function hideCompletions(decls: Decl[], from: number, to: number): Map<Decl, Hid
     const d = decls[k];
     const cs = d.completes;
     if (cs.length === 0) continue;
-    const list: Hidden[] = [];
+    const list: Hidden[] = new Array(cs.length);
     for (let c = cs.length - 1; c >= 0; c--) {
       const { def, saved } = cs[c];
-      const after: Partial<RecordDef> & Partial<EnumDef> = {};
-      for (const key of Object.keys(saved)) (after as Record<string, unknown>)[key] = (def as unknown as Record<string, unknown>)[key];
-      Object.assign(def, saved);
-      list.unshift({ def, after });
+      list[c] = { def, after: swapFields(def, saved) };
     }
     hidden.set(d, list);
   }
   return hidden;
+}
+
+/** Sets a completed record's or enum's completion fields to `to`; returns what they were. */
+function swapFields(def: Def, to: Partial<RecordDef> & Partial<EnumDef>): Partial<RecordDef> & Partial<EnumDef> {
+  if (isRecord(def)) {
+    const was = { loc: def.loc, body: def.body, members: def.members, packed: def.packed, aligned: def.aligned };
+    def.loc = to.loc!;
+    def.body = to.body;
+    def.members = to.members;
+    def.packed = to.packed!;
+    def.aligned = to.aligned;
+    return was;
+  }
+  const was = { underlying: def.underlying, enumerators: def.enumerators, packed: def.packed };
+  def.underlying = to.underlying;
+  def.enumerators = to.enumerators!;
+  def.packed = to.packed!;
+  return was;
 }
 
 /**
@@ -185,7 +221,7 @@ function restoreOf(d: Decl, hidden: Map<Decl, Hidden[]>, changes: Changes): bool
     for (const h of list) changes.completenessChanged.add(h.def);
     return false;
   }
-  for (const h of list) Object.assign(h.def, h.after);
+  for (const h of list) swapFields(h.def, h.after);
   hidden.delete(d);
   return true;
 }
@@ -193,7 +229,7 @@ function restoreOf(d: Decl, hidden: Map<Decl, Hidden[]>, changes: Changes): bool
 const isComplete = (d: Def) => (isRecord(d) ? d.members !== undefined : d.underlying !== undefined);
 
 function undoCompletions(d: Decl): void {
-  for (let c = d.completes.length - 1; c >= 0; c--) Object.assign(d.completes[c].def, d.completes[c].saved);
+  for (let c = d.completes.length - 1; c >= 0; c--) swapFields(d.completes[c].def, d.completes[c].saved);
 }
 
 function unbind(state: ParseState, d: Decl): void {
@@ -382,6 +418,7 @@ function shiftDecl(d: Decl, delta: number): void {
   if (delta === 0) return;
   d.s += delta;
   d.e += delta;
+  d.reach += delta;
   for (const a of d.asserts) shiftAssert(a, delta);
 }
 

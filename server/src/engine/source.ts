@@ -9,8 +9,15 @@ export class SourceFile {
     readonly id: number,
     /** Path as given by the caller or found through include paths. */
     readonly path: string,
-    readonly text: string,
+    /** The text; replaced in place when the file changes (tokens keep pointing at their file). */
+    public text: string,
   ) {}
+
+  /** The file now reads `text` (an edit): tokens lexed before the first change stay valid. */
+  setText(text: string): void {
+    this.text = text;
+    this.lineStartsCache = undefined;
+  }
 
   /** Offsets at which each line starts (line 1 starts at 0). Computed on first use. */
   get lineStarts(): number[] {

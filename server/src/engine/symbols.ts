@@ -13,6 +13,8 @@ export interface Decl {
   /** Token range [s, e) in the preprocessed stream. */
   s: number;
   e: number;
+  /** One past the furthest token its parse looked at (beyond e when it backed up after scanning ahead). */
+  reach: number;
   /** Names looked up (table 0: ordinary identifiers, 1: tags) and what each lookup found, in order. */
   readTable: number[];
   readName: string[];
@@ -36,7 +38,7 @@ export interface Decl {
 
 export function newDecl(index: number, s: number): Decl {
   return {
-    index, s, e: s,
+    index, s, e: s, reach: s,
     readTable: [], readName: [], readValue: [],
     content: undefined, complete: undefined,
     defTable: [], defName: [],
@@ -106,10 +108,26 @@ export class SymbolTable<T> {
     return list.filter((x) => x.decl === decl).map((x) => x.value);
   }
 
-  /** What the end of the translation unit sees. */
+  /** What the end of the translation unit sees: kept up to date by refresh() after changes. */
+  private finalView: Map<string, T> | undefined;
+
   final(): Map<string, T> {
-    const out = new Map<string, T>();
-    for (const [k, b] of this.map) out.set(k, Array.isArray(b) ? b[b.length - 1].value : b.value);
-    return out;
+    if (!this.finalView) {
+      const out = new Map<string, T>();
+      for (const [k, b] of this.map) out.set(k, Array.isArray(b) ? b[b.length - 1].value : b.value);
+      this.finalView = out;
+    }
+    return this.finalView;
+  }
+
+  /** The bindings of these names changed: the end-of-unit view follows. */
+  refresh(names: Iterable<string>): void {
+    const view = this.finalView;
+    if (!view) return;
+    for (const k of names) {
+      const b = this.map.get(k);
+      if (b === undefined) view.delete(k);
+      else view.set(k, Array.isArray(b) ? b[b.length - 1].value : b.value);
+    }
   }
 }
