@@ -64,63 +64,56 @@ function punctLength(s: string, i: number, n: number): number {
 }
 
 /**
- * Removes backslash-newline splices. Returns the spliced text and a map from spliced offsets back to
- * original offsets (undefined when the text has no splices, the common case).
+ * Removes backslash-newline splices. Returns the spliced text and where its chunks start, in the spliced and
+ * the original text (undefined when the text has no splices, the common case for files without macros
+ * continued over lines).
  */
-function splice(text: string): { s: string; map: ((i: number) => number) | undefined } {
-  if (text.indexOf('\\\n') < 0 && text.indexOf('\\\r') < 0) return { s: text, map: undefined };
+function splice(text: string): { s: string; starts: number[]; origin: number[] } | undefined {
+  let k = text.indexOf('\\');
+  if (k < 0) return undefined;
   const parts: string[] = [];
-  // starts[k]: spliced offset where chunk k begins; origin[k]: its original offset.
   const starts: number[] = [];
   const origin: number[] = [];
   let chunkStart = 0;
   let outLen = 0;
-  const re = /\\(\r\n|\n|\r)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
+  for (; k >= 0; k = text.indexOf('\\', k + 1)) {
+    const d = text.charCodeAt(k + 1);
+    const len = d === 10 ? 2 : d === 13 ? (text.charCodeAt(k + 2) === 10 ? 3 : 2) : 0;
+    if (len === 0) continue;
     starts.push(outLen);
     origin.push(chunkStart);
-    parts.push(text.slice(chunkStart, m.index));
-    outLen += m.index - chunkStart;
-    chunkStart = m.index + m[0].length;
+    parts.push(text.slice(chunkStart, k));
+    outLen += k - chunkStart;
+    chunkStart = k + len;
+    k = chunkStart - 1;
   }
+  if (starts.length === 0) return undefined;
   starts.push(outLen);
   origin.push(chunkStart);
   parts.push(text.slice(chunkStart));
-  const map = (i: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    return origin[lo] + (i - starts[lo]);
-  };
-  return { s: parts.join(''), map };
+  return { s: parts.join(''), starts, origin };
 }
 
 export function lex(file: SourceFile, problems: Problems): Token[] {
-  const { s, map } = splice(file.text);
+  const sp = splice(file.text);
+  const s = sp ? sp.s : file.text;
   const n = s.length;
   const out: Token[] = [];
   let i = 0;
   let bol = true;
   let space = false;
-  const orig = map ?? ((x: number) => x);
+  // Spliced offsets map back to the file's through the chunk table, with a cursor: tokens come in order.
+  const starts = sp?.starts;
+  const origin = sp?.origin;
+  let chunk = 0;
+  const orig = (x: number): number => {
+    if (!starts) return x;
+    if (x < starts[chunk]) chunk = 0;
+    while (chunk + 1 < starts.length && starts[chunk + 1] <= x) chunk++;
+    return origin![chunk] + (x - starts[chunk]);
+  };
   // The end offset of a token is the original offset just after its last character.
   const endOf = (e: number) => (e === 0 ? orig(0) : orig(e - 1) + 1);
-  const push = map
-    ? (kind: TokenKind, start: number, end: number, text?: string) => {
-        out.push({ kind, text: text ?? s.slice(start, end), file, offset: orig(start), end: endOf(end), bol, space });
-        bol = false;
-        space = false;
-      }
-    : (kind: TokenKind, start: number, end: number, text?: string) => {
-        out.push({ kind, text: text ?? s.slice(start, end), file, offset: start, end, bol, space });
-        bol = false;
-        space = false;
-      };
 
   while (i < n) {
     const c = s.charCodeAt(i);
@@ -158,6 +151,8 @@ export function lex(file: SourceFile, problems: Problems): Token[] {
       }
     }
     const start = i;
+    let kind: TokenKind;
+    let text: string | undefined;
     // Identifiers, and literal prefixes L, u, U, u8.
     if (c < 128 ? IDENT_START[c] : false) {
       i++;
@@ -166,46 +161,51 @@ export function lex(file: SourceFile, problems: Problems): Token[] {
         if (d < 128 && IDENT_PART[d]) i++;
         else break;
       }
+      kind = TokenKind.Identifier;
       const q = s.charCodeAt(i);
       if ((q === 34 || q === 39) && i - start <= 2) {
         const prefix = s.slice(start, i);
         if (prefix === 'L' || prefix === 'u' || prefix === 'U' || prefix === 'u8') {
           i = quoted(i, q);
-          push(q === 34 ? TokenKind.String : TokenKind.Char, start, i);
-          continue;
+          kind = q === 34 ? TokenKind.String : TokenKind.Char;
         }
       }
-      push(TokenKind.Identifier, start, i);
-      continue;
-    }
-    // Preprocessing numbers.
-    if (isDigit(c) || (c === 46 && isDigit(s.charCodeAt(i + 1)))) {
+    } else if (isDigit(c) || (c === 46 && isDigit(s.charCodeAt(i + 1)))) {
+      // Preprocessing numbers.
       i++;
       while (i < n) {
         const d = s.charCodeAt(i);
-        if ((d === 43 || d === 45) && /[eEpP]/.test(s[i - 1])) i++;
-        else if ((d < 128 && IDENT_PART[d]) || d === 46) i++;
+        if (d === 43 || d === 45) {
+          const p = s.charCodeAt(i - 1);
+          if (p === 101 || p === 69 || p === 112 || p === 80) i++; // e E p P
+          else break;
+        } else if ((d < 128 && IDENT_PART[d]) || d === 46) i++;
         else break;
       }
-      push(TokenKind.Number, start, i);
-      continue;
-    }
-    if (c === 34 || c === 39) {
+      kind = TokenKind.Number;
+    } else if (c === 34 || c === 39) {
       i = quoted(i, c);
-      push(c === 34 ? TokenKind.String : TokenKind.Char, start, i);
-      continue;
+      kind = c === 34 ? TokenKind.String : TokenKind.Char;
+    } else {
+      // Punctuators, longest match, decided on char codes (no substring per token).
+      const len = punctLength(s, i, n);
+      if (len > 0) {
+        kind = TokenKind.Punct;
+        if (len === 1) text = PUNCT_TEXT[c];
+        else {
+          const t = s.slice(i, i + len);
+          text = DIGRAPHS[t] ?? t;
+        }
+        i += len;
+      } else {
+        // Anything else: one token per character (a surrogate pair counts as one).
+        i += c >= 0xd800 && c < 0xdc00 && i + 1 < n ? 2 : 1;
+        kind = TokenKind.Other;
+      }
     }
-    // Punctuators, longest match, decided on char codes (no substring per token).
-    const len = punctLength(s, i, n);
-    if (len > 0) {
-      const t = len === 1 ? PUNCT_TEXT[c] : s.slice(i, i + len);
-      i += len;
-      push(TokenKind.Punct, start, i, len === 1 ? t : DIGRAPHS[t] ?? t);
-      continue;
-    }
-    // Anything else: one token per character (a surrogate pair counts as one).
-    i += c >= 0xd800 && c < 0xdc00 && i + 1 < n ? 2 : 1;
-    push(TokenKind.Other, start, i);
+    out.push({ kind, text: text ?? s.slice(start, i), file, offset: starts ? orig(start) : start, end: starts ? endOf(i) : i, bol, space });
+    bol = false;
+    space = false;
   }
   out.push({ kind: TokenKind.EOF, text: '', file, offset: file.text.length, end: file.text.length, bol: true, space: false });
   return out;
