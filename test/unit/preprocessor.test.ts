@@ -131,6 +131,18 @@ describe('preprocessor: rules the kernel leans on', () => {
     const src = '#define M(a, b) x ## a == y ## b\nM(1, 2);\n#undef M\n#define M(a, b) x ## a == y ## b + 1\nM(1, 2);';
     assert.equal(pp(src).toks.map((t) => t.text).join(' '), 'x1 == y2 ; x1 == y2 + 1 ;');
   });
+  it('directives inside macro arguments are processed as GNU cpp does (struct_group with #ifdef)', () => {
+    // The kernel writes conditionals inside struct_group(...) arguments (struct sk_buff's headers group).
+    const src = '#define G(n, ...) struct n { __VA_ARGS__ };\nG(s,\n int a;\n#ifdef X\n int b;\n#else\n int nb;\n#endif\n#define Y 7\n int c[Y];\n)\nY';
+    const off = pp(src);
+    assert.equal(off.toks.map((t) => t.text).join(' '), 'struct s { int a ; int nb ; int c [ 7 ] ; } ; 7');
+    assert.deepEqual(off.problems, []);
+    const on = pp(src, { defines: [{ name: 'X' }] });
+    assert.equal(on.toks.map((t) => t.text).join(' '), 'struct s { int a ; int b ; int c [ 7 ] ; } ; 7');
+    // Nested inactive groups inside arguments, and an unterminated call still reported.
+    assert.equal(pp('#define F(x) [x]\nF(1\n#if 0\n#if 1\n2\n#endif\n3\n#endif\n)').toks.map((t) => t.text).join(' '), '[ 1 ]');
+    assert.deepEqual(pp('#define F(x) [x]\nF(1\n#ifdef Z\n').problems.map((p) => p.code).sort(), ['unterminated-if', 'unterminated-macro-call']);
+  });
   it('IS_ENABLED-style macros work in #if and in text', () => {
     const src = `#define __ARG_PLACEHOLDER_1 0,
 #define __take_second_arg(__ignored, val, ...) val

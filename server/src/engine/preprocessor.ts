@@ -396,7 +396,11 @@ class Preprocessor {
     });
   }
 
-  /** Next token for macro arguments: crosses exhausted expansion frames but never a file's end or a directive. */
+  /**
+   * Next token for macro arguments: crosses exhausted expansion frames but never a file's end. Directives met
+   * while reading arguments are processed as GNU cpp does (`struct_group(x, ... #ifdef ... #endif ...)` in
+   * the kernel), and lines in a skipped group are skipped; only an `#include` ends the arguments.
+   */
   private nextInExpansion(): Token | undefined {
     for (;;) {
       const frame = this.frames[this.frames.length - 1];
@@ -407,7 +411,19 @@ class Preprocessor {
         continue;
       }
       const t = frame.tokens[frame.pos];
-      if (frame.file && (t.kind === TokenKind.EOF || (t.bol && t.text === '#' && t.kind === TokenKind.Punct))) return undefined;
+      if (frame.file) {
+        if (t.kind === TokenKind.EOF) return undefined;
+        if (t.bol && t.text === '#' && t.kind === TokenKind.Punct) {
+          const d = frame.tokens[frame.pos + 1];
+          if (d && !d.bol && (d.text === 'include' || d.text === 'include_next' || d.text === 'import')) return undefined;
+          this.directive(frame);
+          continue;
+        }
+        if (!this.active) {
+          this.skipLine(frame);
+          continue;
+        }
+      }
       frame.pos++;
       return t;
     }
