@@ -1,7 +1,7 @@
 // The pipeline: preprocess → parse → (lazy) layout → assertion verdicts. Plain data in, plain data out.
 
 import * as path from 'node:path';
-import { Abi, ABIS, AbiName } from './abi';
+import { Abi, ABIS, AbiName, withCharSign } from './abi';
 import { Evaluator } from './consteval';
 import { explainAssert } from './asserts';
 import { DiskHost, FileHost } from './host';
@@ -20,6 +20,10 @@ export interface AnalyzeOptions {
   defines?: Array<{ name: string; value?: string } | { undef: string }>;
   forcedIncludes?: string[];
   msExtensions?: boolean;
+  /** -fsigned-char / -funsigned-char: overrides the ABI's plain char signedness. */
+  charSigned?: boolean;
+  /** Whose static assertions are reported: the main files' (default) or every one in the translation unit. */
+  assertScope?: 'main' | 'all';
   limits?: Partial<PreprocessLimits>;
 }
 
@@ -56,7 +60,7 @@ export interface Analysis {
 }
 
 export function analyze(mainFiles: string[], options: AnalyzeOptions, host: FileHost = new DiskHost(), cache?: PreprocessCache): Analysis {
-  const abi = ABIS[options.arch];
+  const abi = options.charSigned === undefined ? ABIS[options.arch] : withCharSign(ABIS[options.arch], options.charSigned);
   const problems = new Problems();
   const t0 = performance.now();
   const pp = preprocess(
@@ -84,7 +88,7 @@ export function analyze(mainFiles: string[], options: AnalyzeOptions, host: File
   };
   // Assertions are reported for the files being analysed, not for every header they include.
   const mainPaths = new Set(mainFiles.map((f) => path.resolve(f)));
-  const asserts = result.asserts.map((a) => explainAssert(a, pp.tokens, side)).filter((v) => mainPaths.has(v.file.path));
+  const asserts = result.asserts.map((a) => explainAssert(a, pp.tokens, side)).filter((v) => options.assertScope === 'all' || mainPaths.has(v.file.path));
   const t2 = performance.now();
   return {
     abi,
