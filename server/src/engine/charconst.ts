@@ -37,3 +37,35 @@ export function decodeCharConstant(text: string, charSigned: boolean): { value: 
   if (count === 1 && !wide && charSigned) return { value: BigInt.asIntN(8, v), count };
   return { value: BigInt.asIntN(32, v), count };
 }
+
+/**
+ * Elements of one string-literal token, the terminating NUL not counted: for a narrow string (no prefix, or
+ * u8) its bytes as gcc stores them (an escape is one byte, other characters their UTF-8 bytes); undefined for
+ * wide strings (L, u, U), whose element type this engine does not model.
+ */
+export function stringLiteralBytes(text: string): number | undefined {
+  const prefix = /^[A-Za-z0-9]*/.exec(text)![0];
+  if (prefix !== '' && prefix !== 'u8') return undefined;
+  const body = text.slice(prefix.length + 1, text.endsWith('"') ? -1 : undefined);
+  let n = 0;
+  for (let i = 0; i < body.length; ) {
+    if (body[i] === '\\') {
+      const c = body[i + 1] ?? '';
+      if (c === 'x') i += 2 + (/^[0-9a-fA-F]*/.exec(body.slice(i + 2))![0].length);
+      else if (/[0-7]/.test(c)) i += 1 + /^[0-7]{1,3}/.exec(body.slice(i + 1))![0].length;
+      else if (c === 'u' || c === 'U') {
+        const digits = c === 'u' ? 4 : 8;
+        const cp = parseInt(body.slice(i + 2, i + 2 + digits), 16);
+        n += Number.isNaN(cp) ? 1 : Buffer.byteLength(String.fromCodePoint(Math.min(cp, 0x10ffff))) - 1;
+        i += 2 + digits;
+      } else i += 2;
+      n++;
+      continue;
+    }
+    const cp = body.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    n += Buffer.byteLength(ch);
+    i += ch.length;
+  }
+  return n;
+}

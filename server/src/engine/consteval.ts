@@ -295,7 +295,7 @@ export class Evaluator {
       case 'float':
         return e.type;
       case 'string':
-        return { kind: 'array', of: scalar('char'), length: e.text.length + 1 };
+        return e.length === undefined ? { kind: 'array', of: scalar('char'), length: undefined, lengthUnknown: true } : { kind: 'array', of: scalar('char'), length: e.length };
       case 'ident':
         return e.binding.kind === 'unknown' ? undefined : e.binding.type;
       case 'cast':
