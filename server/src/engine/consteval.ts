@@ -235,6 +235,12 @@ export class Evaluator {
       case '__builtin_choose_expr':
         if (e.args.length === 3) return this.truthy(this.ev(e.args[0])) ? this.ev(e.args[1]) : this.ev(e.args[2]);
         break;
+      case '__builtin_strlen': {
+        // gcc folds strlen of a string literal (module_param_named's static_assert on the parameter name).
+        const a = e.args[0];
+        if (e.args.length === 1 && a.k === 'string' && a.strlen !== undefined) return this.int(BigInt(a.strlen), this.sizeType);
+        break;
+      }
     }
     const bits = /^__builtin_(clz|ctz|popcount|ffs|parity)(l|ll)?$/.exec(e.name ?? '');
     if (bits && e.args.length === 1) {

@@ -1304,14 +1304,15 @@ class Parser {
         return { k: 'int', value: this.charValue(t.text, s), type: scalar('int'), s, e: s };
       case TokenKind.String: {
         let text = '';
-        let length: number | undefined = 1;
+        let bytes: number[] | undefined = [];
         while (this.tok.kind === TokenKind.String) {
           text += this.tok.text.replace(/^[a-zA-Z0-9]*"/, '').replace(/"$/, '');
-          const n = stringLiteralBytes(this.tok.text);
-          length = length === undefined || n === undefined ? undefined : length + n;
+          const b = stringLiteralBytes(this.tok.text);
+          bytes = bytes === undefined || b === undefined ? undefined : bytes.concat(b);
           this.pos++;
         }
-        return { k: 'string', text, length, s, e: this.pos - 1 };
+        const nul = bytes?.indexOf(0) ?? -1;
+        return { k: 'string', text, length: bytes && bytes.length + 1, strlen: bytes && (nul < 0 ? bytes.length : nul), s, e: this.pos - 1 };
       }
       case TokenKind.Punct:
         if (t.text === '(') {

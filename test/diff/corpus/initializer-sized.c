@@ -1,5 +1,6 @@
 /* corpus: arrays sized by their initializer (mm/memcontrol.c's ARRAY_SIZE(memcg_node_stat_items) in struct
-   members), designators and GNU ranges, sizeof of string literals with escapes and UTF-8 */
+   members), designators and GNU ranges, sizeof of string literals with escapes and UTF-8, __builtin_strlen of
+   a literal (kernel/workqueue.c's module_param_named asserts on it) */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 enum demo_item { ITEM_A, ITEM_B, ITEM_C = 6, ITEM_D };
 static const unsigned int plain[] = { ITEM_A, ITEM_B, ITEM_C, };
@@ -23,5 +24,7 @@ struct demo_sized {
 	char pts_v[ARRAY_SIZE(pts)];
 	char nested_v[ARRAY_SIZE(nested)];
 	char lit_v[sizeof("q\t\"\\" "r")];
+	char strlen_v[__builtin_strlen("ab" "c\0d") + 1];
 	int tail;
 };
+_Static_assert(__builtin_strlen("x:" "\x41") == 3, "strlen of a literal");
