@@ -42,7 +42,9 @@ struct demo_char { char signed_char; };
 _Static_assert(sizeof(struct demo_list) == 2 * sizeof(void *), "list");
 #endif
 `,
-    'drv/Makefile': 'ccflags-y += -I$(src)/private -DDEMO_LEVEL=3\nccflags-$(CONFIG_DEMO_EXTRA) += -DDEMO_EXTRA\ndemo-core-y := main.o helper.o\nobj-y += demo-core.o\n',
+    // mm/Makefile's shape: a composite object (page-alloc-y += page_alloc.o) and a plain list (mmu-y += memory.o).
+    'drv/Makefile': 'ccflags-y += -I$(src)/private -DDEMO_LEVEL=3\nccflags-$(CONFIG_DEMO_EXTRA) += -DDEMO_EXTRA\ndemo-core-y := main.o helper.o\nobj-y += demo-core.o\nlist-y := other.o\nobj-y += $(list-y)\n',
+    'drv/other.c': 'int other;\n',
     'drv/private/local.h': 'struct demo_local { long x; };\n',
     'drv/main.c': `#include <linux/demo.h>
 #include <local.h>
@@ -100,6 +102,8 @@ describe('kernel TU mode: the compiler command', () => {
       }
       assert.equal(cmd.msExtensions, true);
       assert.equal(cmd.charSigned, false, 'the top Makefile asks for -funsigned-char');
+      const other = tuCommand(setup, 'drv/other.c').defines.map((d) => ('name' in d ? `${d.name}=${d.value ?? ''}` : ''));
+      assert.ok(other.includes('KBUILD_MODNAME="other"'), `a plain list is not a module: ${other.join(' ')}`);
     } finally {
       fs.rmSync(tree, { recursive: true, force: true });
     }

@@ -460,6 +460,9 @@ function dirFlags(root: string, objtree: string, relTu: string, config: Map<stri
         .replace(/\$\(obj\)/g, path.join(objtree, d))
         .replace(/\$\(srctree\)/g, root)
         .replace(/\$\(objtree\)/g, objtree);
+    // A composite object: `name-y += stem.o` where some obj-* list has name.o (`mmu-y` in mm/ is a plain list).
+    const composites: string[] = [];
+    const objects = new Set<string>();
     for (const line of makefileLines(text)) {
       const m = /^([\w$().-]+)\s*(:=|\+=|=)\s*(.*)$/.exec(line);
       if (!m) continue;
@@ -468,9 +471,11 @@ function dirFlags(root: string, objtree: string, relTu: string, config: Map<stri
       if (flags) words.push(...shellWords(subst(m[3])));
       if (own) {
         const composite = /^([\w-]+)-(y|objs)$/.exec(name);
-        if (composite && composite[1] !== 'obj' && composite[1] !== 'lib' && m[3].split(/\s+/).includes(`${stem}.o`)) modname = composite[1];
+        if (composite && composite[1] !== 'obj' && composite[1] !== 'lib' && m[3].split(/\s+/).includes(`${stem}.o`)) composites.push(composite[1]);
+        if (/^obj-/.test(m[1])) for (const o of m[3].split(/\s+/)) objects.add(o);
       }
     }
+    if (own) modname = composites.find((c) => objects.has(`${c}.o`)) ?? modname;
     if (own) {
       for (const line of makefileLines(text)) {
         const m = /^obj-m\s*(:=|\+=|=)\s*(.*)$/.exec(cfg(line).replace(/^obj-\$\(\w+\)/, 'obj-'));
