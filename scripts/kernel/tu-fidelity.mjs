@@ -22,6 +22,8 @@
 //   defaults: --tu mm/page_alloc.c mm/slub.c kernel/fork.c (and net/core/page_pool.c where the tree has it),
 //   --mode both. Exit 0 when there are no mismatches, 1 when there are, 2 on bad usage or a broken setup.
 //   Needs gcc (or the build's cross gcc), readelf (binutils) and pahole (Debian dwarves).
+//        node scripts/kernel/tu-fidelity.mjs --summary REPORT.json...   (tables over several --out reports;
+//   a TU given twice for one build counts once, the later report winning)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -71,7 +73,8 @@ function describeBuild(build) {
   if (!arch) usage(`${build}: cannot tell the arch from .config`);
   const release = fs.existsSync(path.join(build, 'include/config/kernel.release')) ? fs.readFileSync(path.join(build, 'include/config/kernel.release'), 'utf8').trim() : undefined;
   const stamp = fs.existsSync(path.join(build, '.memdesc-prepared')) ? fs.readFileSync(path.join(build, '.memdesc-prepared'), 'utf8') : '';
-  const variant = /variant=(\S+)/.exec(stamp)?.[1] ?? 'custom';
+  // prepare-build.sh stamps the variant; fetch-tree.sh (the test suite's) makes trees/VERSION/build-ARCH from defconfig.
+  const variant = /variant=(\S+)/.exec(stamp)?.[1] ?? (/^build-/.test(path.basename(build)) ? 'defconfig' : 'custom');
   return { build, src, arch, release, variant, config };
 }
 
@@ -116,7 +119,11 @@ function kbuildCommand(d, tu) {
   let made = false;
   if (!fs.existsSync(cmdFile)) {
     const r = spawnSync('flock', [path.join(cache, '.make.lock'), 'make', '-s', '-C', d.src, ...makeArgs(d.build, d.arch), `${tu.replace(/\.c$/, '.o')}`], { encoding: 'utf8', maxBuffer: 1 << 28 });
-    if (r.status !== 0 || !fs.existsSync(cmdFile)) return { error: `kbuild could not compile ${tu}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}` };
+    if (r.status !== 0 || !fs.existsSync(cmdFile)) {
+      const lines = (r.stderr || r.stdout).trim().split('\n');
+      const why = lines.filter((l) => /error:|No rule to make/.test(l)).slice(0, 2);
+      return { error: `kbuild could not compile ${tu} in this tree and config: ${(why.length ? why : lines.slice(-2)).join(' | ')}` };
+    }
     made = true;
   }
   const line = /^(?:savedcmd|cmd)_\S+ := (.*)$/m.exec(fs.readFileSync(cmdFile, 'utf8'))?.[1];
@@ -291,6 +298,7 @@ function compareTu(d, tu, mode, gcc, probe, mine, list) {
   const onlyGcc = {};
   const note = (bucket, what) => (onlyGcc[bucket] ??= []).push(what);
   const seen = new Set();
+  const compared = [];
   let structs = 0;
   let members = 0;
   let paholeAgree = 0;
@@ -315,6 +323,7 @@ function compareTu(d, tu, mode, gcc, probe, mine, list) {
       continue;
     }
     seen.add(k);
+    compared.push(k);
     structs++;
     const label = `${r.kind} ${r.name}`;
     if (s.kind !== r.kind) mismatches.push(`${label}: memdesc-layout says ${s.kind}`);
@@ -342,6 +351,7 @@ function compareTu(d, tu, mode, gcc, probe, mine, list) {
     structs,
     members,
     mismatches,
+    compared,
     gccRecords: gcc.fileRecords.length + gcc.blockRecords.length,
     oursRecords: mine.json.structs.length,
     onlyGcc: Object.fromEntries(Object.entries(onlyGcc).map(([k, v]) => [k, { count: v.length, examples: v.slice(0, list) }])),
@@ -456,8 +466,48 @@ function printText(r, list) {
   for (const s of r.skipped) console.log(`skipped ${s.tu}: ${s.reason}`);
 }
 
+/** Markdown tables over several reports: one row per build, then the reasons for structs only gcc has. */
+function summary(files) {
+  const builds = new Map();
+  for (const f of files) {
+    const r = JSON.parse(fs.readFileSync(f, 'utf8'));
+    const key = `${r.kernel} ${r.arch} ${r.variant}`;
+    const b = builds.get(key) ?? { key, r, rows: new Map() };
+    for (const x of r.results) b.rows.set(`${x.tu} ${x.mode}`, x);
+    builds.set(key, b);
+  }
+  console.log('| tree, arch, config | TUs | mode | structs compared (distinct) | members compared | mismatches | assertions hold | pahole sizes agree | only memdesc-layout | command differences |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  const reasons = new Map();
+  const tot = { structs: 0, members: 0, mismatches: 0, tus: 0 };
+  for (const b of builds.values()) {
+    for (const mode of ['build', 'header-only']) {
+      const xs = [...b.rows.values()].filter((x) => x.mode === mode);
+      if (!xs.length) continue;
+      const sum = (f) => xs.reduce((a, x) => a + f(x), 0);
+      const tus = new Set(xs.map((x) => x.tu));
+      if (mode === 'build') tot.tus += tus.size;
+      tot.structs += sum((x) => x.structs);
+      tot.members += sum((x) => x.members);
+      tot.mismatches += sum((x) => x.mismatches.length);
+      const distinct = new Set(xs.flatMap((x) => x.compared ?? [])).size;
+      console.log(`| Linux ${b.key} | ${tus.size} | ${mode === 'build' ? '.cmd file' : 'header-only'} | ${sum((x) => x.structs).toLocaleString('en-US')} (${distinct.toLocaleString('en-US')}) | ${sum((x) => x.members).toLocaleString('en-US')} | ${sum((x) => x.mismatches.length)} | ${sum((x) => x.asserts.hold)}/${sum((x) => x.asserts.total)} | ${sum((x) => x.pahole.agree)}/${sum((x) => x.pahole.checked)} | ${sum((x) => x.onlyOurs.count)} | ${sum((x) => x.commandDifferences.length)} |`);
+      if (mode === 'build') for (const x of xs) for (const [why, v] of Object.entries(x.onlyGcc)) reasons.set(why, (reasons.get(why) ?? 0) + v.count);
+    }
+  }
+  console.log(`| **total** | ${tot.tus} | both | **${tot.structs.toLocaleString('en-US')}** | **${tot.members.toLocaleString('en-US')}** | **${tot.mismatches}** | | | | |`);
+  console.log('');
+  console.log('| structs only gcc has (mode .cmd file, all builds) | count |');
+  console.log('|---|---|');
+  for (const [why, n] of [...reasons].sort((a, b) => b[1] - a[1])) console.log(`| ${why} | ${n.toLocaleString('en-US')} |`);
+  const tuList = [...builds.values()].map((b) => `${b.key}: ${[...new Set([...b.rows.values()].map((x) => x.tu))].join(', ')}`);
+  console.log('');
+  console.log(`TUs: ${tuList.join('; ')}`);
+}
+
 try {
-  main();
+  if (process.argv[2] === '--summary') summary(process.argv.slice(3));
+  else main();
 } catch (e) {
   console.error(`tu-fidelity: ${e.stack ?? e.message}`);
   process.exit(2);
