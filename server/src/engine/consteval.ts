@@ -242,6 +242,18 @@ export class Evaluator {
         break;
       }
     }
+    // Byte swaps fold to constants in gcc (cpu_to_be16() in enumerators, include/linux/sctp.h).
+    const swap = /^__builtin_bswap(16|32|64)$/.exec(e.name ?? '');
+    if (swap && e.args.length === 1) {
+      const width = Number(swap[1]);
+      let v = BigInt.asUintN(width, this.evalIntOrFail(e.args[0]));
+      let r = 0n;
+      for (let i = 0; i < width / 8; i++) {
+        r = (r << 8n) | (v & 0xffn);
+        v >>= 8n;
+      }
+      return this.int(r, { bits: width, signed: false });
+    }
     const bits = /^__builtin_(clz|ctz|popcount|ffs|parity)(l|ll)?$/.exec(e.name ?? '');
     if (bits && e.args.length === 1) {
       const width = bits[2] === 'll' ? 64 : bits[2] === 'l' ? this.abi.wordSize * 8 : 32;
