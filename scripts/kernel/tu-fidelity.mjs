@@ -476,8 +476,8 @@ function summary(files) {
     for (const x of r.results) b.rows.set(`${x.tu} ${x.mode}`, x);
     builds.set(key, b);
   }
-  console.log('| tree, arch, config | TUs | mode | structs compared (distinct) | members compared | mismatches | assertions hold | pahole sizes agree | only memdesc-layout | command differences |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| tree, arch, config | TUs | mode | structs compared (distinct) | members compared | mismatches | assertions hold | pahole sizes agree | only memdesc-layout | command differences | memdesc-layout errors |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   const reasons = new Map();
   const tot = { structs: 0, members: 0, mismatches: 0, tus: 0 };
   for (const b of builds.values()) {
@@ -491,11 +491,11 @@ function summary(files) {
       tot.members += sum((x) => x.members);
       tot.mismatches += sum((x) => x.mismatches.length);
       const distinct = new Set(xs.flatMap((x) => x.compared ?? [])).size;
-      console.log(`| Linux ${b.key} | ${tus.size} | ${mode === 'build' ? '.cmd file' : 'header-only'} | ${sum((x) => x.structs).toLocaleString('en-US')} (${distinct.toLocaleString('en-US')}) | ${sum((x) => x.members).toLocaleString('en-US')} | ${sum((x) => x.mismatches.length)} | ${sum((x) => x.asserts.hold)}/${sum((x) => x.asserts.total)} | ${sum((x) => x.pahole.agree)}/${sum((x) => x.pahole.checked)} | ${sum((x) => x.onlyOurs.count)} | ${sum((x) => x.commandDifferences.length)} |`);
+      console.log(`| Linux ${b.key} | ${tus.size} | ${mode === 'build' ? '.cmd file' : 'header-only'} | ${sum((x) => x.structs).toLocaleString('en-US')} (${distinct.toLocaleString('en-US')}) | ${sum((x) => x.members).toLocaleString('en-US')} | ${sum((x) => x.mismatches.length)} | ${sum((x) => x.asserts.hold)}/${sum((x) => x.asserts.total)} | ${sum((x) => x.pahole.agree)}/${sum((x) => x.pahole.checked)} | ${sum((x) => x.onlyOurs.count)} | ${sum((x) => x.commandDifferences.length)} | ${sum((x) => x.errors.length)} |`);
       if (mode === 'build') for (const x of xs) for (const [why, v] of Object.entries(x.onlyGcc)) reasons.set(why, (reasons.get(why) ?? 0) + v.count);
     }
   }
-  console.log(`| **total** | ${tot.tus} | both | **${tot.structs.toLocaleString('en-US')}** | **${tot.members.toLocaleString('en-US')}** | **${tot.mismatches}** | | | | |`);
+  console.log(`| **total** | ${tot.tus} | both | **${tot.structs.toLocaleString('en-US')}** | **${tot.members.toLocaleString('en-US')}** | **${tot.mismatches}** | | | | | |`);
   console.log('');
   console.log('| structs only gcc has (mode .cmd file, all builds) | count |');
   console.log('|---|---|');
