@@ -33,6 +33,8 @@ export function machine(): string {
     `gcc ${firstLine('gcc', ['-dumpfullversion'])}`,
     firstLine('clang', ['--version']).replace(/^Debian /, ''),
     `pahole ${firstLine('pahole', ['--version'])}`,
+    // Others share this machine: the load when the run started says how much to trust small differences.
+    `load average ${os.loadavg()[0].toFixed(1)} at start`,
   ].join(', ');
 }
 

@@ -38,18 +38,15 @@ const sections: Section[] = [
   },
 ];
 
-/** Blank lines around markdown tables, so that they render after a text line. */
+/** Each text line its own paragraph and blank lines around tables, so that the output renders as markdown. */
 function tidy(text: string): string {
-  const lines = text.trimEnd().split('\n');
   const out: string[] = [];
-  lines.forEach((l, i) => {
-    const table = l.startsWith('|');
+  for (const l of text.trimEnd().split('\n')) {
     const prev = out[out.length - 1];
-    if (table && prev !== undefined && prev !== '' && !prev.startsWith('|')) out.push('');
-    if (!table && l !== '' && prev?.startsWith('|')) out.push('');
+    const table = l.startsWith('|');
+    if (l !== '' && prev !== undefined && prev !== '' && !(table && prev.startsWith('|'))) out.push('');
     out.push(l);
-    void i;
-  });
+  }
   return out.join('\n');
 }
 
