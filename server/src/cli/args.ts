@@ -21,6 +21,8 @@ export interface CommonArgs {
   config: string | undefined;
   build: string | undefined;
   all: boolean;
+  /** --tu FILE: one .c file of the kernel tree, preprocessed as kbuild compiles it. */
+  tu: string | undefined;
   matrix: boolean;
   failOn: 'error' | 'warning' | 'never';
 }
@@ -45,6 +47,8 @@ options:
   --kernel DIR           analyse a kernel tree: struct page and its memory descriptors
   --config FILE          the kernel .config to use
   --build DIR            an O= build directory (its .config and include/generated/)
+  --tu FILE              with --kernel: one .c file of the tree as kbuild compiles it (its .cmd file when the
+                         build dir has one, else the command kbuild would use)
   --all                  with --kernel: every struct, not only the memdesc set
   --json                 JSON output (same as --format json)`;
 
@@ -56,7 +60,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (command !== 'layout' && command !== 'check' && command !== 'overlaps') throw new UsageError(`unknown command '${command}' (try --help)`);
   const out: CommonArgs = {
     command, files: [], includePaths: [], defines: [], forcedIncludes: [], arch: 'x86_64', archGiven: false, structs: undefined,
-    msExtensions: false, format: 'text', kernel: undefined, config: undefined, build: undefined, all: false, matrix: false, failOn: 'error',
+    msExtensions: false, format: 'text', kernel: undefined, config: undefined, build: undefined, all: false, tu: undefined, matrix: false, failOn: 'error',
   };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -91,6 +95,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     } else if (long('--kernel')) out.kernel = value('--kernel');
     else if (long('--config')) out.config = value('--config');
     else if (long('--build')) out.build = value('--build');
+    else if (long('--tu')) out.tu = value('--tu');
     else if (long('--format')) {
       const v = value('--format');
       if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`unknown format '${v}' (text, json or sarif)`);
@@ -106,7 +111,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     else out.files.push(a);
   }
   if (out.files.length === 0 && !out.kernel) throw new UsageError('no input files (give FILEs or --kernel DIR)');
-  if ((out.config || out.build || out.all) && !out.kernel) throw new UsageError('--config, --build and --all need --kernel');
+  if ((out.config || out.build || out.all || out.tu) && !out.kernel) throw new UsageError('--config, --build, --all and --tu need --kernel');
   if (out.matrix && !out.kernel) throw new UsageError('--matrix needs --kernel');
   return out;
 }

@@ -4,10 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ABIS, AbiName } from '../engine/abi';
 import { analyze, Analysis } from '../engine/analyze';
-import { kernelSetup, KernelSetup } from '../engine/kernel';
+import { kernelSetup, KernelSetup, TuCommand, tuCommand, tuOptions } from '../engine/kernel';
 import { buildModel, MemdescModel } from '../engine/memdesc';
 import { PreprocessCache } from '../engine/preprocessor';
-import { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, PathDisplay, recordText } from '../engine/report';
+import { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, PathDisplay, recordText, structJson } from '../engine/report';
 import { SourceFile } from '../engine/source';
 import { recordName } from '../engine/types';
 import { startServer } from '../server';
@@ -81,6 +81,7 @@ function checkInputs(args: CommonArgs): string | undefined {
   for (const f of args.files) if (!isFile(f)) return `cannot read '${f}'`;
   if (args.kernel && !(isDir(args.kernel) && isFile(path.join(args.kernel, 'Makefile')))) return `'${args.kernel}' is not a kernel source tree`;
   if (args.config && !isFile(args.config)) return `cannot read '${args.config}'`;
+  if (args.tu && args.kernel && !isFile(path.resolve(args.kernel, args.tu))) return `cannot read '${args.tu}' in the kernel tree '${args.kernel}'`;
   if (args.build && !isDir(args.build)) return `'${args.build}' is not a directory`;
   return undefined;
 }
@@ -88,6 +89,8 @@ function checkInputs(args: CommonArgs): string | undefined {
 export interface Run {
   analysis: Analysis;
   setup: KernelSetup | undefined;
+  /** --tu: the translation unit's compiler command. */
+  tu?: TuCommand;
   model: MemdescModel | undefined;
   show: PathDisplay;
 }
@@ -109,14 +112,22 @@ export function runAnalysis(args: CommonArgs, arch: AbiName, configOverrides?: C
       undefined,
       cache,
     );
-    const files = [...setup.files, ...args.files.map((f) => path.resolve(f))];
-    const analysis = analyze(files, { ...setup.options, includePaths: [...args.includePaths, ...(setup.options.includePaths ?? [])] }, setup.host, cache);
     const show: PathDisplay = (file: SourceFile) => {
       const g = given.get(file.path);
       if (g !== undefined) return g;
       const rel = path.relative(root, file.path);
       return rel.startsWith('..') || path.isAbsolute(rel) ? file.path : rel;
     };
+    if (args.tu) {
+      // One translation unit, as kbuild compiles it: the .c file is the main file, every assertion of the TU is reported.
+      const tu = tuCommand(setup, path.resolve(root, args.tu));
+      const opts = tuOptions(setup, tu);
+      const files = [tu.file, ...args.files.map((f) => path.resolve(f))];
+      const analysis = analyze(files, { ...opts, includePaths: [...args.includePaths, ...(opts.includePaths ?? [])] }, setup.host, cache);
+      return { analysis, setup, tu, model: buildModel(analysis), show };
+    }
+    const files = [...setup.files, ...args.files.map((f) => path.resolve(f))];
+    const analysis = analyze(files, { ...setup.options, includePaths: [...args.includePaths, ...(setup.options.includePaths ?? [])] }, setup.host, cache);
     return { analysis, setup, model: buildModel(analysis), show };
   }
   const analysis = analyze(
@@ -143,13 +154,18 @@ function runLayout(args: CommonArgs, run: Run, out: Out): number {
     else out(JSON.stringify(withModel(layoutJson(a, show, args.structs), run), null, 2) + '\n');
     return 0;
   }
-  // Kernel mode: page, the memdescs and what they embed by value (or everything with --all).
+  // Kernel mode: page, the memdescs and what they embed by value (everything with --all, the named ones with --struct).
   const roots = model ? [model.base, ...model.memdescs].filter((s) => s !== undefined).map((s) => s!.def) : [];
-  let defs = args.all ? a.parse.records.filter((d) => d.members && recordName(d) !== undefined) : embeddedRecords(roots);
+  const everything = a.parse.records.filter((d) => d.members && recordName(d) !== undefined);
+  let defs = args.all ? everything : args.structs ? everything : embeddedRecords(roots);
   if (args.structs) defs = defs.filter((d) => args.structs!.includes(recordName(d) ?? ''));
   if (args.format === 'text') {
     const parts = defs.map((d) => recordText(a, d, show));
-    const asserts = a.asserts.map((v) => `${show(v.file)}:${v.file.position(v.offset).line}: ${v.holds === true ? 'holds' : v.holds === false ? 'FAILS' : 'unknown'}: ${v.text}${v.holds === true ? '' : `\n    ${v.detail}`}`);
+    const line = (v: Analysis['asserts'][number]) => `${show(v.file)}:${v.file.position(v.offset).line}: ${v.holds === true ? 'holds' : v.holds === false ? 'FAILS' : 'unknown'}: ${v.text}${v.holds === true ? '' : `\n    ${v.detail}`}`;
+    // A whole TU has hundreds of assertions: a count, and only those that do not hold.
+    const asserts = run.tu
+      ? [`${a.asserts.length} static assertions in the translation unit: ${a.asserts.filter((v) => v.holds === true).length} hold, ${a.asserts.filter((v) => v.holds === false).length} fail, ${a.asserts.filter((v) => v.holds === null).length} unknown`, ...a.asserts.filter((v) => v.holds !== true).map(line)]
+      : a.asserts.map(line);
     const problems = a.problems.map((p) => diagnosticText(p, show));
     const findings = (model?.findings ?? []).map((f) => `${show(f.at.file)}:${f.at.file.position(f.at.offset).line}: warning: ${f.message} [${f.code}]`);
     out([parts.join('\n\n'), asserts.join('\n'), [...problems, ...findings].join('\n')].filter(Boolean).join('\n\n') + '\n');
@@ -159,11 +175,11 @@ function runLayout(args: CommonArgs, run: Run, out: Out): number {
   const byDef = new Map([model?.base, ...(model?.memdescs ?? [])].filter((s) => s !== undefined).map((s) => [s!.def, s!]));
   const json = {
     ...base,
-    kernel: kernelInfo(setup),
+    kernel: kernelInfo(setup, run.tu),
     memdescs: model?.memdescs.map((m) => m.name) ?? [],
     structs: defs.map((d) => {
       const ms = byDef.get(d);
-      return ms && model ? modelStructJson(a, ms, model, show) : layoutJson(a, show, [recordName(d)!]).structs.find((s) => s.name === recordName(d))!;
+      return ms && model ? modelStructJson(a, ms, model, show) : structJson(a, d, show);
     }),
   };
   out(JSON.stringify(withModel(json, run), null, 2) + '\n');
@@ -179,13 +195,33 @@ function withModel<T extends { diagnostics: unknown[] }>(json: T, run: Run): T {
   return { ...json, diagnostics: [...json.diagnostics, ...findings] };
 }
 
-export function kernelInfo(setup: KernelSetup) {
+export function kernelInfo(setup: KernelSetup, tu?: TuCommand) {
   return {
+    ...(tu ? { tu: tuInfo(setup, tu) } : {}),
     version: setup.version ? `${setup.version.version}.${setup.version.patchlevel}.${setup.version.sublevel}${setup.version.extraversion}` : null,
     config: setup.configSource,
     msExtensions: !!setup.options.msExtensions,
     standIns: [...setup.standIns].sort(),
     bounds: setup.bounds ? Object.fromEntries([...setup.bounds].map(([k, v]) => [k, Number(v)])) : null,
+  };
+}
+
+/** The TU's command in JSON: where it came from and how it differs from the one we would synthesise. */
+function tuInfo(setup: KernelSetup, tu: TuCommand) {
+  const rel = (p: string) => {
+    const r = path.relative(setup.root, p);
+    return r.startsWith('..') || path.isAbsolute(r) ? p : r;
+  };
+  return {
+    file: rel(tu.file),
+    command: tu.source,
+    ...(tu.cmdFile ? { cmdFile: tu.cmdFile } : {}),
+    includePaths: tu.includePaths,
+    forcedIncludes: tu.forcedIncludes.map(rel),
+    defines: tu.defines.map((d) => ('undef' in d ? `-U${d.undef}` : `-D${d.name}${d.value === undefined ? '' : `=${d.value}`}`)),
+    msExtensions: tu.msExtensions,
+    charSigned: tu.charSigned ?? null,
+    ...(tu.differences ? { differences: tu.differences } : {}),
   };
 }
 

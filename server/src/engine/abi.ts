@@ -192,3 +192,10 @@ export const ABIS: Record<AbiName, Abi> = Object.fromEntries(
     return [seed.name, abi];
   }),
 ) as Record<AbiName, Abi>;
+
+/** The ABI with plain `char` signed or unsigned (gcc's -fsigned-char / -funsigned-char), __CHAR_UNSIGNED__ to match. */
+export function withCharSign(abi: Abi, charSigned: boolean): Abi {
+  if (abi.charSigned === charSigned) return abi;
+  const predefines = charSigned ? abi.predefines.replace(/^#define __CHAR_UNSIGNED__ 1\n/m, '') : `${abi.predefines}#define __CHAR_UNSIGNED__ 1\n`;
+  return { ...abi, charSigned, predefines };
+}

@@ -1,7 +1,7 @@
 // The pipeline: preprocess → parse → (lazy) layout → assertion verdicts. Plain data in, plain data out.
 
 import * as path from 'node:path';
-import { Abi, ABIS, AbiName } from './abi';
+import { Abi, ABIS, AbiName, withCharSign } from './abi';
 import { Evaluator } from './consteval';
 import { explainAssert } from './asserts';
 import { DiskHost, FileHost } from './host';
@@ -20,6 +20,10 @@ export interface AnalyzeOptions {
   defines?: Array<{ name: string; value?: string } | { undef: string }>;
   forcedIncludes?: string[];
   msExtensions?: boolean;
+  /** -fsigned-char / -funsigned-char: overrides the ABI's plain char signedness. */
+  charSigned?: boolean;
+  /** Whose static assertions are reported: the main files' (default) or every one in the translation unit. */
+  assertScope?: 'main' | 'all';
   limits?: Partial<PreprocessLimits>;
   /** Pass function bodies of included files on unexpanded, as `{ }` (default true; see PreprocessOptions). */
   skipIncludedBodies?: boolean;
@@ -60,9 +64,14 @@ export interface Analysis {
   timings: { preprocess: number; parse: number };
 }
 
+/** The ABI the options describe (plain char's signedness may be overridden, as kbuild does). */
+export function abiOf(options: AnalyzeOptions): Abi {
+  return options.charSigned === undefined ? ABIS[options.arch] : withCharSign(ABIS[options.arch], options.charSigned);
+}
+
 /** What the preprocessor needs from analysis options. */
 export function preprocessOptions(options: AnalyzeOptions): PreprocessOptions {
-  const abi = ABIS[options.arch];
+  const abi = abiOf(options);
   return {
     includePaths: (options.includePaths ?? []).map((p) => path.resolve(p)),
     systemIncludePaths: (options.systemIncludePaths ?? []).map((p) => path.resolve(p)),
@@ -76,7 +85,7 @@ export function preprocessOptions(options: AnalyzeOptions): PreprocessOptions {
 }
 
 export function analyze(mainFiles: string[], options: AnalyzeOptions, host: FileHost = new DiskHost(), cache?: PreprocessCache): Analysis {
-  const abi = ABIS[options.arch];
+  const abi = abiOf(options);
   const ppProblems = new Problems();
   const t0 = performance.now();
   const pp = preprocess(mainFiles.map((f) => path.resolve(f)), preprocessOptions(options), host, ppProblems, cache);
@@ -90,7 +99,7 @@ export function analyze(mainFiles: string[], options: AnalyzeOptions, host: File
 
 /** An Analysis from its stages' results: assertion verdicts, problems (preprocessor, parser, layouts). */
 export function assemble(mainFiles: string[], options: AnalyzeOptions, pp: PreprocessResult, ppProblems: Problem[], result: ParseResult, timings: Analysis['timings']): Analysis {
-  const abi = ABIS[options.arch];
+  const abi = abiOf(options);
   // In source order (file, then position): the same whichever way the analysis was arrived at.
   const problems = new Problems();
   const found = [...ppProblems, ...result.problems];
@@ -105,7 +114,7 @@ export function assemble(mainFiles: string[], options: AnalyzeOptions, pp: Prepr
   };
   // Assertions are reported for the files being analysed, not for every header they include.
   const mainPaths = new Set(mainFiles.map((f) => path.resolve(f)));
-  const asserts = result.asserts.map((a) => explainAssert(a, pp, side)).filter((v) => mainPaths.has(v.file.path));
+  const asserts = result.asserts.map((a) => explainAssert(a, pp, side)).filter((v) => options.assertScope === 'all' || mainPaths.has(v.file.path));
   // Records of the analysed files are laid out now, so their layout problems are there from the start.
   for (const d of result.records) if (mainPaths.has(d.loc.file.path)) layouter.layout(d);
   return {

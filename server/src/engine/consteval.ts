@@ -238,6 +238,24 @@ export class Evaluator {
       case '__builtin_choose_expr':
         if (e.args.length === 3) return this.truthy(this.ev(e.args[0])) ? this.ev(e.args[1]) : this.ev(e.args[2]);
         break;
+      case '__builtin_strlen': {
+        // gcc folds strlen of a string literal (module_param_named's static_assert on the parameter name).
+        const a = e.args[0];
+        if (e.args.length === 1 && a.k === 'string' && a.strlen !== undefined) return this.int(BigInt(a.strlen), this.sizeType);
+        break;
+      }
+    }
+    // Byte swaps fold to constants in gcc (cpu_to_be16() in enumerators, include/linux/sctp.h).
+    const swap = /^__builtin_bswap(16|32|64)$/.exec(e.name ?? '');
+    if (swap && e.args.length === 1) {
+      const width = Number(swap[1]);
+      let v = BigInt.asUintN(width, this.evalIntOrFail(e.args[0]));
+      let r = 0n;
+      for (let i = 0; i < width / 8; i++) {
+        r = (r << 8n) | (v & 0xffn);
+        v >>= 8n;
+      }
+      return this.int(r, { bits: width, signed: false });
     }
     const bits = /^__builtin_(clz|ctz|popcount|ffs|parity)(l|ll)?$/.exec(e.name ?? '');
     if (bits && e.args.length === 1) {
@@ -300,7 +318,7 @@ export class Evaluator {
       case 'float':
         return e.type;
       case 'string':
-        return { kind: 'array', of: scalar('char'), length: e.text.length + 1 };
+        return e.length === undefined ? { kind: 'array', of: scalar('char'), length: undefined, lengthUnknown: true } : { kind: 'array', of: scalar('char'), length: e.length };
       case 'ident':
         return e.binding.kind === 'unknown' ? undefined : e.binding.type;
       case 'cast':

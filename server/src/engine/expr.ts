@@ -26,7 +26,7 @@ export type Expr = Node &
   (
     | { k: 'int'; value: bigint; type: Type }
     | { k: 'float'; value: number; type: Type }
-    | { k: 'string'; text: string }
+    | { k: 'string'; text: string; /** Elements including the NUL, and bytes before the first NUL, for narrow strings; undefined for wide ones. */ length?: number; strlen?: number }
     | { k: 'ident'; name: string; binding: Binding }
     | { k: 'unary'; op: '-' | '+' | '~' | '!' | '*' | '&'; arg: Expr }
     | { k: 'binary'; op: string; l: Expr; r: Expr }

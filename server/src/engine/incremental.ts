@@ -4,8 +4,7 @@
 // is the one a fresh analyze() gives; the equivalence tests compare the two after random edits.
 
 import * as path from 'node:path';
-import { ABIS } from './abi';
-import { Analysis, AnalyzeOptions, assemble, preprocessOptions } from './analyze';
+import { abiOf, Analysis, AnalyzeOptions, assemble, preprocessOptions } from './analyze';
 import { FileHost } from './host';
 import { Layouter } from './layout';
 import { parse, ParseResult } from './parser';
@@ -80,7 +79,7 @@ export class IncrementalAnalysis {
         edited += this.parsed.state.decls.length;
         continue;
       }
-      const r = reparse(this.parsed.state, u.result, splice, new Layouter(ABIS[this.options.arch], new Problems()));
+      const r = reparse(this.parsed.state, u.result, splice, new Layouter(abiOf(this.options), new Problems()));
       this.parsed = r.result;
       edited += r.stats.edited;
       dependent += r.stats.dependents;
@@ -115,7 +114,7 @@ export class IncrementalAnalysis {
 
   private fullParse(): ParseResult {
     // Parse-time layouts are the parser's own; the analysis lays out afresh (see assemble).
-    return parse(this.session.result!, new Layouter(ABIS[this.options.arch], new Problems()), new Problems(), { msExtensions: !!this.options.msExtensions });
+    return parse(this.session.result!, new Layouter(abiOf(this.options), new Problems()), new Problems(), { msExtensions: !!this.options.msExtensions });
   }
 
   private assemble(): Analysis {

@@ -87,6 +87,9 @@ export interface KernelSetup {
   standIns: Set<string>;
   /** Values computed for include/generated/bounds.h (undefined when a build dir supplied it). */
   bounds: Map<string, bigint> | undefined;
+  /** The source tree and the object tree (the build dir, or the source tree itself), absolute. */
+  root: string;
+  objtree: string;
 }
 
 /** Arch headers that kbuild generates from tables (syscalls, CPU features...); none of them shapes a memdesc. */
@@ -213,12 +216,15 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
   // (7.x: CC_FLAGS_DIALECT += $(CONFIG_CC_MS_EXTENSIONS), a Kconfig string that is always set.)
   const msExtensions = /-fms-extensions|-fms-anonymous-structs|CONFIG_CC_MS_EXTENSIONS/.test(makefile);
   const files = MEMDESC_FILES.map((f) => path.join(root, f)).filter((f) => base.fileExists(f));
+  // The top Makefile builds every file with -funsigned-char from 6.2 on: plain char is unsigned on every arch.
+  const unsignedChar = /^\s*KBUILD_CFLAGS\s*\+?=.*-funsigned-char/m.test(makefile);
   const options: AnalyzeOptions = {
     arch: opts.arch,
     includePaths,
-    defines: [{ name: '__KERNEL__' }, ...archMakefileDefines(srcarch, config)],
+    defines: [{ name: '__KERNEL__' }, ...archMakefileDefines(srcarch, config, base.readFile(path.join(root, 'arch', srcarch, 'Makefile')) ?? '')],
     forcedIncludes: forced,
     msExtensions,
+    ...(unsignedChar ? { charSigned: false } : {}),
   };
   const boundsPath = path.join(objtree, 'include/generated/bounds.h');
   let bounds: Map<string, bigint> | undefined;
@@ -236,16 +242,39 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     files,
     standIns: host.standIns,
     bounds,
+    root,
+    objtree,
   };
 }
 
-/** -D flags an arch Makefile adds from the config (only those headers test). */
-function archMakefileDefines(srcarch: string, config: Map<string, string>): Array<{ name: string; value?: string }> {
+/** -D flags an arch Makefile adds to every compile, from the config (and, where kbuild asks the compiler, gcc 12's answer). */
+function archMakefileDefines(srcarch: string, config: Map<string, string>, makefile: string): Array<{ name: string; value?: string }> {
+  const out: Array<{ name: string; value?: string }> = [];
   if (srcarch === 'arm') {
     const level = ['7', '6', '6K', '5', '4T', '4'].find((v) => config.get(`CPU_32v${v}`) === 'y');
-    if (level) return [{ name: '__LINUX_ARM_ARCH__', value: level.replace(/\D+$/, '') }];
+    if (level) out.push({ name: '__LINUX_ARM_ARCH__', value: level.replace(/\D+$/, '') });
   }
-  return [];
+  if (srcarch === 'arm64') {
+    // asm-arch: the first `ifeq ($(CONFIG_AS_HAS_ARMV8_N), y)` that holds, else the plain `else` branch.
+    if (/-DARM64_ASM_ARCH=/.test(makefile)) {
+      let asmArch: string | undefined;
+      for (const m of makefile.matchAll(/ifeq \(\$\(CONFIG_(\w+)\),\s*y\)\s*\n\s*asm-arch\s*:=\s*(\S+)/g)) {
+        if (config.get(m[1]) === 'y') {
+          asmArch = m[2];
+          break;
+        }
+      }
+      asmArch ??= /\nelse\s*\n\s*asm-arch\s*:=\s*(\S+)/.exec(makefile)?.[1];
+      if (asmArch) out.push({ name: 'ARM64_ASM_ARCH', value: `"${asmArch}"` });
+    }
+    // try-run of an asm "K" constraint: gcc 12 for aarch64 accepts it.
+    if (/-DCONFIG_CC_HAS_K_CONSTRAINT=1/.test(makefile)) out.push({ name: 'CONFIG_CC_HAS_K_CONSTRAINT', value: '1' });
+    if (/-DKASAN_SHADOW_SCALE_SHIFT=/.test(makefile)) {
+      const shift = config.get('KASAN_SW_TAGS') === 'y' ? '4' : config.get('KASAN_GENERIC') === 'y' ? '3' : '';
+      out.push({ name: 'KASAN_SHADOW_SCALE_SHIFT', value: shift });
+    }
+  }
+  return out;
 }
 
 const BOUND_TAG = 'memdesc-bound ';
@@ -303,4 +332,246 @@ export function defaultConfigSource(arch: AbiName): string {
 /** Whether a directory looks like a kernel source tree. */
 export function isKernelTree(dir: string): boolean {
   return fs.existsSync(path.join(dir, 'Makefile')) && fs.existsSync(path.join(dir, 'include/linux/mm_types.h'));
+}
+
+// ---- one translation unit as kbuild compiles it ----
+
+export type Define = { name: string; value?: string } | { undef: string };
+
+/** What kbuild hands the compiler for one .c file, as far as preprocessing and layout are concerned. */
+export interface TuCommand {
+  /** The .c file, absolute. */
+  file: string;
+  /** `cmd-file`: read from the build dir's `.<stem>.o.cmd`; `synthesised`: reproduced from the Makefiles. */
+  source: 'cmd-file' | 'synthesised';
+  /** The .cmd file read, absolute (source `cmd-file`). */
+  cmdFile?: string;
+  includePaths: string[];
+  systemIncludePaths: string[];
+  forcedIncludes: string[];
+  /** -D/-U in command-line order. */
+  defines: Define[];
+  msExtensions: boolean;
+  /** false for -funsigned-char, true for -fsigned-char, undefined when neither is given. */
+  charSigned: boolean | undefined;
+  /** Layout-relevant differences between the .cmd file and what we synthesise without it (source `cmd-file`). */
+  differences?: string[];
+}
+
+/** Splits a shell command into words (quotes and backslashes as sh reads them), up to the first unquoted `;`. */
+export function shellWords(cmd: string): string[] {
+  const out: string[] = [];
+  let cur: string | undefined;
+  for (let i = 0; i < cmd.length; i++) {
+    const c = cmd[i];
+    if (c === "'") {
+      const j = cmd.indexOf("'", i + 1);
+      cur = (cur ?? '') + cmd.slice(i + 1, j < 0 ? cmd.length : j);
+      i = j < 0 ? cmd.length : j;
+    } else if (c === '"') {
+      let v = '';
+      for (i++; i < cmd.length && cmd[i] !== '"'; i++) {
+        if (cmd[i] === '\\' && i + 1 < cmd.length && '"\\$`'.includes(cmd[i + 1])) i++;
+        v += cmd[i];
+      }
+      cur = (cur ?? '') + v;
+    } else if (c === '\\' && i + 1 < cmd.length) {
+      cur = (cur ?? '') + cmd[++i];
+    } else if (c === ';' || c === '\n') {
+      break;
+    } else if (c === ' ' || c === '\t') {
+      if (cur !== undefined) out.push(cur);
+      cur = undefined;
+    } else cur = (cur ?? '') + c;
+  }
+  if (cur !== undefined) out.push(cur);
+  return out;
+}
+
+/** The layout-relevant part of a gcc command line; relative paths are resolved against `cwd` (kbuild runs in the object tree). */
+export function parseCompilerCommand(words: string[], cwd: string): Omit<TuCommand, 'file' | 'source'> & { file: string | undefined } {
+  const r: Omit<TuCommand, 'file' | 'source'> & { file: string | undefined } = {
+    file: undefined, includePaths: [], systemIncludePaths: [], forcedIncludes: [], defines: [], msExtensions: false, charSigned: undefined,
+  };
+  const abs = (p: string) => path.resolve(cwd, p);
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i];
+    const arg = (flag: string) => (w.length > flag.length ? w.slice(flag.length) : (words[++i] ?? ''));
+    if (w.startsWith('-I')) r.includePaths.push(abs(arg('-I')));
+    else if (w === '-isystem' || w === '-idirafter') r.systemIncludePaths.push(abs(words[++i] ?? ''));
+    else if (w === '-iquote') r.includePaths.push(abs(words[++i] ?? ''));
+    else if (w === '-include') r.forcedIncludes.push(abs(words[++i] ?? ''));
+    else if (w.startsWith('-D')) {
+      const d = arg('-D');
+      const eq = d.indexOf('=');
+      r.defines.push(eq < 0 ? { name: d } : { name: d.slice(0, eq), value: d.slice(eq + 1) });
+    } else if (w.startsWith('-U')) r.defines.push({ undef: arg('-U') });
+    else if (w === '-fms-extensions' || w === '-fms-anonymous-structs') r.msExtensions = true;
+    else if (w === '-fno-ms-extensions') r.msExtensions = false;
+    else if (w === '-funsigned-char' || w === '-fno-signed-char') r.charSigned = false;
+    else if (w === '-fsigned-char' || w === '-fno-unsigned-char') r.charSigned = true;
+    else if (w === '-o' || w === '-MF' || w === '-MT' || w === '-MQ' || w === '-x' || w === '--param') i++;
+    else if (!w.startsWith('-') && /\.c$/.test(w)) r.file = abs(w);
+  }
+  return r;
+}
+
+/** The command kbuild recorded for `<dir>/<stem>.o` in the build dir, if it compiled that object. */
+export function readCmdFile(objtree: string, relTu: string, host: FileHost = new DiskHost()): { cmdFile: string; words: string[] } | undefined {
+  const dir = path.dirname(relTu);
+  const stem = path.basename(relTu).replace(/\.c$/, '');
+  const cmdFile = path.join(objtree, dir, `.${stem}.o.cmd`);
+  const text = host.readFile(cmdFile);
+  const line = text && /^(?:savedcmd|cmd)_\S+ := (.*)$/m.exec(text)?.[1];
+  if (!line) return undefined;
+  return { cmdFile, words: shellWords(line) };
+}
+
+/** A Makefile's logical lines (backslash continuations joined, comments dropped). */
+function makefileLines(text: string): string[] {
+  return text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.replace(/(^|[^\\])#.*$/, '$1').trim())
+    .filter(Boolean);
+}
+
+/**
+ * What a directory's Makefile (or Kbuild) adds for `stem.o`: `ccflags-y`, `ccflags-$(CONFIG_X)`, `subdir-ccflags-y`
+ * of the parents, `CFLAGS_stem.o`; only -I, -D, -U and -include words, `$(src)`, `$(obj)`, `$(srctree)`,
+ * `$(objtree)` substituted. Also the module name (a composite object `name-y += stem.o`) and whether it is built as a module.
+ */
+function dirFlags(root: string, objtree: string, relTu: string, config: Map<string, string>, base: FileHost): { words: string[]; modname: string; module: boolean } {
+  const dir = path.dirname(relTu);
+  const stem = path.basename(relTu).replace(/\.c$/, '');
+  const words: string[] = [];
+  let modname = stem;
+  let module = false;
+  const cfg = (v: string) => v.replace(/\$\(CONFIG_(\w+)\)/g, (_, n: string) => config.get(n) ?? '');
+  const dirs: string[] = [];
+  for (let d = dir; d && d !== '.'; d = path.dirname(d)) dirs.unshift(d);
+  dirs.forEach((d, i) => {
+    const text = base.readFile(path.join(root, d, 'Kbuild')) ?? base.readFile(path.join(root, d, 'Makefile'));
+    if (text === undefined) return;
+    const own = i === dirs.length - 1;
+    const subst = (v: string) =>
+      cfg(v)
+        .replace(/\$\((?:src|srcroot)\)/g, path.join(root, d))
+        .replace(/\$\(obj\)/g, path.join(objtree, d))
+        .replace(/\$\(srctree\)/g, root)
+        .replace(/\$\(objtree\)/g, objtree);
+    // A composite object: `name-y += stem.o` where some obj-* list has name.o (`mmu-y` in mm/ is a plain list).
+    const composites: string[] = [];
+    const objects = new Set<string>();
+    for (const line of makefileLines(text)) {
+      const m = /^([\w$().-]+)\s*(:=|\+=|=)\s*(.*)$/.exec(line);
+      if (!m) continue;
+      const name = cfg(m[1]);
+      const flags = own ? name === 'ccflags-y' || name === 'subdir-ccflags-y' || name === `CFLAGS_${stem}.o` : name === 'subdir-ccflags-y';
+      if (flags) words.push(...shellWords(subst(m[3])));
+      if (own) {
+        const composite = /^([\w-]+)-(y|objs)$/.exec(name);
+        if (composite && composite[1] !== 'obj' && composite[1] !== 'lib' && m[3].split(/\s+/).includes(`${stem}.o`)) composites.push(composite[1]);
+        if (/^obj-/.test(m[1])) for (const o of m[3].split(/\s+/)) objects.add(o);
+      }
+    }
+    if (own) modname = composites.find((c) => objects.has(`${c}.o`)) ?? modname;
+    if (own) {
+      for (const line of makefileLines(text)) {
+        const m = /^obj-m\s*(:=|\+=|=)\s*(.*)$/.exec(cfg(line).replace(/^obj-\$\(\w+\)/, 'obj-'));
+        if (m && m[2].split(/\s+/).includes(`${modname}.o`)) module = true;
+      }
+    }
+  });
+  const keep: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (/^-[IDU]./.test(w)) keep.push(w);
+    else if ((w === '-I' || w === '-D' || w === '-U' || w === '-include') && i + 1 < words.length) keep.push(w, words[++i]);
+  }
+  return { words: keep, modname, module };
+}
+
+/**
+ * The compiler command for `tu` (a .c file of the tree, absolute or relative to it): read from the build
+ * dir's `.cmd` file when kbuild compiled it there, otherwise reproduced as kbuild would write it (LINUXINCLUDE,
+ * the forced includes, -D__KERNEL__, the directory's ccflags, -I of the source and object directories for O=
+ * builds, KBUILD_BASENAME/KBUILD_MODNAME, -DMODULE for modules, -fms-extensions and -funsigned-char as the top
+ * Makefile asks).
+ */
+export function tuCommand(setup: KernelSetup, tu: string, base: FileHost = new DiskHost()): TuCommand {
+  const { root, objtree } = setup;
+  const file = path.resolve(root, tu);
+  const relTu = path.relative(root, file);
+  const synth = synthesiseTuCommand(setup, relTu, base);
+  const cmd = objtree !== root || base.fileExists(path.join(objtree, '.config')) ? readCmdFile(objtree, relTu, base) : undefined;
+  if (!cmd) return synth;
+  const parsed = parseCompilerCommand(cmd.words, objtree);
+  const real: TuCommand = { ...parsed, file: parsed.file ?? file, source: 'cmd-file', cmdFile: cmd.cmdFile };
+  real.differences = commandDifferences(real, synth);
+  return real;
+}
+
+function synthesiseTuCommand(setup: KernelSetup, relTu: string, base: FileHost): TuCommand {
+  const { root, objtree, options } = setup;
+  const dir = path.dirname(relTu);
+  const stem = path.basename(relTu).replace(/\.c$/, '');
+  const df = dirFlags(root, objtree, relTu, setup.config, base);
+  const extra = parseCompilerCommand(['cc', ...df.words], objtree);
+  const fix = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
+  const lib = base.readFile(path.join(root, 'scripts/Makefile.lib')) ?? '';
+  const kmod = /-D__KBUILD_MODNAME=kmod_/.test(lib) ? 'kmod_' : '';
+  const defines: Define[] = [
+    ...(options.defines ?? []),
+    ...extra.defines,
+    ...(df.module ? [{ name: 'MODULE' }] : [{ name: 'KBUILD_MODFILE', value: `"${path.join(dir, df.modname)}"` }]),
+    { name: 'KBUILD_BASENAME', value: `"${fix(stem)}"` },
+    { name: 'KBUILD_MODNAME', value: `"${fix(df.modname)}"` },
+    { name: '__KBUILD_MODNAME', value: `${kmod}${fix(df.modname)}` },
+  ];
+  return {
+    file: path.join(root, relTu),
+    source: 'synthesised',
+    includePaths: [...(options.includePaths ?? []), ...extra.includePaths, ...(objtree !== root ? [path.join(root, dir), path.join(objtree, dir)] : [])],
+    systemIncludePaths: [...extra.systemIncludePaths],
+    forcedIncludes: [...(options.forcedIncludes ?? []), ...extra.forcedIncludes],
+    defines,
+    msExtensions: !!options.msExtensions,
+    charSigned: options.charSigned,
+  };
+}
+
+/** Layout-relevant flags one command has and the other lacks (include order, forced includes, macros, dialect). */
+function commandDifferences(real: TuCommand, synth: TuCommand): string[] {
+  const out: string[] = [];
+  const def = (d: Define) => ('undef' in d ? `-U${d.undef}` : `-D${d.name}${d.value === undefined ? '' : `=${d.value}`}`);
+  const cmp = (what: string, a: string[], b: string[]) => {
+    for (const x of a) if (!b.includes(x)) out.push(`${what} ${x}: in the .cmd file, not synthesised`);
+    for (const x of b) if (!a.includes(x)) out.push(`${what} ${x}: synthesised, not in the .cmd file`);
+    if (out.length === 0 && a.join('\n') !== b.join('\n')) out.push(`${what}: same set, different order`);
+  };
+  cmp('-I', real.includePaths.map((p) => path.normalize(p)), synth.includePaths.map((p) => path.normalize(p)));
+  cmp('-isystem', real.systemIncludePaths, synth.systemIncludePaths);
+  cmp('-include', real.forcedIncludes, synth.forcedIncludes);
+  const rd = real.defines.map(def);
+  const sd = synth.defines.map(def);
+  for (const x of rd) if (!sd.includes(x)) out.push(`${x}: in the .cmd file, not synthesised`);
+  for (const x of sd) if (!rd.includes(x)) out.push(`${x}: synthesised, not in the .cmd file`);
+  if (real.msExtensions !== synth.msExtensions) out.push(`-fms-extensions: ${real.msExtensions ? 'in the .cmd file' : 'synthesised'} only`);
+  if (real.charSigned !== synth.charSigned) out.push(`char signedness: .cmd file ${real.charSigned ?? 'default'}, synthesised ${synth.charSigned ?? 'default'}`);
+  return out;
+}
+
+/** Analysis options for a translation unit: its command, on top of the kernel setup; every assertion of the TU is reported. */
+export function tuOptions(setup: KernelSetup, cmd: TuCommand): AnalyzeOptions {
+  return {
+    ...setup.options,
+    includePaths: cmd.includePaths,
+    systemIncludePaths: cmd.systemIncludePaths,
+    forcedIncludes: cmd.forcedIncludes,
+    defines: cmd.defines,
+    msExtensions: cmd.msExtensions,
+    charSigned: cmd.charSigned,
+    assertScope: 'all',
+  };
 }

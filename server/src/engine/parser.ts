@@ -9,7 +9,7 @@ import { Layouter } from './layout';
 import { Problem, Problems } from './problems';
 import { Decl, newDecl, SymbolTable } from './symbols';
 import { Span } from './source';
-import { decodeCharConstant } from './charconst';
+import { decodeCharConstant, stringLiteralBytes } from './charconst';
 import { streamLocation, Token, TokenKind, TokenStream } from './token';
 import { EnumDef, isInteger, Member, RecordDef, scalar, Type } from './types';
 
@@ -407,7 +407,15 @@ export class Parser {
         if (spec.storage === 'typedef') this.defineTypedef(d.name, this.applyTypeAttrs(d.type, attrs, true), d.nameIdx);
         else this.defineOrdinary(d.name, { kind: 'variable', type: d.type, loc: this.span(d.nameIdx) });
       }
-      if (this.accept('=')) this.skipInitializer();
+      if (this.accept('=')) {
+        // `T a[] = { ... }`: the initializer completes the array type (ARRAY_SIZE(a) in a later struct needs it).
+        const t = d.type;
+        if (t.kind === 'array' && t.length === undefined && !t.lengthUnknown && spec.storage !== 'typedef' && d.name !== undefined && d.nameIdx !== undefined) {
+          const n = this.arrayInitLength(t.of);
+          const completed: Type = n === undefined ? { ...t, lengthUnknown: true } : { ...t, length: n };
+          this.defineOrdinary(d.name, { kind: 'variable', type: completed, loc: this.span(d.nameIdx) });
+        } else this.skipInitializer();
+      }
       if (this.accept(',')) continue;
       this.expect(';');
       return;
@@ -465,6 +473,73 @@ export class Parser {
         i = Math.max(i, this.pos - 1);
       }
     }
+  }
+
+  /**
+   * The element count an initializer gives an array of unknown bound, as C11 6.7.9 counts it: a string for a
+   * char array; otherwise top-level elements, with `[i] =` and GNU `[lo ... hi] =` designators moving the
+   * index. Undefined (and the initializer skipped) when we cannot tell, e.g. aggregates with elided braces.
+   */
+  private arrayInitLength(of: Type): number | undefined {
+    const start = this.pos;
+    const isChar = (t: Type) => t.kind === 'scalar' && (t.scalar === 'char' || t.scalar === 'schar' || t.scalar === 'uchar');
+    const aggregate = (t: Type) => t.kind === 'record' || t.kind === 'array';
+    const isString = (k: number) => this.peek(k).kind === TokenKind.String;
+    const stringLength = (): number | undefined => {
+      const e = this.primary();
+      return e.k === 'string' ? e.length : undefined;
+    };
+    // Quietly: an initializer we cannot follow is skipped, not reported (gcc compiled it).
+    const problems = this.problems;
+    this.problems = new Problems(100);
+    try {
+      if (isString(0) || (this.is('{') && isString(1) && this.peek(2).text === '}' && isChar(of))) {
+        if (!isChar(of)) return this.giveUp(start);
+        const braced = this.accept('{');
+        const n = stringLength();
+        if (braced) this.expect('}');
+        return n;
+      }
+      if (!this.accept('{')) return this.giveUp(start);
+      let index = 0;
+      let count = 0;
+      while (!this.is('}')) {
+        if (this.is('[')) {
+          this.pos++;
+          const lo = this.ev.evalInt(this.conditional());
+          let hi = lo;
+          if (this.accept('...')) hi = this.ev.evalInt(this.conditional());
+          this.expect(']');
+          if (!lo.ok || !hi.ok) return this.giveUp(start);
+          index = Number(hi.v);
+          // Nested designators (`[2].x =`, `[1][0] =`) address inside the element.
+          while (!this.is('=')) {
+            if (this.atEOF() || this.is(',') || this.is('}')) return this.giveUp(start);
+            if (this.is('[')) this.skipBalanced();
+            else this.pos++;
+          }
+          this.pos++;
+        } else if (this.is('.')) return this.giveUp(start);
+        else if (aggregate(of) && !this.is('{') && !(of.kind === 'array' && isChar(of.of) && isString(0))) return this.giveUp(start);
+        this.skipInitializer();
+        count = Math.max(count, index + 1);
+        index++;
+        if (!this.accept(',')) break;
+      }
+      this.expect('}');
+      return count;
+    } catch (e) {
+      if (e !== SYNTAX) throw e;
+      return this.giveUp(start);
+    } finally {
+      this.problems = problems;
+    }
+  }
+
+  private giveUp(start: number): undefined {
+    this.pos = start;
+    this.skipInitializer();
+    return undefined;
   }
 
   private skipInitializer(): void {
@@ -1396,11 +1471,15 @@ export class Parser {
         return { k: 'int', value: this.charValue(t.text, s), type: scalar('int'), s, e: s };
       case TokenKind.String: {
         let text = '';
+        let bytes: number[] | undefined = [];
         while (this.tok.kind === TokenKind.String) {
           text += this.tok.text.replace(/^[a-zA-Z0-9]*"/, '').replace(/"$/, '');
+          const b = stringLiteralBytes(this.tok.text);
+          bytes = bytes === undefined || b === undefined ? undefined : bytes.concat(b);
           this.pos++;
         }
-        return { k: 'string', text, s, e: this.pos - 1 };
+        const nul = bytes?.indexOf(0) ?? -1;
+        return { k: 'string', text, length: bytes && bytes.length + 1, strlen: bytes && (nul < 0 ? bytes.length : nul), s, e: this.pos - 1 };
       }
       case TokenKind.Punct:
         if (t.text === '(') {

@@ -15,11 +15,15 @@ export interface MemberJson {
   line: number;
   bitOffset?: number | null;
   bitSize?: number;
+  /** For a member whose type is an untagged struct/union no typedef names: that record's layout (offsets relative to it). */
+  inner?: { kind: 'struct' | 'union'; size: number | null; align: number | null; members: MemberJson[] };
 }
 
 export interface StructJson {
   name: string;
   kind: 'struct' | 'union';
+  /** True when `name` is the typedef name of an anonymous struct/union (not a tag). */
+  typedef?: boolean;
   size: number | null;
   align: number | null;
   file: string;
@@ -72,8 +76,24 @@ export function reportedRecords(a: Analysis, only?: string[]): RecordDef[] {
 export function structJson(a: Analysis, def: RecordDef, show: PathDisplay): StructJson {
   const lay = a.layouter;
   const l = lay.layout(def);
-  const flat = lay.flatten(def);
-  const members: MemberJson[] = flat.map((fm) => {
+  const members = membersJson(lay, def);
+  const complete = l.size !== undefined && l.align !== undefined && members.every((m) => m.offset !== null);
+  return {
+    name: recordName(def) ?? '',
+    kind: def.kind,
+    ...(def.tag === undefined ? { typedef: true } : {}),
+    size: l.size ?? null,
+    align: l.align ?? null,
+    file: show(def.loc.file),
+    line: def.loc.file.position(def.loc.offset).line,
+    complete,
+    members,
+  };
+}
+
+/** Named members reachable through anonymous ones, absolute offsets; a member of an untagged, untypedef'd record type (`struct { ... } x;`) carries that record's own layout as `inner`. */
+function membersJson(lay: Layouter, def: RecordDef, depth = 0): MemberJson[] {
+  return lay.flatten(def).map((fm) => {
     const m: MemberJson = {
       name: fm.name,
       offset: fm.bitOffset === undefined ? null : Math.floor(fm.bitOffset / 8),
@@ -86,19 +106,14 @@ export function structJson(a: Analysis, def: RecordDef, show: PathDisplay): Stru
       m.bitOffset = fm.bitOffset ?? null;
       m.bitSize = fm.member.bitWidth;
     }
+    let t = fm.member.type;
+    while (t.kind === 'array') t = t.of;
+    if (t.kind === 'record' && t.def.tag === undefined && t.def.typedefName === undefined && t.def.members && depth < 32) {
+      const il = lay.layout(t.def);
+      m.inner = { kind: t.def.kind, size: il.size ?? null, align: il.align ?? null, members: membersJson(lay, t.def, depth + 1) };
+    }
     return m;
   });
-  const complete = l.size !== undefined && l.align !== undefined && members.every((m) => m.offset !== null);
-  return {
-    name: recordName(def) ?? '',
-    kind: def.kind,
-    size: l.size ?? null,
-    align: l.align ?? null,
-    file: show(def.loc.file),
-    line: def.loc.file.position(def.loc.offset).line,
-    complete,
-    members,
-  };
 }
 
 export function diagnosticJson(p: Problem, show: PathDisplay): DiagnosticJson {
