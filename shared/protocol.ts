@@ -4,11 +4,15 @@ export const LayoutRequestMethod = 'memdesc/layout';
 
 export interface LayoutParams {
   /** A document in the analysed set (a kernel header, a .memdesc sketch); the server finds its tree. */
-  uri: string;
+  uri?: string;
+  /** Instead of `uri`: a kernel tree (path or file URI); its memdesc set is laid out. */
+  root?: string;
   /** ABI to lay out for; default: the `memdesc.arch` setting. */
   arch?: string;
-  /** Config variant: a path to a .config, or undefined for the configured one. */
+  /** A path to a .config to use instead of the configured one. */
   config?: string;
+  /** A config variant of the matrix applied on top: `memcg`, `no-memcg`, `lockdep`, `preempt-rt`, `highmem`. */
+  variant?: string;
 }
 
 export interface SourceLocation {
@@ -69,4 +73,8 @@ export interface LayoutResult {
   structs: LayoutStruct[];
   /** Failing and unevaluable assertions, and rule findings. */
   findings: LayoutFinding[];
+  /** Where the kernel config came from (kernel mode): a .config path, or the built-in default. */
+  config?: string;
+  /** The config variant applied, when one was asked for. */
+  variant?: string;
 }
