@@ -360,7 +360,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onHover((p, token) =>
     answer('hover', async () => {
       const uri = docUri(p);
-      if (!uri || !isPosition(p.position)) throw invalid('hover needs { textDocument: { uri }, position: { line, character } }');
+      if (uri === undefined || !isPosition(p.position)) throw invalid('hover needs { textDocument: { uri }, position: { line, character } }');
       const s = await served(uri, token);
       return s ? hover(s.result, s.file, p.position, s.settings) : null;
     }, null),
@@ -369,7 +369,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDocumentSymbol((p, token) =>
     answer('documentSymbol', async () => {
       const uri = docUri(p);
-      if (!uri) throw invalid('documentSymbol needs { textDocument: { uri } }');
+      if (uri === undefined) throw invalid('documentSymbol needs { textDocument: { uri } }');
       const s = await served(uri, token);
       return s ? documentSymbols(s.result, s.file, s.settings) : [];
     }, []),
@@ -378,7 +378,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDefinition((p, token) =>
     answer('definition', async () => {
       const uri = docUri(p);
-      if (!uri || !isPosition(p.position)) throw invalid('definition needs { textDocument: { uri }, position: { line, character } }');
+      if (uri === undefined || !isPosition(p.position)) throw invalid('definition needs { textDocument: { uri }, position: { line, character } }');
       const s = await served(uri, token);
       return s ? definition(s.result, s.file, p.position) : [];
     }, []),
@@ -387,7 +387,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onReferences((p, token) =>
     answer('references', async () => {
       const uri = docUri(p);
-      if (!uri || !isPosition(p.position)) throw invalid('references needs { textDocument: { uri }, position: { line, character } }');
+      if (uri === undefined || !isPosition(p.position)) throw invalid('references needs { textDocument: { uri }, position: { line, character } }');
       const s = await served(uri, token);
       return s ? references(s.result, s.file, p.position, p.context?.includeDeclaration !== false) : [];
     }, []),
@@ -396,7 +396,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onCodeLens((p, token) =>
     answer('codeLens', async () => {
       const uri = docUri(p);
-      if (!uri) throw invalid('codeLens needs { textDocument: { uri } }');
+      if (uri === undefined) throw invalid('codeLens needs { textDocument: { uri } }');
       const s = await served(uri, token);
       return s ? codeLenses(s.result, s.file, s.settings) : [];
     }, []),
@@ -405,7 +405,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.languages.inlayHint.on((p, token) =>
     answer('inlayHint', async () => {
       const uri = docUri(p);
-      if (!uri || !isRange(p.range)) throw invalid('inlayHint needs { textDocument: { uri }, range }');
+      if (uri === undefined || !isRange(p.range)) throw invalid('inlayHint needs { textDocument: { uri }, range }');
       const s = await served(uri, token);
       return s ? inlayHints(s.result, s.file, p.range, s.settings) : [];
     }, []),
@@ -414,7 +414,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.languages.diagnostics.on((p, token) =>
     answer('diagnostic', async () => {
       const uri = docUri(p);
-      if (!uri) throw invalid('textDocument/diagnostic needs { textDocument: { uri } }');
+      if (uri === undefined) throw invalid('textDocument/diagnostic needs { textDocument: { uri } }');
       const s = await served(uri, token);
       if (!s) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
       // Never answer with diagnostics of a version older than the document now is: the client asks again.
@@ -436,13 +436,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const variant = p.variant === undefined ? undefined : VARIANTS.find((v) => v.name === p.variant);
       if (p.variant !== undefined && !variant) throw bad;
       // A kernel root stands for its tree's memdesc set: anchor on mm_types.h.
-      const uri = p.uri ?? (p.root!.startsWith('file:') ? p.root! : pathToUri(path.resolve(p.root!)));
-      const anchor = p.uri === undefined ? pathToUri(path.join(uriToPath(uri) ?? '', 'include/linux/mm_types.h')) : uri;
+      const rootPath = p.root === undefined ? undefined : p.root.startsWith('file:') ? uriToPath(p.root) : path.resolve(p.root);
+      if (p.root !== undefined && !rootPath) return null;
+      const anchor = rootPath ? pathToUri(path.join(rootPath, 'include/linux/mm_types.h')) : p.uri!;
       const base = await settingsFor(anchor);
       const override: Partial<Settings> = {};
       if (p.arch) override.arch = p.arch as Settings['arch'];
       if (p.config) override.config = p.config;
-      if (p.root !== undefined) override.kernelRoot = uriToPath(uri) ?? '';
+      if (rootPath) override.kernelRoot = rootPath;
       if (variant) override.defines = [...base.defines, ...variant.overrides.map((o) => ('undef' in o ? `!${o.undef}` : o.value === undefined ? o.name : `${o.name}=${o.value}`))];
       const s = await served(anchor, token, override);
       if (!s) return null;
