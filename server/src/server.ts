@@ -87,14 +87,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const session = new Session();
   const settingsCache = new Map<string, Promise<Settings>>();
   let globalSettings = DEFAULT_SETTINGS;
-  let caps = { configuration: false, pull: false, pullRefresh: false, watch: false, folders: false, inlayRefresh: false, lensRefresh: false };
+  let caps = { configuration: false, configurationRegistration: false, pull: false, pullRefresh: false, watch: false, folders: false, inlayRefresh: false, lensRefresh: false };
   let clientTrace: TraceLevel = 'off';
   let settingsTrace: TraceLevel = 'off';
   let shutDown = false;
   let inFlight = 0;
   const timers = new Map<string, NodeJS.Timeout>();
   const watchers = new Map<string, fs.FSWatcher>();
-  const watchedNames = new Map<string, Set<string>>();
+  /** Watched directory → file name → content hash when last seen. */
+  const watchedNames = new Map<string, Map<string, string>>();
 
   // ---- tracing: $/logTrace when the client (initialize, $/setTrace) or memdesc.trace.server asks for it ----
   const traceLevel = (): TraceLevel => (clientTrace === 'verbose' || settingsTrace === 'verbose' ? 'verbose' : clientTrace === 'messages' || settingsTrace === 'messages' ? 'messages' : 'off');
@@ -127,6 +128,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const c = params.capabilities;
     caps = {
       configuration: !!c.workspace?.configuration,
+      configurationRegistration: !!c.workspace?.didChangeConfiguration?.dynamicRegistration,
       pull: !!c.textDocument?.diagnostic,
       pullRefresh: !!c.workspace?.diagnostics?.refreshSupport,
       watch: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
@@ -157,7 +159,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onInitialized(() => {
     if (caps.configuration) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'memdesc' });
+      if (caps.configurationRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'memdesc' });
       // The workspace-wide settings decide tracing before any document is open.
       void connection.workspace.getConfiguration('memdesc').then((s) => (settingsTrace = normalizeSettings(s).trace), () => undefined);
     }
@@ -296,18 +298,33 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     });
   };
 
-  /** Clients that cannot watch files: the server watches each context's .config and build dir itself. */
+  /**
+   * Clients that cannot watch files: the server watches each context's .config and build dir itself. A file
+   * rewritten with the same content (a `make` in the build dir does that) changes nothing.
+   */
   const watchInputs = (ctx: AnalysisContext): void => {
     if (caps.watch || shutDown) return;
+    const contentOf = (p: string) => {
+      try {
+        return hashText(fs.readFileSync(p, 'latin1'));
+      } catch {
+        return 'absent';
+      }
+    };
     for (const p of Session.inputsOf(ctx)) {
       const dir = path.dirname(p);
-      const names = watchedNames.get(dir) ?? new Set<string>();
-      watchedNames.set(dir, names.add(path.basename(p)));
+      const names = watchedNames.get(dir) ?? new Map<string, string>();
+      if (!names.has(path.basename(p))) names.set(path.basename(p), contentOf(p));
+      watchedNames.set(dir, names);
       if (watchers.has(dir)) continue;
       try {
         const w = fs.watch(dir, { persistent: false }, (_event, name) => {
-          if (name && !names.has(name.toString())) return;
-          trace(`${path.join(dir, name?.toString() ?? '')} changed on disk`);
+          const n = name?.toString();
+          if (!n || !names.has(n)) return;
+          const now = contentOf(path.join(dir, n));
+          if (now === names.get(n)) return;
+          names.set(n, now);
+          trace(`${path.join(dir, n)} changed on disk`);
           session.invalidateAll();
           scheduleRefresh();
         });

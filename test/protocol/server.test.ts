@@ -176,6 +176,10 @@ describe('language server features on a kernel-shaped tree', { timeout: 180_000 
       await assert.rejects(c.request('memdesc/layout', bad), (e: { code?: number }) => e.code === -32602, JSON.stringify(bad));
     }
   });
+
+  it('no request failed inside the server', () => {
+    assert.deepEqual(c.logs.filter((l) => / failed/.test(l)), []);
+  });
 });
 
 describe('which documents are served', { timeout: 120_000 }, () => {
