@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { OverlayHost } from './engine/host';
 import { PreprocessCache } from './engine/preprocessor';
 import { extractRun, MatrixJob, WorkerMessage } from './matrix';
+import { collectGarbage } from './memory';
 import { computeAnalysis } from './session';
 
 const flag = (workerData as { flag: Int32Array }).flag;
@@ -27,6 +28,8 @@ parentPort!.on('message', (job: MatrixJob) => {
     } catch (e) {
       post({ type: 'run', id: job.id, run: { label: spec.label, asserts: [], findings: [], members: {}, sizes: {}, errors: 0, failure: e instanceof Error ? e.message : String(e), ms: performance.now() - t0 } });
     }
+    // Only the plain data crossed over: the analysis is garbage now; collect it before the next one.
+    collectGarbage();
   }
   post({ type: 'done', id: job.id });
 });

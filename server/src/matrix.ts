@@ -218,6 +218,9 @@ export class MatrixRunner {
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private gen = 0;
   private nextId = 1;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** A worker idle this long is stopped (its lexing cache and heap go with it); the next run starts another. */
+  static IDLE_MS = 30_000;
   private readonly jobs = new Map<number, { key: string; stamp: string; primary: string; runs: MatrixRun[]; t0: number }>();
 
   constructor(
@@ -230,6 +233,7 @@ export class MatrixRunner {
   run(items: Array<{ ctx: AnalysisContext; plan: PlannedRun[] }>, stamp: string, overlays: Array<[string, string]>): void {
     this.cancel();
     if (!items.length) return;
+    clearTimeout(this.idleTimer);
     const w = this.ensureWorker();
     if (!w) return;
     for (const { ctx, plan } of items) {
@@ -246,6 +250,19 @@ export class MatrixRunner {
     this.gen++;
     Atomics.store(this.flag, 0, this.gen);
     this.jobs.clear();
+    this.armIdle();
+  }
+
+  private armIdle(): void {
+    clearTimeout(this.idleTimer);
+    if (!this.worker) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.jobs.size || !this.worker) return;
+      this.log('matrix: worker idle, stopped');
+      void this.worker.terminate();
+      this.worker = undefined;
+    }, MatrixRunner.IDLE_MS);
+    this.idleTimer.unref();
   }
 
   get busy(): boolean {
@@ -253,6 +270,7 @@ export class MatrixRunner {
   }
 
   dispose(): void {
+    clearTimeout(this.idleTimer);
     this.cancel();
     void this.worker?.terminate();
     this.worker = undefined;
@@ -292,6 +310,7 @@ export class MatrixRunner {
         this.log(`matrix: ${job.runs.length} combinations in ${(performance.now() - job.t0).toFixed(0)} ms`);
         this.onDone(job.key, { stamp: job.stamp, primary: job.primary, runs: job.runs });
       }
+      if (!this.jobs.size) this.armIdle();
     }
   }
 }

@@ -43,12 +43,15 @@ import { definition, references } from './features/navigation';
 import { documentSymbols } from './features/symbols';
 import { pathToUri, uriToPath } from './features/util';
 import { matrixPlan, MatrixRunner } from './matrix';
+import { collectGarbage, heapUsedMiB } from './memory';
 import { AnalysisContext, AnalysisResult, DEFAULT_SETTINGS, normalizeSettings, Session, Settings, TraceLevel } from './session';
 
 /** Quiet time after an edit before diagnostics are pushed (clients without pull) and refreshes are sent. */
 const DEBOUNCE_MS = 100;
 /** Quiet time after an edit before the config matrix is re-evaluated in the background. */
 const MATRIX_DEBOUNCE_MS = 750;
+/** Quiet time after an analysis before the garbage it left is collected. */
+const GC_IDLE_MS = 1000;
 
 /** Requests cancelled before they were dispatched are answered at once, without work. */
 const connectionOptions = {
@@ -114,6 +117,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       `${a.files.length} files, ${a.tokens.length} tokens, ${a.asserts.length} assertions, ${r.model.memdescs.length} descriptors, config: ${r.setup?.configSource ?? 'n/a'}${r.context.buildDirFound ? ` (build dir ${r.context.buildDir} found in the workspace)` : ''}${r.context.globsTruncated ? '; memdesc.files globs were truncated at their limit' : ''}`,
     );
     watchInputs(r.context);
+    scheduleGc();
   };
 
   const matrix = new MatrixRunner(
@@ -295,6 +299,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         }
         if (items.size && !shutDown) matrix.run([...items.values()], session.stamp(), session.overlays());
       })().catch((e) => connection.console.error(`matrix: ${String(e)}`));
+    });
+  };
+
+  /** After analyses, once nothing has happened for a while: collect, if the heap has grown since last time. */
+  let heapAfterGc = 0;
+  const scheduleGc = (): void => {
+    debounce('gc', GC_IDLE_MS, () => {
+      if (inFlight > 0) return scheduleGc();
+      const before = heapUsedMiB();
+      if (before < heapAfterGc * 1.25 + 16) return;
+      const took = collectGarbage();
+      if (took === undefined) return;
+      heapAfterGc = heapUsedMiB();
+      trace(`collected garbage while idle: heap ${before.toFixed(0)} → ${heapAfterGc.toFixed(0)} MiB in ${took.toFixed(0)} ms`);
     });
   };
 
