@@ -4,14 +4,14 @@ export const LayoutRequestMethod = 'memdesc/layout';
 
 export interface LayoutParams {
   /** A document in the analysed set (a kernel header, a .memdesc sketch); the server finds its tree. */
-  uri?: string;
-  /** Instead of `uri`: a kernel tree (path or file URI); its memdesc set is laid out. */
-  root?: string;
+  uri: string;
   /** ABI to lay out for; default: the `memdesc.arch` setting. */
   arch?: string;
-  /** A path to a .config to use instead of the configured one. */
+  /** Config variant: a path to a .config, or undefined for the configured one. */
   config?: string;
-  /** A config variant of the matrix applied on top: `memcg`, `no-memcg`, `lockdep`, `preempt-rt`, `highmem`. */
+  /** Instead of a document (then `uri` may be left out): a kernel tree, as a path or file URI; its memdesc set is laid out. */
+  root?: string;
+  /** A config variant of the matrix applied on top (`memcg`, `no-memcg`, `lockdep`, `preempt-rt`, `highmem`). */
   variant?: string;
 }
 
@@ -57,11 +57,25 @@ export interface LayoutStruct {
   nodes: LayoutNode[];
 }
 
+export interface MemberRef {
+  struct: string;
+  member: string;
+}
+
 export interface LayoutFinding {
   code: string;
   severity: 'error' | 'warning';
   message: string;
   location: SourceLocation;
+  /** Assertions: the members the assertion compares (rule findings are located at their member instead). */
+  members?: MemberRef[];
+}
+
+/** Verdicts of every static assertion in the analysed files. */
+export interface AssertSummary {
+  holding: number;
+  failing: number;
+  unknown: number;
 }
 
 export interface LayoutResult {
@@ -73,8 +87,25 @@ export interface LayoutResult {
   structs: LayoutStruct[];
   /** Failing and unevaluable assertions, and rule findings. */
   findings: LayoutFinding[];
-  /** Where the kernel config came from (kernel mode): a .config path, or the built-in default. */
-  config?: string;
-  /** The config variant applied, when one was asked for. */
+  asserts: AssertSummary;
+  /** Where the kernel config came from (a path, a build dir, or the built-in default); null outside a kernel tree. */
+  configSource: string | null;
+  /** The config variant applied, when the request named one. */
   variant?: string;
+}
+
+export const ConfigVariantsRequestMethod = 'memdesc/configVariants';
+
+export interface ConfigVariantsParams {
+  /** Only the variants that apply to this ABI; default: all. */
+  arch?: string;
+}
+
+/** A config variant of `check --matrix`, as `memdesc.defines` entries (`NAME`, `NAME=VALUE`; `NAME=n` unsets). */
+export interface ConfigVariant {
+  name: string;
+  description: string;
+  /** The ABIs it applies to; absent: all. */
+  abis?: string[];
+  defines: string[];
 }

@@ -31,7 +31,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LayoutParams, LayoutRequestMethod } from '../../shared/protocol';
+import { ConfigVariant, ConfigVariantsParams, ConfigVariantsRequestMethod, LayoutParams, LayoutRequestMethod } from '../../shared/protocol';
 import { isAbiName } from './engine/abi';
 import { VARIANTS } from './engine/matrix';
 import { codeLenses } from './features/codeLens';
@@ -95,6 +95,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let settingsTrace: TraceLevel = 'off';
   let shutDown = false;
   let inFlight = 0;
+  let lastRequest = 0;
   const timers = new Map<string, NodeJS.Timeout>();
   const watchers = new Map<string, fs.FSWatcher>();
   /** Watched directory → file name → content hash when last seen. */
@@ -226,6 +227,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
    */
   const answer = async <T>(what: string, f: () => Promise<T>, fallback: T): Promise<T> => {
     inFlight++;
+    lastRequest = performance.now();
     try {
       return await f();
     } catch (e) {
@@ -234,6 +236,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return fallback;
     } finally {
       inFlight--;
+      lastRequest = performance.now();
+      if (gcPending) scheduleGc();
     }
   };
 
@@ -302,11 +306,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     });
   };
 
-  /** After analyses, once nothing has happened for a while: collect, if the heap has grown since last time. */
+  /** After analyses, once no request has come for a while: collect, if the heap has grown since last time. */
   let heapAfterGc = 0;
+  let gcPending = false;
   const scheduleGc = (): void => {
+    gcPending = true;
     debounce('gc', GC_IDLE_MS, () => {
-      if (inFlight > 0) return scheduleGc();
+      const quiet = performance.now() - lastRequest;
+      if (inFlight > 0 || quiet < GC_IDLE_MS) return scheduleGc();
+      gcPending = false;
       const before = heapUsedMiB();
       if (before < heapAfterGc * 1.25 + 16) return;
       const took = collectGarbage();
@@ -479,12 +487,24 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (p.arch) override.arch = p.arch as Settings['arch'];
       if (p.config) override.config = p.config;
       if (rootPath) override.kernelRoot = rootPath;
-      if (variant) override.defines = [...base.defines, ...variant.overrides.map((o) => ('undef' in o ? `!${o.undef}` : o.value === undefined ? o.name : `${o.name}=${o.value}`))];
+      if (variant) override.defines = [...base.defines, ...variant.overrides.map((o) => ('undef' in o ? `${o.undef}=n` : o.value === undefined ? o.name : `${o.name}=${o.value}`))];
       const s = await served(anchor, token, override);
       if (!s) return null;
-      const model = layoutModel(s.result);
-      return { ...model, config: s.result.setup?.configSource, variant: variant?.name };
+      return { ...layoutModel(s.result), ...(variant ? { variant: variant.name } : {}) };
     }, null),
+  );
+
+  // The matrix's config variants, for an editor's config picker; 'config' (no change) is left out.
+  connection.onRequest(ConfigVariantsRequestMethod, (p: ConfigVariantsParams | undefined) =>
+    answer('memdesc/configVariants', async (): Promise<ConfigVariant[]> => {
+      if (p !== undefined && p !== null && (!isObject(p) || (p.arch !== undefined && typeof p.arch !== 'string'))) throw invalid('memdesc/configVariants takes { arch?: string }');
+      return VARIANTS.filter((v) => v.name !== 'config' && (!p?.arch || !v.abis || v.abis.some((a) => a === p.arch))).map((v) => ({
+        name: v.name,
+        description: v.description,
+        abis: v.abis ? [...v.abis] : undefined,
+        defines: v.overrides.map((o) => ('undef' in o ? `${o.undef}=n` : o.value === undefined ? o.name : `${o.name}=${o.value}`)),
+      }));
+    }, []),
   );
 
   connection.onShutdown(() => {

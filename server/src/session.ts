@@ -61,13 +61,18 @@ export function normalizeSettings(raw: unknown): Settings {
   return { arch, config: str('config'), buildDir: str('buildDir'), defines: list('defines'), includePaths: list('includePaths'), kernelRoot: str('kernelRoot'), files: list('files'), matrix: r.matrix === true, inlayHints: hints, numberFormat: fmt, trace };
 }
 
-/** `memdesc.defines` entries: `NAME`, `NAME=VALUE`, or `!NAME` to undefine (CONFIG options in a kernel tree). */
-export function parseDefines(defines: string[]): ConfigOverride[] {
+/**
+ * `memdesc.defines` entries: `NAME`, `NAME=VALUE`; `NAME=n` (in a kernel tree, as Kconfig says it) or `!NAME`
+ * undefines.
+ */
+export function parseDefines(defines: string[], kernel: boolean): ConfigOverride[] {
   return defines.map((d) => {
     const s = d.trim();
     if (s.startsWith('!')) return { undef: s.slice(1).trim() };
     const eq = s.indexOf('=');
-    return eq < 0 ? { name: s } : { name: s.slice(0, eq), value: s.slice(eq + 1) };
+    if (eq < 0) return { name: s };
+    if (kernel && s.slice(eq + 1) === 'n') return { undef: s.slice(0, eq) };
+    return { name: s.slice(0, eq), value: s.slice(eq + 1) };
   });
 }
 
@@ -90,6 +95,12 @@ export interface AnalysisContext {
   files: string[];
   /** A memdesc.files glob hit a limit. */
   globsTruncated: boolean;
+  /**
+   * A C file outside any kernel tree that no setting names (not a sketch, not in memdesc.files): analysed alone
+   * for hovers and the like, but only its failing assertions and rule findings become diagnostics, so that
+   * someone else's C project gets no wall of include errors.
+   */
+  quiet?: boolean;
 }
 
 /** One ABI × config combination of a context (the primary one, or a matrix run). */
@@ -196,18 +207,18 @@ export class Session {
   }
 
   /**
-   * Which analysis serves this file under these settings, or undefined when none does: in a kernel tree, the
-   * tree's memdesc set (plus memdesc.files, plus the file itself when it is a sketch); outside one, a
-   * .memdesc sketch (analysed with the workspace's kernel tree when there is one) or a file memdesc.files names.
+   * Which analysis serves this file under these settings: in a kernel tree, the tree's memdesc set (plus
+   * memdesc.files, plus the file itself when it is a sketch); outside one, a .memdesc sketch (analysed with
+   * the workspace's kernel tree when there is one), else the file alone (quiet unless memdesc.files names it).
    */
   contextFor(file: string, settings: Settings): AnalysisContext | undefined {
     file = path.normalize(file);
     const sketch = this.isSketch(file);
     const given = settings.kernelRoot ? path.resolve(settings.kernelRoot) : undefined;
     const root = (given && isKernelTree(given) ? given : undefined) ?? findKernelRoot(file) ?? (sketch ? this.workspace.kernelTrees()[0] : undefined);
-    const defines = parseDefines(settings.defines);
     const includePaths = settings.includePaths.map((p) => path.resolve(this.workspace.folderOf(file) ?? path.dirname(file), p));
     if (root) {
+      const defines = parseDefines(settings.defines, true);
       // Relative paths in settings are relative to the workspace folder (else the tree).
       const base = this.workspace.folderOf(file) ?? root;
       const config = settings.config ? path.resolve(base, settings.config) : undefined;
@@ -218,13 +229,16 @@ export class Session {
       const key = JSON.stringify(['kernel', root, settings.arch, config, buildDir, defines, includePaths, files]);
       return { key, kind: 'kernel', root, arch: settings.arch, config, buildDir, buildDirFound: !!found, defines, includePaths, files, globsTruncated: g.truncated };
     }
+    // Outside a tree, a file that is neither open nor on disk has nothing to analyse.
+    if (!this.host.fileExists(file)) return undefined;
+    const defines = parseDefines(settings.defines, false);
     const g = this.globs(settings.files, this.workspace.folderOf(file) ?? path.dirname(file));
-    if (!sketch && !g.files.includes(file)) return undefined;
-    const key = JSON.stringify(['file', file, settings.arch, defines, includePaths]);
-    return { key, kind: 'file', arch: settings.arch, defines, includePaths, files: [file], globsTruncated: g.truncated };
+    const quiet = !sketch && !g.files.includes(file);
+    const key = JSON.stringify(['file', file, settings.arch, defines, includePaths, quiet]);
+    return { key, kind: 'file', arch: settings.arch, defines, includePaths, files: [file], globsTruncated: g.truncated, quiet };
   }
 
-  /** The analysis serving a file, computed or from the cache; undefined when the file is not served. */
+  /** The analysis serving a file, computed or from the cache. */
   analysisFor(file: string, settings: Settings): AnalysisResult | undefined {
     const ctx = this.contextFor(file, settings);
     if (!ctx) return undefined;

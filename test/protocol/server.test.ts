@@ -152,13 +152,14 @@ describe('language server features on a kernel-shaped tree', { timeout: 180_000 
   });
 
   it('memdesc/layout: the model the diagram draws, for another ABI, a config variant, or by kernel root', async () => {
-    type L = { arch: string; wordSize: number; pageSize: number; config?: string; variant?: string; structs: Array<{ name: string; size: number; overlays?: string; pages: number; nodes: Array<{ kind: string; name?: string; offset: number | null; children?: Array<{ kind: string; children?: Array<{ name?: string; offset: number | null }> }>; overlaps?: unknown[] }> }>; findings: Array<{ code: string }> };
+    type L = { arch: string; wordSize: number; pageSize: number; configSource: string | null; asserts: { holding: number; failing: number; unknown: number }; variant?: string; structs: Array<{ name: string; size: number; overlays?: string; pages: number; nodes: Array<{ kind: string; name?: string; offset: number | null; children?: Array<{ kind: string; children?: Array<{ name?: string; offset: number | null }> }>; overlaps?: unknown[] }> }>; findings: Array<{ code: string }> };
     const l = (await c.request('memdesc/layout', { uri })) as L;
     assert.deepEqual(l.structs.map((s) => [s.name, s.size, s.overlays ?? null, s.pages]), [['page', 56, null, 1], ['slab', 56, 'page', 1], ['folio', 112, 'page', 2]]);
     assert.equal(l.wordSize, 8);
     assert.equal(l.pageSize, 56);
     assert.deepEqual(l.findings, []);
-    assert.match(l.config ?? '', /built-in default/);
+    assert.match(l.configSource ?? '', /built-in default/);
+    assert.deepEqual(l.asserts, { holding: 8, failing: 0, unknown: 0 });
     const page = l.structs[0];
     assert.deepEqual(page.nodes.map((n) => [n.kind, n.name ?? null, n.offset]), [['member', 'flags', 0], ['union', null, 8], ['member', 'private', 40], ['member', '_refcount', 48]]);
     // Union arms side by side: the two anonymous structs both start at 8.
@@ -166,6 +167,7 @@ describe('language server features on a kernel-shaped tree', { timeout: 180_000 
     const i386 = (await c.request('memdesc/layout', { uri, arch: 'i386' })) as L;
     assert.equal(i386.wordSize, 4);
     assert.deepEqual(i386.findings.map((f) => f.code), ['assert-fails']);
+    assert.deepEqual((i386.findings[0] as { members?: unknown }).members, [{ struct: 'page', member: '_refcount' }, { struct: 'slab', member: '__page_refcount' }]);
     const memcg = (await c.request('memdesc/layout', { uri, variant: 'memcg' })) as L;
     assert.equal(memcg.variant, 'memcg');
     assert.equal(memcg.pageSize, 64);
@@ -175,6 +177,14 @@ describe('language server features on a kernel-shaped tree', { timeout: 180_000 
     for (const bad of [{ uri, arch: 'vax' }, { uri, variant: 'nope' }, { uri: 5 }, {}, { uri, config: 7 }]) {
       await assert.rejects(c.request('memdesc/layout', bad), (e: { code?: number }) => e.code === -32602, JSON.stringify(bad));
     }
+  });
+
+  it('memdesc/configVariants: the matrix variants per ABI, as memdesc.defines entries', async () => {
+    const all = (await c.request('memdesc/configVariants', {})) as Array<{ name: string; defines: string[] }>;
+    assert.deepEqual(all.map((v) => v.name), ['memcg', 'no-memcg', 'lockdep', 'preempt-rt', 'highmem']);
+    assert.deepEqual(((await c.request('memdesc/configVariants', { arch: 'arm64' })) as Array<{ name: string }>).map((v) => v.name), ['memcg', 'no-memcg', 'lockdep', 'preempt-rt']);
+    assert.ok(all.find((v) => v.name === 'no-memcg')!.defines.includes('MEMCG=n'));
+    await assert.rejects(c.request('memdesc/configVariants', { arch: 5 }), (e: { code?: number }) => e.code === -32602);
   });
 
   it('no request failed inside the server', () => {
@@ -193,7 +203,7 @@ describe('which documents are served', { timeout: 120_000 }, () => {
       'sketch.memdesc': SKETCH,
       'inc/demo/base.h': '#ifndef DEMO_BASE_H\n#define DEMO_BASE_H\nstruct demo_base { unsigned long word; void *ptr; };\n#endif\n',
       'standalone.memdesc': '#include <demo/base.h>\nstruct demo_desc {\n\tstruct demo_base base;\n\tint refs;\n};\n',
-      'listed/extra.h': 'struct listed_one {\n\tchar c;\n\tlong l;\n};\n',
+      'listed/extra.h': 'struct listed_one {\n\tchar c;\n\tlong l;\n};\n#include <nowhere.h>\n',
       'unlisted.h': 'struct unlisted {\n\tchar c;\n\tlong l;\n};\n#include <stdio.h>\n',
     });
     // The sketch dir and the tree are both workspace folders: the sketch is analysed against the tree.
@@ -225,11 +235,14 @@ describe('which documents are served', { timeout: 120_000 }, () => {
   it('a document in language memdesc is a sketch whatever its file name', async () => {
     const file = path.join(work, 'proposal.h');
     fs.writeFileSync(file, SKETCH);
+    // As C, outside the tree: analysed alone, so <linux/mm_types.h> is not found and there is no struct page.
     const asC = await c.open(file, SKETCH, 'c');
-    assert.equal(await c.hover(asC, pos(SKETCH, 'int zrefcount;', 6)), '');
+    const alone = await c.hover(asC, pos(SKETCH, 'int zrefcount;', 6));
+    assert.match(alone, /### zdesc\.zrefcount/);
+    assert.doesNotMatch(alone, /\| page \|/);
     await c.close(asC);
     const asMemdesc = await c.open(file, SKETCH, 'memdesc');
-    assert.match(await c.hover(asMemdesc, pos(SKETCH, 'int zrefcount;', 6)), /### zdesc\.zrefcount/);
+    assert.match(await c.hover(asMemdesc, pos(SKETCH, 'int zrefcount;', 6)), /### zdesc\.zrefcount[\s\S]*\| page \| _refcount \| same bytes, asserted \|/);
     await c.close(asMemdesc);
   });
 
@@ -255,13 +268,17 @@ describe('which documents are served', { timeout: 120_000 }, () => {
     }
   });
 
-  it('a C header outside a tree is served only when memdesc.files names it', async () => {
+  it('a C header outside a tree is analysed alone; engine problems show only when memdesc.files names it', async () => {
     const listed = await c.open(path.join(work, 'listed/extra.h'));
     assert.match(await c.hover(listed, { line: 2, character: 6 }), /### listed_one\.l[\s\S]*offset \*\*8\*\*/);
+    assert.ok((await c.pull(listed)).some((d) => d.code === 'include-not-found' && d.severity === 1));
     const unlisted = await c.open(path.join(work, 'unlisted.h'));
-    assert.equal(await c.hover(unlisted, { line: 2, character: 6 }), '');
-    // No analysis, so no wall of include errors for <stdio.h> in someone else's C project.
+    assert.match(await c.hover(unlisted, { line: 2, character: 6 }), /### unlisted\.l[\s\S]*offset \*\*8\*\*/);
+    // No wall of include errors for <stdio.h> in someone else's C project; a failing assertion still shows.
     assert.deepEqual(await c.pull(unlisted), []);
+    const failing = fs.readFileSync(path.join(work, 'unlisted.h'), 'utf8') + '_Static_assert(sizeof(struct unlisted) == 12, "size");\n';
+    await c.change(unlisted, 2, failing);
+    assert.deepEqual((await c.pull(unlisted)).map((d) => d.code), ['assert-fails']);
   });
 
   it('memdesc.files adds files of the tree to its analysed set', async () => {

@@ -41,11 +41,11 @@ describe('kernel trees and build dirs among the workspace folders', { timeout: 1
       assert.equal(memcgFails(await c.pull(uri)), true, 'the build dir has CONFIG_MEMCG=y');
       assert.match(await c.hover(uri, pos(MEMCG_BROKEN, 'unsigned long memcg_data;', 15)), /### page\.memcg_data[\s\S]*offset \*\*56\*\*/);
       assert.ok(c.traces.some((t) => t.includes(`build dir ${build} found in the workspace`)), c.traces.join('\n'));
-      const layout = (await c.request('memdesc/layout', { uri })) as { config: string };
-      assert.equal(layout.config, path.join(build, '.config'));
+      const layout = (await c.request('memdesc/layout', { uri })) as { configSource: string };
+      assert.equal(layout.configSource, path.join(build, '.config'));
       // That build dir was configured for x86_64: i386 does not use it.
-      const i386 = (await c.request('memdesc/layout', { uri, arch: 'i386' })) as { config: string };
-      assert.match(i386.config, /^built-in default/);
+      const i386 = (await c.request('memdesc/layout', { uri, arch: 'i386' })) as { configSource: string };
+      assert.match(i386.configSource, /^built-in default/);
     } finally {
       await c.stop();
     }

@@ -1,6 +1,7 @@
 // Diagnostics: failing and unevaluable assertions (with both members as related locations), memdesc rule
 // findings, engine problems, and (memdesc.matrix) what fails only in other ABI × config combinations, for one
-// document. Unknown types are information, never a wall of errors.
+// document. Unknown types are information, never a wall of errors; a C file outside any kernel tree that no
+// setting names shows its failing assertions and rule findings only.
 
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity } from 'vscode-languageserver';
 import { recordName } from '../engine/types';
@@ -17,13 +18,15 @@ const severity = (s: 'error' | 'warning' | 'info', code: string): DiagnosticSeve
 export function diagnostics(r: AnalysisResult, file: string): Diagnostic[] {
   const a = r.analysis;
   const out: Diagnostic[] = [];
+  // A C file nobody asked about (outside a tree, not a sketch, not in memdesc.files): failures only.
+  const quiet = !!r.context.quiet;
   for (const p of a.problems) {
-    if (!p.file || p.file.path !== file) continue;
+    if (quiet || !p.file || p.file.path !== file) continue;
     out.push({ range: toRange({ file: p.file, offset: p.offset, end: p.end }), severity: severity(p.severity, p.code), code: p.code, source: SOURCE, message: p.message });
   }
   const defByName = new Map(a.parse.records.filter((d) => d.members && recordName(d)).map((d) => [recordName(d)!, d]));
   for (const v of a.asserts) {
-    if (v.file.path !== file || v.holds === true) continue;
+    if (v.file.path !== file || v.holds === true || (quiet && v.holds === null)) continue;
     const related: DiagnosticRelatedInformation[] = [];
     for (const p of r.model.pairs.filter((x) => x.assert === v)) {
       for (const side of [p.a, p.b]) {
