@@ -18,10 +18,11 @@
                   (setq published (plist-get params :diagnostics)))))
   (condition-case err
       (progn
+        ;; The setup the README gives (with node and the bundle instead of memdesc-layout on PATH).
         (add-to-list 'auto-mode-alist '("\\.memdesc\\'" . c-mode))
+        (add-to-list 'eglot-server-programs (cons 'c-mode (list "node" server "--stdio")))
         (find-file file)
-        (let ((project (cons 'transient (file-name-directory file))))
-          (eglot '(c-mode) project 'eglot-lsp-server (list "node" server "--stdio") "memdesc"))
+        (call-interactively #'eglot)
         (with-timeout (20 (error "eglot did not connect"))
           (while (not (eglot-current-server)) (accept-process-output nil 0.05)))
         (setf (alist-get 'connected result) t)
