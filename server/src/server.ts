@@ -211,13 +211,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const file = uriToPath(uri);
     if (!file) return undefined;
     const settings = { ...(await settingsFor(uri)), ...override };
-    await turn();
+    // Work ahead: first let in what arrived meanwhile (a cancellation, a newer edit). A cached analysis is no work.
+    const work = !session.isCurrent(file, settings);
+    if (work) await turn();
     if (token?.isCancellationRequested) throw cancelled();
     const version = documents.get(uri)?.version;
     const result = session.analysisFor(file, settings);
     if (!result) return undefined;
-    await turn();
-    if (token?.isCancellationRequested) throw cancelled();
+    if (work) {
+      // The analysis took a while: a cancellation may have come in the meantime.
+      await turn();
+      if (token?.isCancellationRequested) throw cancelled();
+    }
     return { result, file, settings, version };
   };
 

@@ -238,6 +238,12 @@ export class Session {
     return { key, kind: 'file', arch: settings.arch, defines, includePaths, files: [file], globsTruncated: g.truncated, quiet };
   }
 
+  /** Whether analysisFor would answer from the cache (no engine work) for this file and these settings. */
+  isCurrent(file: string, settings: Settings): boolean {
+    const ctx = this.contextFor(file, settings);
+    return !!ctx && this.results.get(ctx.key)?.stamp === this.stamp();
+  }
+
   /** The analysis serving a file, computed or from the cache. */
   analysisFor(file: string, settings: Settings): AnalysisResult | undefined {
     const ctx = this.contextFor(file, settings);
