@@ -144,9 +144,9 @@ describe('language server features on a kernel-shaped tree', { timeout: 180_000 
   it('code lens on struct page and each descriptor', async () => {
     const lenses = (await c.request(CodeLensRequest.type.method, { textDocument: { uri } })) as Array<{ range: { start: { line: number } }; command?: { title: string; command: string; arguments?: unknown[] } }>;
     assert.deepEqual(lenses.map((l) => l.range.start.line), [pos(text, 'struct page {').line, pos(text, 'struct slab {').line, pos(text, 'struct folio {').line]);
-    assert.equal(lenses[0].command!.title, '56 bytes · 0 holes · 8/8 assertions hold');
-    assert.equal(lenses[1].command!.title, '56 bytes · 0 holes · overlays page · 3/3 assertions hold');
-    assert.equal(lenses[2].command!.title, '112 bytes · 0 holes · overlays page ×2 · 5/5 assertions hold');
+    assert.equal(lenses[0].command!.title, '56 bytes · 0 holes · 8/8 assertions hold · Open layout diagram');
+    assert.equal(lenses[1].command!.title, '56 bytes · 0 holes · overlays page · 3/3 assertions hold · Open layout diagram');
+    assert.equal(lenses[2].command!.title, '112 bytes · 0 holes · overlays page ×2 · 5/5 assertions hold · Open layout diagram');
     assert.equal(lenses[1].command!.command, 'memdesc.openLayout');
     assert.deepEqual(lenses[1].command!.arguments, [uri]);
   });
