@@ -3,18 +3,21 @@
 // counter, checked before every combination, cancels a job that a newer edit has made stale.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { OverlayHost } from './engine/host';
+import { DiskHost, OverlayHost } from './engine/host';
 import { PreprocessCache } from './engine/preprocessor';
 import { extractRun, MatrixJob, WorkerMessage } from './matrix';
 import { collectGarbage } from './memory';
-import { computeAnalysis } from './session';
+import { computeAnalysis, diskChanged } from './session';
 
 const flag = (workerData as { flag: Int32Array }).flag;
 const cache = new PreprocessCache();
-const host = new OverlayHost();
+const disk = new DiskHost();
+const host = new OverlayHost(disk);
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 parentPort!.on('message', (job: MatrixJob) => {
+  // Whatever changed on disk since the last job (a .config, a header) is read again.
+  diskChanged(disk);
   host.overlay.clear();
   for (const [p, t] of job.overlays) host.overlay.set(p, t);
   for (const spec of job.plan) {

@@ -356,7 +356,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
           if (now === names.get(n)) return;
           names.set(n, now);
           trace(`${path.join(dir, n)} changed on disk`);
-          session.invalidateAll();
+          session.invalidateAll([path.join(dir, n)]);
           scheduleRefresh();
         });
         w.on('error', () => watchers.delete(dir));
@@ -399,7 +399,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const changes = (p?.changes ?? []).filter((c) => !documents.get(c.uri));
     if (!changes.length) return;
     trace(`${changes.length} watched file${changes.length === 1 ? '' : 's'} changed`, changes.map((c) => c.uri).join('\n'));
-    session.invalidateAll();
+    const paths = changes.map((c) => uriToPath(c.uri));
+    session.invalidateAll(paths.every((p) => p) ? (paths as string[]) : undefined);
     scheduleRefresh();
   });
 

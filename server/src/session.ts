@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AbiName, isAbiName } from './engine/abi';
 import { analyze, Analysis } from './engine/analyze';
-import { FileHost, OverlayHost } from './engine/host';
+import { DiskHost, FileHost, OverlayHost } from './engine/host';
 import { isKernelTree, kernelSetup, KernelSetup } from './engine/kernel';
 import { ConfigOverride } from './engine/matrix';
 import { buildModel, MemdescModel } from './engine/memdesc';
@@ -145,12 +145,28 @@ export function computeAnalysis(ctx: AnalysisContext, host: FileHost, cache: Pre
 /** How many analyses (contexts) are kept in memory; the least recently used goes first. */
 const MAX_RESULTS = 3;
 
+/** A DiskHost that remembers what it read (the engine's, from its caching version on) must hear of changes. */
+type ForgetfulDisk = DiskHost & { invalidate?: (absPath?: string) => void; revalidate?: () => number };
+
+/** Tells a disk host that files changed (these, or any: then it re-checks what it read). */
+export function diskChanged(disk: DiskHost, paths?: string[]): void {
+  const d = disk as ForgetfulDisk;
+  if (paths?.length && d.invalidate) for (const p of paths) d.invalidate(p);
+  else if (d.revalidate) d.revalidate();
+  else d.invalidate?.();
+}
+
 export class Session {
+  readonly disk = new DiskHost();
   /** Open documents' texts by absolute path: they win over the disk. */
-  readonly host = new OverlayHost();
+  readonly host = new OverlayHost(this.disk);
   readonly workspace = new Workspace();
-  /** Lexed files, shared by every context (checked by content, so sharing is safe). */
-  readonly cache = new PreprocessCache();
+  /**
+   * Lexed files, one cache per tree configuration (tree, ABI, config, build dir, defines): a tree's sketches
+   * share its cache, while another ABI or config, whose generated headers have other contents at the same
+   * paths, gets its own (a cache may re-lex a changed file in place, under the analyses that read it).
+   */
+  private readonly caches = new Map<string, PreprocessCache>();
   /** Open documents in the memdesc language (whatever their file name). */
   private readonly sketches = new Set<string>();
   private readonly hashes = new Map<string, number>();
@@ -161,8 +177,12 @@ export class Session {
   /** Called after each analysis the session had to compute (for tracing). */
   onAnalysis: ((r: AnalysisResult) => void) | undefined;
 
-  /** Something outside the open buffers changed (a .config, a build dir, settings, folders): forget every result. */
-  invalidateAll(): void {
+  /**
+   * Something outside the open buffers changed (a .config, a build dir, settings, folders): forget every result,
+   * and what was read from disk (the paths that changed, when known; else everything is re-checked).
+   */
+  invalidateAll(changed?: string[]): void {
+    diskChanged(this.disk, changed);
     this.generation++;
     this.results.clear();
     this.matrices.clear();
@@ -259,10 +279,21 @@ export class Session {
     // Free the stale result before computing its successor, and keep only a few contexts.
     this.results.delete(ctx.key);
     while (this.results.size >= MAX_RESULTS) this.results.delete(this.results.keys().next().value as string);
-    const result: AnalysisResult = { ...computeAnalysis(ctx, this.host, this.cache), stamp };
+    const result: AnalysisResult = { ...computeAnalysis(ctx, this.host, this.cacheFor(ctx)), stamp };
     this.results.set(ctx.key, result);
     this.onAnalysis?.(result);
     return this.withMatrix(result);
+  }
+
+  private cacheFor(ctx: AnalysisContext): PreprocessCache {
+    const key = ctx.kind === 'kernel' ? JSON.stringify([ctx.root, ctx.arch, ctx.config, ctx.buildDir, ctx.defines]) : 'files';
+    let c = this.caches.get(key);
+    if (c) this.caches.delete(key);
+    else c = new PreprocessCache();
+    this.caches.set(key, c);
+    // As many as there are results kept (most recently used last).
+    while (this.caches.size > MAX_RESULTS) this.caches.delete(this.caches.keys().next().value as string);
+    return c;
   }
 
   private withMatrix(r: AnalysisResult): AnalysisResult {
