@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CodeLensRequest, DefinitionRequest, DocumentSymbolRequest, InlayHintRequest, ReferencesRequest } from 'vscode-languageserver-protocol/node';
-import { loud, TestClient, uriOf } from './client';
+import { loud, TestClient } from './client';
 import { makeTree, MM_TYPES, pos, SKETCH, tmpdir, write } from './fixtures';
 
 const WHOLE = { start: { line: 0, character: 0 }, end: { line: 9999, character: 0 } };

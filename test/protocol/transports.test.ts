@@ -3,7 +3,7 @@
 // bundle the config-matrix worker is found too. Every child is killed in finally.
 
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -25,7 +25,7 @@ import {
 import { ROOT, uriOf, withDeadline } from './client';
 import { makeTree, MM_TYPES, pos } from './fixtures';
 
-async function hoverThrough(child: ChildProcess, reader: MessageReader, writer: MessageWriter, tree: string, settings: Record<string, unknown>): Promise<{ conn: ProtocolConnection; uri: string }> {
+async function hoverThrough(reader: MessageReader, writer: MessageWriter, tree: string, settings: Record<string, unknown>): Promise<{ conn: ProtocolConnection; uri: string }> {
   const conn = createProtocolConnection(reader, writer);
   conn.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => settings));
   conn.onRequest('client/registerCapability', () => null);
@@ -45,7 +45,7 @@ describe('transports', { timeout: 120_000 }, () => {
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     try {
-      const { conn, uri } = await hoverThrough(child, new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!), tree, { matrix: true });
+      const { conn, uri } = await hoverThrough(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!), tree, { matrix: true });
       const at = pos(MM_TYPES, 'int __page_refcount;', 6);
       const end = Date.now() + 60_000;
       let h = '';
@@ -67,7 +67,7 @@ describe('transports', { timeout: 120_000 }, () => {
     const tree = makeTree();
     const child = spawn(process.execPath, [path.join(ROOT, 'dist/server.js'), '--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     try {
-      const { conn, uri } = await hoverThrough(child, new IPCMessageReader(child), new IPCMessageWriter(child), tree, {});
+      const { conn, uri } = await hoverThrough(new IPCMessageReader(child), new IPCMessageWriter(child), tree, {});
       const h = (await withDeadline(conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: pos(MM_TYPES, 'void *slab_cache;', 8) }), 20_000, 'hover')) as { contents: { value: string } } | null;
       assert.match(h?.contents.value ?? '', /### slab\.slab_cache[\s\S]*offset \*\*8\*\*/);
       conn.dispose();
