@@ -76,7 +76,8 @@ async function memdescLayout(): Promise<string[]> {
   const layout = (await c.request('memdesc/layout', { uri })) as { structs: Array<{ name: string }>; configSource: string | null };
   const model = new Set(layout.structs.map((s) => s.name));
   const syms = (await c.request('textDocument/documentSymbol', { textDocument: { uri } })) as Sym[];
-  const targets = syms.filter((s) => model.has(s.name.replace(/^(struct|union) /, ''))).flatMap((s) => s.children ?? []).map((m) => ({ line: m.selectionRange.start.line, character: m.selectionRange.start.character + 1 }));
+  const leaves = (ss: Sym[]): Sym[] => ss.flatMap((x) => (x.children?.length ? leaves(x.children) : x.name === 'struct' || x.name === 'union' ? [] : [x]));
+  const targets = leaves(syms.filter((s) => model.has(s.name.replace(/^(struct|union) /, ''))).flatMap((s) => s.children ?? [])).map((m) => ({ line: m.selectionRange.start.line, character: m.selectionRange.start.character + 1 }));
   if (!targets.length) throw new Error('no memdesc members found through documentSymbol');
 
   // Hover: every member of page and the descriptors in turn, analysis warm.

@@ -38,8 +38,9 @@ describe(`a real kernel tree (Linux ${VERSION}, x86_64 defconfig) in the languag
     const syms = (await c.request('textDocument/documentSymbol', { textDocument: { uri: mmUri } })) as Sym[];
     const page = syms.find((x) => x.name === 'struct page');
     assert.ok(page, `struct page among ${syms.length} symbols`);
+    const find = (ss: Sym[], name: string): Sym | undefined => ss.map((x) => (x.name === name ? x : find(x.children ?? [], name))).find((x) => x);
     pageMember = (name) => {
-      const m = page.children?.find((x) => x.name === name);
+      const m = find(page.children ?? [], name);
       assert.ok(m, `page.${name}`);
       return { line: m.selectionRange.start.line, character: m.selectionRange.start.character + 1 };
     };

@@ -112,12 +112,21 @@ describe('language server features on a kernel-shaped tree', { timeout: 180_000 
   });
 
   it('document symbols: the struct/union tree with offsets in detail', async () => {
-    const syms = (await c.request(DocumentSymbolRequest.type.method, { textDocument: { uri } })) as Array<{ name: string; detail: string; children: Array<{ name: string; detail: string }> }>;
+    type Sym = { name: string; detail: string; children?: Sym[] };
+    const syms = (await c.request(DocumentSymbolRequest.type.method, { textDocument: { uri } })) as Sym[];
     assert.deepEqual(syms.map((s) => s.name), ['struct list_head', 'struct page', 'struct slab', 'struct folio']);
+    const page = syms.find((s) => s.name === 'struct page')!;
+    assert.deepEqual(page.children!.map((m) => [m.name, m.detail]), [['flags', 'offset 0, size 8'], ['union', 'offset 8, size 32'], ['private', 'offset 40, size 8'], ['_refcount', 'offset 48, size 4']]);
+    // Union arms side by side, each an anonymous struct holding its members at absolute offsets.
+    assert.deepEqual(page.children![1].children!.map((arm) => [arm.name, arm.children!.map((m) => `${m.name}@${m.detail}`)]), [
+      ['struct', ['lru@offset 8, size 16', 'mapping@offset 24, size 8', 'index@offset 32, size 8']],
+      ['struct', ['compound_head@offset 8, size 8', 'order@offset 16, size 1']],
+    ]);
+    const find = (ss: Sym[], name: string): Sym | undefined => ss.map((x) => (x.name === name ? x : find(x.children ?? [], name))).find((x) => x);
     const slab = syms.find((s) => s.name === 'struct slab')!;
     assert.equal(slab.detail, 'size 56, align 8');
-    assert.equal(slab.children.find((m) => m.name === 'counters')?.detail, 'offset 24, size 8');
-    assert.equal(slab.children.find((m) => m.name === 'objects')?.detail, 'offset 26, size 4, bits 0+15');
+    assert.equal(find([slab], 'counters')?.detail, 'offset 24, size 8');
+    assert.equal(find([slab], 'objects')?.detail, 'offset 26, size 4, bits 0+15');
   });
 
   it('go to definition: type names, and member names inside MATCH invocations on both sides', async () => {
