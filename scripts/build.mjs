@@ -1,4 +1,4 @@
-// Bundles the CLI, the language server and the VS Code extension with esbuild into dist/.
+// Bundles the CLI, the language server (and its config-matrix worker) and the VS Code extension with esbuild into dist/.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +9,7 @@ const production = process.argv.includes('--production');
 const entries = [
   { in: 'server/src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { in: 'server/src/server-main.ts', out: 'dist/server.js' },
+  { in: 'server/src/matrix-worker.ts', out: 'dist/matrix-worker.js' },
   { in: 'client/src/extension.ts', out: 'dist/extension.js' },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 

@@ -1,14 +1,22 @@
-// The server's view of the workspace: which analysis a document belongs to (a kernel tree, or the file alone),
-// with unsaved buffers overlaid on disk, cached until an edit, a setting or a watched file changes it.
+// The server's view of the workspace: which analysis a document belongs to (a kernel tree's memdesc set, a
+// .memdesc sketch, a file named by memdesc.files), with unsaved buffers overlaid on disk, cached until an
+// edit, a setting or a watched file changes it. `Session.analysisFor` is the one entry point features use.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AbiName, isAbiName } from './engine/abi';
 import { analyze, Analysis } from './engine/analyze';
-import { OverlayHost } from './engine/host';
+import { DiskHost, FileHost, OverlayHost } from './engine/host';
 import { isKernelTree, kernelSetup, KernelSetup } from './engine/kernel';
+import { ConfigOverride } from './engine/matrix';
 import { buildModel, MemdescModel } from './engine/memdesc';
 import { PreprocessCache } from './engine/preprocessor';
+import type { MatrixSummary } from './matrix';
+import { expandGlobs, findKernelRoot, Workspace } from './workspace';
+
+export { findKernelRoot };
+
+export type TraceLevel = 'off' | 'messages' | 'verbose';
 
 export interface Settings {
   arch: AbiName;
@@ -21,6 +29,8 @@ export interface Settings {
   matrix: boolean;
   inlayHints: 'off' | 'offsets' | 'full';
   numberFormat: 'decimal' | 'hex' | 'both';
+  /** memdesc.trace.server */
+  trace: TraceLevel;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -34,17 +44,71 @@ export const DEFAULT_SETTINGS: Settings = {
   matrix: false,
   inlayHints: 'offsets',
   numberFormat: 'decimal',
+  trace: 'off',
 };
 
 /** Settings as a client sent them (any shape) → valid settings; bad values fall back to defaults. */
 export function normalizeSettings(raw: unknown): Settings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const str = (k: keyof Settings) => (typeof r[k] === 'string' ? (r[k] as string) : (DEFAULT_SETTINGS[k] as string));
-  const list = (k: keyof Settings) => (Array.isArray(r[k]) ? (r[k] as unknown[]).filter((x): x is string => typeof x === 'string') : []);
+  const list = (k: keyof Settings) => (Array.isArray(r[k]) ? (r[k] as unknown[]).filter((x): x is string => typeof x === 'string' && x.trim() !== '') : []);
   const arch = typeof r.arch === 'string' && isAbiName(r.arch) ? r.arch : DEFAULT_SETTINGS.arch;
   const hints = r.inlayHints === 'off' || r.inlayHints === 'full' || r.inlayHints === 'offsets' ? r.inlayHints : DEFAULT_SETTINGS.inlayHints;
   const fmt = r.numberFormat === 'hex' || r.numberFormat === 'both' || r.numberFormat === 'decimal' ? r.numberFormat : DEFAULT_SETTINGS.numberFormat;
-  return { arch, config: str('config'), buildDir: str('buildDir'), defines: list('defines'), includePaths: list('includePaths'), kernelRoot: str('kernelRoot'), files: list('files'), matrix: r.matrix === true, inlayHints: hints, numberFormat: fmt };
+  // `trace.server` arrives nested (VS Code) or as a dotted key (hand-written settings in other editors).
+  const t = (r.trace && typeof r.trace === 'object' ? (r.trace as Record<string, unknown>).server : undefined) ?? r['trace.server'];
+  const trace: TraceLevel = t === 'messages' || t === 'verbose' ? t : 'off';
+  return { arch, config: str('config'), buildDir: str('buildDir'), defines: list('defines'), includePaths: list('includePaths'), kernelRoot: str('kernelRoot'), files: list('files'), matrix: r.matrix === true, inlayHints: hints, numberFormat: fmt, trace };
+}
+
+/**
+ * `memdesc.defines` entries: `NAME`, `NAME=VALUE`; `NAME=n` (in a kernel tree, as Kconfig says it) or `!NAME`
+ * undefines.
+ */
+export function parseDefines(defines: string[], kernel: boolean): ConfigOverride[] {
+  return defines.map((d) => {
+    const s = d.trim();
+    if (s.startsWith('!')) return { undef: s.slice(1).trim() };
+    const eq = s.indexOf('=');
+    if (eq < 0) return { name: s };
+    if (kernel && s.slice(eq + 1) === 'n') return { undef: s.slice(0, eq) };
+    return { name: s.slice(0, eq), value: s.slice(eq + 1) };
+  });
+}
+
+/** What one analysis is made of: plain data (the matrix worker receives it too). */
+export interface AnalysisContext {
+  /** Equal keys share one analysis. */
+  key: string;
+  kind: 'kernel' | 'file';
+  /** The kernel tree (kernel mode). */
+  root?: string;
+  arch: AbiName;
+  /** A .config (memdesc.config), used instead of the build dir's. */
+  config?: string;
+  /** An O= build dir: memdesc.buildDir, else one found in the workspace for this ABI. */
+  buildDir?: string;
+  buildDirFound?: boolean;
+  defines: ConfigOverride[];
+  includePaths: string[];
+  /** Kernel mode: files added to the memdesc set (memdesc.files, a sketch). File mode: the main file. */
+  files: string[];
+  /** A memdesc.files glob hit a limit. */
+  globsTruncated: boolean;
+  /**
+   * A C file outside any kernel tree that no setting names (not a sketch, not in memdesc.files): analysed alone
+   * for hovers and the like, but only its failing assertions and rule findings become diagnostics, so that
+   * someone else's C project gets no wall of include errors.
+   */
+  quiet?: boolean;
+}
+
+/** One ABI × config combination of a context (the primary one, or a matrix run). */
+export interface RunSpec {
+  abi: AbiName;
+  config?: string;
+  buildDir?: string;
+  overrides: ConfigOverride[];
 }
 
 export interface AnalysisResult {
@@ -53,83 +117,220 @@ export interface AnalysisResult {
   setup: KernelSetup | undefined;
   /** The tree root in kernel mode. */
   root: string | undefined;
+  context: AnalysisContext;
+  /** The state of the open buffers and settings this result was computed for. */
+  stamp: string;
+  /** Milliseconds the analysis took. */
+  ms: number;
+  /** The config matrix for this same state, once the background evaluation has finished (memdesc.matrix). */
+  matrix?: MatrixSummary;
 }
 
-/** Walks up from a file to the kernel tree that contains it. */
-export function findKernelRoot(file: string): string | undefined {
-  let dir = path.dirname(file);
-  for (let i = 0; i < 64; i++) {
-    if (isKernelTree(dir)) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
+/** Runs the engine for a context (and optionally another ABI / config combination of it). */
+export function computeAnalysis(ctx: AnalysisContext, host: FileHost, cache: PreprocessCache, run?: RunSpec): Omit<AnalysisResult, 'stamp'> {
+  const t0 = performance.now();
+  const spec: RunSpec = run ?? { abi: ctx.arch, config: ctx.config, buildDir: ctx.buildDir, overrides: [] };
+  if (ctx.kind === 'kernel' && ctx.root) {
+    const root = ctx.root;
+    const setup = kernelSetup({ root, arch: spec.abi, configFile: spec.config, buildDir: spec.buildDir, configOverrides: [...ctx.defines, ...spec.overrides] }, host, cache);
+    const extra = ctx.files.filter((f) => !setup.files.includes(f) && host.fileExists(f));
+    const analysis = analyze([...setup.files, ...extra], { ...setup.options, includePaths: [...ctx.includePaths, ...(setup.options.includePaths ?? [])] }, setup.host, cache);
+    return { analysis, model: buildModel(analysis), setup, root, context: ctx, ms: performance.now() - t0 };
   }
-  return undefined;
+  const defines = [...ctx.defines, ...spec.overrides];
+  const analysis = analyze(ctx.files, { arch: spec.abi, includePaths: ctx.includePaths, defines }, host, cache);
+  return { analysis, model: buildModel(analysis), setup: undefined, root: undefined, context: ctx, ms: performance.now() - t0 };
+}
+
+/** How many analyses (contexts) are kept in memory; the least recently used goes first. */
+const MAX_RESULTS = 3;
+
+/** A DiskHost that remembers what it read (the engine's, from its caching version on) must hear of changes. */
+type ForgetfulDisk = DiskHost & { invalidate?: (absPath?: string) => void; revalidate?: () => number };
+
+/** Tells a disk host that files changed (these, or any: then it re-checks what it read). */
+export function diskChanged(disk: DiskHost, paths?: string[]): void {
+  const d = disk as ForgetfulDisk;
+  if (paths?.length && d.invalidate) for (const p of paths) d.invalidate(p);
+  else if (d.revalidate) d.revalidate();
+  else d.invalidate?.();
 }
 
 export class Session {
+  readonly disk = new DiskHost();
   /** Open documents' texts by absolute path: they win over the disk. */
-  readonly host = new OverlayHost();
-  private readonly results = new Map<string, { stamp: string; result: AnalysisResult }>();
+  readonly host = new OverlayHost(this.disk);
+  readonly workspace = new Workspace();
+  /**
+   * Lexed files, one cache per tree configuration (tree, ABI, config, build dir, defines): a tree's sketches
+   * share its cache, while another ABI or config, whose generated headers have other contents at the same
+   * paths, gets its own (a cache may re-lex a changed file in place, under the analyses that read it).
+   */
   private readonly caches = new Map<string, PreprocessCache>();
+  /** Open documents in the memdesc language (whatever their file name). */
+  private readonly sketches = new Set<string>();
+  private readonly hashes = new Map<string, number>();
+  private readonly results = new Map<string, AnalysisResult>();
+  private readonly matrices = new Map<string, MatrixSummary>();
+  private readonly globCache = new Map<string, { files: string[]; truncated: boolean }>();
   private generation = 0;
+  /** Called after each analysis the session had to compute (for tracing). */
+  onAnalysis: ((r: AnalysisResult) => void) | undefined;
 
-  /** Something outside the open buffers changed (a .config, a build dir, settings): forget every result. */
-  invalidateAll(): void {
+  /**
+   * Something outside the open buffers changed (a .config, a build dir, settings, folders): forget every result,
+   * and what was read from disk (the paths that changed, when known; else everything is re-checked).
+   */
+  invalidateAll(changed?: string[]): void {
+    diskChanged(this.disk, changed);
     this.generation++;
     this.results.clear();
+    this.matrices.clear();
+    this.globCache.clear();
+    this.workspace.rescan();
   }
 
   setBuffer(file: string, text: string | undefined): void {
     const p = path.normalize(file);
-    if (text === undefined) this.host.overlay.delete(p);
-    else this.host.overlay.set(p, text);
-  }
-
-  /** Which analysis serves this file, under these settings (a stable key for caching). */
-  contextKey(file: string, settings: Settings): string {
-    const root = settings.kernelRoot || findKernelRoot(file);
-    const kind = root ? `kernel:${root}` : `file:${file}`;
-    return JSON.stringify([kind, settings.arch, settings.config, settings.buildDir, settings.defines, settings.includePaths, settings.files, file.endsWith('.memdesc') ? file : '']);
-  }
-
-  analysisFor(file: string, settings: Settings): AnalysisResult {
-    file = path.normalize(file);
-    const key = this.contextKey(file, settings);
-    // Any open buffer may be included by any analysis: the stamp covers them all.
-    const stamp = `${this.generation}|${[...this.host.overlay].map(([p, t]) => `${p}:${t.length}:${hash(t)}`).join('|')}`;
-    const hit = this.results.get(key);
-    if (hit && hit.stamp === stamp) return hit.result;
-    let cache = this.caches.get(key);
-    if (!cache) this.caches.set(key, (cache = new PreprocessCache()));
-    const result = this.compute(file, settings, cache);
-    this.results.set(key, { stamp, result });
-    return result;
-  }
-
-  private compute(file: string, settings: Settings, cache: PreprocessCache): AnalysisResult {
-    const root = settings.kernelRoot || findKernelRoot(file);
-    const defines = settings.defines.map((d) => {
-      const eq = d.indexOf('=');
-      return eq < 0 ? { name: d } : { name: d.slice(0, eq), value: d.slice(eq + 1) };
-    });
-    if (root) {
-      const setup = kernelSetup(
-        { root, arch: settings.arch, configFile: settings.config || undefined, buildDir: settings.buildDir || undefined, configOverrides: defines },
-        this.host,
-        cache,
-      );
-      const extra = [...settings.files.map((f) => path.resolve(root, f)), ...(setup.files.includes(file) || !file.endsWith('.memdesc') ? [] : [file])];
-      const analysis = analyze([...setup.files, ...extra.filter((f) => fs.existsSync(f) || this.host.overlay.has(f))], { ...setup.options, includePaths: [...settings.includePaths, ...(setup.options.includePaths ?? [])] }, setup.host, cache);
-      return { analysis, model: buildModel(analysis), setup, root };
+    if (text === undefined) {
+      this.host.overlay.delete(p);
+      this.hashes.delete(p);
+    } else {
+      this.host.overlay.set(p, text);
+      this.hashes.set(p, hash(text));
     }
-    const analysis = analyze([file], { arch: settings.arch, includePaths: settings.includePaths, defines }, this.host, cache);
-    return { analysis, model: buildModel(analysis), setup: undefined, root: undefined };
+  }
+
+  /** Marks an open document as a .memdesc sketch (language id `memdesc`), or not. */
+  setSketch(file: string, sketch: boolean): void {
+    const p = path.normalize(file);
+    if (sketch) this.sketches.add(p);
+    else this.sketches.delete(p);
+  }
+
+  isSketch(file: string): boolean {
+    const p = path.normalize(file);
+    return this.sketches.has(p) || p.endsWith('.memdesc');
+  }
+
+  /** The state every analysis depends on besides the disk: open buffers and the invalidation generation. */
+  stamp(): string {
+    return `${this.generation}|${[...this.hashes].map(([p, h]) => `${p}:${h}`).join('|')}`;
+  }
+
+  private globs(globs: string[], base: string): { files: string[]; truncated: boolean } {
+    if (!globs.length) return { files: [], truncated: false };
+    const key = JSON.stringify([globs, base]);
+    let g = this.globCache.get(key);
+    if (!g) this.globCache.set(key, (g = expandGlobs(globs, base)));
+    return g;
+  }
+
+  /**
+   * Which analysis serves this file under these settings: in a kernel tree, the tree's memdesc set (plus
+   * memdesc.files, plus the file itself when it is a sketch); outside one, a .memdesc sketch (analysed with
+   * the workspace's kernel tree when there is one), else the file alone (quiet unless memdesc.files names it).
+   */
+  contextFor(file: string, settings: Settings): AnalysisContext | undefined {
+    file = path.normalize(file);
+    const sketch = this.isSketch(file);
+    const given = settings.kernelRoot ? path.resolve(settings.kernelRoot) : undefined;
+    const root = (given && isKernelTree(given) ? given : undefined) ?? findKernelRoot(file) ?? (sketch ? this.workspace.kernelTrees()[0] : undefined);
+    const includePaths = settings.includePaths.map((p) => path.resolve(this.workspace.folderOf(file) ?? path.dirname(file), p));
+    if (root) {
+      const defines = parseDefines(settings.defines, true);
+      // Relative paths in settings are relative to the workspace folder (else the tree).
+      const base = this.workspace.folderOf(file) ?? root;
+      const config = settings.config ? path.resolve(base, settings.config) : undefined;
+      const found = settings.buildDir || config ? undefined : this.workspace.buildDirFor(root, settings.arch);
+      const buildDir = settings.buildDir ? path.resolve(base, settings.buildDir) : found;
+      const g = this.globs(settings.files, root);
+      const files = [...g.files, ...(sketch && !g.files.includes(file) ? [file] : [])];
+      const key = JSON.stringify(['kernel', root, settings.arch, config, buildDir, defines, includePaths, files]);
+      return { key, kind: 'kernel', root, arch: settings.arch, config, buildDir, buildDirFound: !!found, defines, includePaths, files, globsTruncated: g.truncated };
+    }
+    // Outside a tree, a file that is neither open nor on disk has nothing to analyse.
+    if (!this.host.fileExists(file)) return undefined;
+    const defines = parseDefines(settings.defines, false);
+    const g = this.globs(settings.files, this.workspace.folderOf(file) ?? path.dirname(file));
+    const quiet = !sketch && !g.files.includes(file);
+    const key = JSON.stringify(['file', file, settings.arch, defines, includePaths, quiet]);
+    return { key, kind: 'file', arch: settings.arch, defines, includePaths, files: [file], globsTruncated: g.truncated, quiet };
+  }
+
+  /** Whether analysisFor would answer from the cache (no engine work) for this file and these settings. */
+  isCurrent(file: string, settings: Settings): boolean {
+    const ctx = this.contextFor(file, settings);
+    return !!ctx && this.results.get(ctx.key)?.stamp === this.stamp();
+  }
+
+  /** The analysis serving a file, computed or from the cache. */
+  analysisFor(file: string, settings: Settings): AnalysisResult | undefined {
+    const ctx = this.contextFor(file, settings);
+    if (!ctx) return undefined;
+    const stamp = this.stamp();
+    const hit = this.results.get(ctx.key);
+    if (hit && hit.stamp === stamp) {
+      // Most recently used last.
+      this.results.delete(ctx.key);
+      this.results.set(ctx.key, hit);
+      return this.withMatrix(hit);
+    }
+    // Free the stale result before computing its successor, and keep only a few contexts.
+    this.results.delete(ctx.key);
+    while (this.results.size >= MAX_RESULTS) this.results.delete(this.results.keys().next().value as string);
+    const result: AnalysisResult = { ...computeAnalysis(ctx, this.host, this.cacheFor(ctx)), stamp };
+    this.results.set(ctx.key, result);
+    this.onAnalysis?.(result);
+    return this.withMatrix(result);
+  }
+
+  private cacheFor(ctx: AnalysisContext): PreprocessCache {
+    const key = ctx.kind === 'kernel' ? JSON.stringify([ctx.root, ctx.arch, ctx.config, ctx.buildDir, ctx.defines]) : 'files';
+    let c = this.caches.get(key);
+    if (c) this.caches.delete(key);
+    else c = new PreprocessCache();
+    this.caches.set(key, c);
+    // As many as there are results kept (most recently used last).
+    while (this.caches.size > MAX_RESULTS) this.caches.delete(this.caches.keys().next().value as string);
+    return c;
+  }
+
+  private withMatrix(r: AnalysisResult): AnalysisResult {
+    const m = this.matrices.get(r.context.key);
+    r.matrix = m && m.stamp === r.stamp ? m : undefined;
+    return r;
+  }
+
+  /** A finished config-matrix evaluation for a context at a state (dropped when the state has moved on). */
+  setMatrix(key: string, summary: MatrixSummary): void {
+    if (summary.stamp !== this.stamp()) return;
+    this.matrices.set(key, summary);
+  }
+
+  matrixFor(key: string): MatrixSummary | undefined {
+    const m = this.matrices.get(key);
+    return m && m.stamp === this.stamp() ? m : undefined;
   }
 
   /** Drop what belonged to a closed document. */
   forget(file: string): void {
     this.setBuffer(file, undefined);
+    this.setSketch(file, false);
+  }
+
+  /** Open buffers as [path, text] pairs (for the matrix worker, which must see what the editor shows). */
+  overlays(): Array<[string, string]> {
+    return [...this.host.overlay];
+  }
+
+  /** Paths outside the open buffers whose change invalidates a context: its .config and build dir inputs. */
+  static inputsOf(ctx: AnalysisContext): string[] {
+    const out: string[] = [];
+    if (ctx.config) out.push(ctx.config);
+    if (ctx.buildDir) out.push(path.join(ctx.buildDir, '.config'), path.join(ctx.buildDir, 'include/generated/autoconf.h'), path.join(ctx.buildDir, 'include/generated/bounds.h'));
+    if (ctx.root) out.push(path.join(ctx.root, '.config'));
+    return out.filter((p, i) => out.indexOf(p) === i && (fs.existsSync(p) || fs.existsSync(path.dirname(p))));
   }
 }
 

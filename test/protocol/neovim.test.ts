@@ -1,8 +1,8 @@
-// A second, independent LSP client: headless Neovim attaches the bundled server, gets a hover and the
-// published diagnostics. The Neovim process is killed at the deadline, pass or fail.
+// A second, independent LSP client: headless Neovim (0.7, no pull diagnostics) attaches the bundled server to
+// a .memdesc sketch, gets a hover and the published diagnostics. The Neovim process is killed at the deadline.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,10 +25,12 @@ function runNeovim(env: Record<string, string>, deadlineMs: number): Promise<{ c
 
 describe('Neovim as the LSP client', { timeout: 90_000 }, () => {
   it('attaches the server, hovers a member and shows a failing assertion', async () => {
+    const probe = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
+    assert.equal(probe.status, 0, 'Neovim is not installed: apt-get install neovim (.ci/run does)');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memdesc-nvim-'));
     try {
       const text = fs.readFileSync(path.join(root, 'examples/page-sketch.h'), 'utf8').replace('\tint page_refcount;', '\tint extra;\n\tint page_refcount;');
-      const file = path.join(dir, 'page-sketch.h');
+      const file = path.join(dir, 'page-sketch.memdesc');
       fs.writeFileSync(file, text);
       const lines = text.split('\n');
       const line = lines.findIndex((l) => l.includes('int refcount;'));

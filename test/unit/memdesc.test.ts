@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { buildModel } from '../../server/src/engine/memdesc';
+import { analyzeSources } from '../helpers';
 
 const cli = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -223,5 +225,17 @@ describe('memdesc rules', () => {
     assert.deepEqual(f.map((x) => x.code), ['memdesc-compound-head-bit0']);
     assert.deepEqual(findings('struct demo { unsigned long flags; void *owner; };', 'M(flags, flags);'), []);
     assert.deepEqual(findings('struct demo { unsigned long flags; unsigned long head; };', 'M(flags, flags);\nM(compound_head, head);'), []);
+  });
+});
+
+describe('memdesc model: assertions in included headers', () => {
+  it('pairs point at their own verdicts when an included header has static assertions of its own', () => {
+    const a = analyzeSources({
+      'm.h': '#include "other.h"\nstruct page { unsigned long flags; int _refcount; };\nstruct slab { unsigned long f; int r; };\n_Static_assert(__builtin_offsetof(struct page, flags) == __builtin_offsetof(struct slab, f), "flags");\n_Static_assert(__builtin_offsetof(struct page, _refcount) == __builtin_offsetof(struct slab, r) + 1, "refcount");\n',
+      'other.h': '_Static_assert(sizeof(long) == 8, "long");\n_Static_assert(1, "one");\n',
+    });
+    const m = buildModel(a);
+    assert.deepEqual(a.asserts.map((v) => v.text), ['_Static_assert(__builtin_offsetof(struct page, flags) == __builtin_offsetof(struct slab, f), "flags")', '_Static_assert(__builtin_offsetof(struct page, _refcount) == __builtin_offsetof(struct slab, r) + 1, "refcount")']);
+    assert.deepEqual(m.pairs.map((p) => [p.a.member, p.b.member, p.assert?.message, p.assert?.holds]), [['flags', 'f', 'flags', true], ['_refcount', 'r', 'refcount', false]]);
   });
 });

@@ -168,10 +168,13 @@ export function buildModel(a: Analysis): MemdescModel {
     }
   }
 
-  // Assertion pairs.
+  // Assertion pairs, for the assertions the analysis reports (those of the analysed files, not of every
+  // header they include): a declaration's verdict is the one that starts at the same token.
+  const verdictAt = new Map(a.asserts.map((v) => [v.s, v]));
   const pairs: AssertPair[] = [];
-  decls.forEach((d, i) => {
-    if (!d.expr) return;
+  decls.forEach((d) => {
+    const verdict = verdictAt.get(d.s);
+    if (!d.expr || !verdict) return;
     for (const [l, r] of comparedPairs(d.expr)) {
       const side = (o: Expr & { k: 'offsetof' }): PairSide | undefined => {
         const first = o.path[0];
@@ -181,7 +184,7 @@ export function buildModel(a: Analysis): MemdescModel {
       };
       const sa = side(l);
       const sb = side(r);
-      if (sa && sb) pairs.push({ assert: a.asserts[i], a: sa, b: sb });
+      if (sa && sb) pairs.push({ assert: verdict, a: sa, b: sb });
     }
   });
   const pairKey = (s1: string, m1: string, s2: string, m2: string) => `${s1}.${m1}|${s2}.${m2}`;

@@ -160,14 +160,46 @@ export function recordFacts(a: Analysis, model: MemdescModel | undefined, def: R
 // ---- navigation ----
 
 
+/** Per analysis and file: indices of that file's identifier tokens, ordered by (offset, index). Built on first use. */
+const identifierIndex = new WeakMap<Analysis, Map<string, number[]>>();
+
+function identifiersIn(a: Analysis, file: string): number[] {
+  let byFile = identifierIndex.get(a);
+  if (!byFile) identifierIndex.set(a, (byFile = new Map()));
+  let list = byFile.get(file);
+  if (!list) {
+    list = [];
+    for (let i = 0; i < a.tokens.length; i++) {
+      const t = a.tokens[i];
+      if (t.kind === TokenKind.Identifier && t.file.path === file) list.push(i);
+    }
+    const l = list;
+    l.sort((x, y) => a.tokens[x].offset - a.tokens[y].offset || x - y);
+    byFile.set(file, l);
+  }
+  return list;
+}
+
+/** Identifiers are never longer than this, so a token starting further back cannot cover an offset. */
+const MAX_IDENTIFIER = 4096;
+
 /** Index of the token the user wrote at `offset` (for macro arguments: the argument as written). */
 export function tokenIndexAt(a: Analysis, file: string, offset: number): number | undefined {
-  for (let i = 0; i < a.tokens.length; i++) {
-    const t = a.tokens[i];
-    if (t.kind !== TokenKind.Identifier || t.file.path !== file) continue;
-    if (t.offset <= offset && offset <= t.end) return i;
+  // The first token in stream order that covers the offset (what a scan over every token finds).
+  const list = identifiersIn(a, file);
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a.tokens[list[mid]].offset <= offset) lo = mid + 1;
+    else hi = mid;
   }
-  return undefined;
+  let best: number | undefined;
+  for (let k = lo - 1; k >= 0 && a.tokens[list[k]].offset >= offset - MAX_IDENTIFIER; k--) {
+    const t = a.tokens[list[k]];
+    if (offset <= t.end && (best === undefined || list[k] < best)) best = list[k];
+  }
+  return best;
 }
 
 /** Where what is under the cursor is declared: a member named in an assertion, a typedef, a struct tag. */

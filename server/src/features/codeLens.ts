@@ -15,6 +15,7 @@ export function codeLenses(r: AnalysisResult, file: string, settings: Settings):
     if (f.overlays) parts.push(`overlays ${f.overlays}${f.pages && f.pages > 1 ? ` ×${f.pages}` : ''}`);
     const total = f.assertsHold + f.assertsFail + f.assertsUnknown;
     if (total) parts.push(`${f.assertsHold}/${total} assertions hold`);
+    parts.push('Open layout diagram');
     const range = toRange(s.def.loc);
     out.push({ range, command: { title: parts.join(' · '), command: 'memdesc.openLayout', arguments: [pathToUri(file)] } });
   }

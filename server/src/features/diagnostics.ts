@@ -1,10 +1,13 @@
 // Diagnostics: failing and unevaluable assertions (with both members as related locations), memdesc rule
-// findings, and engine problems, for one document. Unknown types are information, never a wall of errors.
+// findings, engine problems, and (memdesc.matrix) what fails only in other ABI × config combinations, for one
+// document. Unknown types are information, never a wall of errors; a C file outside any kernel tree that no
+// setting names shows its failing assertions and rule findings only.
 
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity } from 'vscode-languageserver';
 import { recordName } from '../engine/types';
+import { assertElsewhere, compactLabels, matrixOnly } from '../matrix';
 import type { AnalysisResult } from '../session';
-import { pathToUri, toRange } from './util';
+import { pathToUri, sourceFile, toRange } from './util';
 
 const RULES_URL = 'https://github.com/memdesc-layout/memdesc-layout/blob/main/README.md#rules';
 const SOURCE = 'memdesc-layout';
@@ -15,13 +18,15 @@ const severity = (s: 'error' | 'warning' | 'info', code: string): DiagnosticSeve
 export function diagnostics(r: AnalysisResult, file: string): Diagnostic[] {
   const a = r.analysis;
   const out: Diagnostic[] = [];
+  // A C file nobody asked about (outside a tree, not a sketch, not in memdesc.files): failures only.
+  const quiet = !!r.context.quiet;
   for (const p of a.problems) {
-    if (!p.file || p.file.path !== file) continue;
+    if (quiet || !p.file || p.file.path !== file) continue;
     out.push({ range: toRange({ file: p.file, offset: p.offset, end: p.end }), severity: severity(p.severity, p.code), code: p.code, source: SOURCE, message: p.message });
   }
   const defByName = new Map(a.parse.records.filter((d) => d.members && recordName(d)).map((d) => [recordName(d)!, d]));
   for (const v of a.asserts) {
-    if (v.file.path !== file || v.holds === true) continue;
+    if (v.file.path !== file || v.holds === true || (quiet && v.holds === null)) continue;
     const related: DiagnosticRelatedInformation[] = [];
     for (const p of r.model.pairs.filter((x) => x.assert === v)) {
       for (const side of [p.a, p.b]) {
@@ -31,13 +36,14 @@ export function diagnostics(r: AnalysisResult, file: string): Diagnostic[] {
       }
     }
     const fails = v.holds === false;
+    const also = r.matrix && fails ? assertElsewhere(r, v.file.path, v.offset).fails : [];
     out.push({
       range: toRange(v),
       severity: fails ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
       code: fails ? 'assert-fails' : 'assert-unknown',
       codeDescription: { href: RULES_URL },
       source: SOURCE,
-      message: fails ? `${v.text} fails on ${a.abi.name}: ${v.detail}` : `${v.text} cannot be evaluated: ${v.detail}`,
+      message: fails ? `${v.text} fails on ${a.abi.name}: ${v.detail}${also.length ? ` (also fails on ${compactLabels(also, r)})` : ''}` : `${v.text} cannot be evaluated: ${v.detail}`,
       relatedInformation: related.length ? related : undefined,
     });
   }
@@ -52,6 +58,22 @@ export function diagnostics(r: AnalysisResult, file: string): Diagnostic[] {
       message: f.message,
       relatedInformation: f.related.map((x) => ({ location: { uri: pathToUri(x.at.file.path), range: toRange(x.at) }, message: x.message })),
     });
+  }
+  // The config matrix: failures the configured ABI and config do not show. Same text, same offsets in the file.
+  const sf = sourceFile(a, file);
+  if (r.matrix && sf) {
+    for (const x of matrixOnly(r)) {
+      if (x.file !== file) continue;
+      const where = compactLabels(x.labels, r);
+      out.push({
+        range: toRange({ file: sf, offset: x.offset, end: x.end }),
+        severity: DiagnosticSeverity.Warning,
+        code: x.code,
+        codeDescription: { href: RULES_URL },
+        source: SOURCE,
+        message: x.kind === 'assert' ? `${x.text} holds on ${r.matrix.primary} but fails on ${where}; on ${x.labels[0]}: ${x.detail}` : `only on ${where}: ${x.text}`,
+      });
+    }
   }
   return out;
 }

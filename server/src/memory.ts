@@ -1,0 +1,30 @@
+// Memory: V8 lets garbage pile up to a large multiple of what an analysis keeps alive (re-analysing a 7.x
+// memdesc set allocates several hundred MB that die at once). The server collects when it is idle instead.
+
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+
+let gcFn: (() => void) | undefined;
+try {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (typeof g === 'function') gcFn = g;
+  else {
+    v8.setFlagsFromString('--expose-gc');
+    const f = vm.runInNewContext('gc') as unknown;
+    if (typeof f === 'function') gcFn = f as () => void;
+  }
+} catch {
+  gcFn = undefined;
+}
+
+/** A full collection, when this process allows one; returns the milliseconds it took, or undefined. */
+export function collectGarbage(): number | undefined {
+  if (!gcFn) return undefined;
+  const t0 = performance.now();
+  gcFn();
+  return performance.now() - t0;
+}
+
+export function heapUsedMiB(): number {
+  return process.memoryUsage().heapUsed / 1048576;
+}

@@ -1,0 +1,58 @@
+// A third real LSP client: Emacs in batch mode with eglot (Debian emacs-nox + elpa-eglot; eglot 1.9 takes
+// pushed diagnostics only) attaches the bundled server to a .memdesc sketch, gets a hover and the published
+// diagnostics. Emacs is killed at the deadline, pass or fail.
+
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+
+const root = path.resolve(__dirname, '../../..');
+
+function runEmacs(env: Record<string, string>, deadlineMs: number): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('emacs', ['--batch', '-l', path.join(root, 'test/protocol/eglot.el')], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+describe('Emacs eglot as the LSP client', { timeout: 90_000 }, () => {
+  it('connects, hovers a member and shows a failing assertion', async () => {
+    // No -Q: Debian activates its elpa-* packages from site-start (batch mode never reads the user's init).
+    const probe = spawnSync('emacs', ['--batch', '--eval', '(require (quote eglot))'], { encoding: 'utf8', env: { ...process.env, HOME: os.tmpdir() } });
+    assert.equal(probe.status, 0, `Emacs with eglot is not installed: apt-get install emacs-nox elpa-eglot (.ci/run does). ${probe.stderr ?? ''}`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memdesc-eglot-'));
+    try {
+      const text = fs.readFileSync(path.join(root, 'examples/page-sketch.h'), 'utf8').replace('\tint page_refcount;', '\tint extra;\n\tint page_refcount;');
+      const file = path.join(dir, 'page-sketch.memdesc');
+      fs.writeFileSync(file, text);
+      const lines = text.split('\n');
+      const line = lines.findIndex((l) => l.includes('int refcount;'));
+      const out = path.join(dir, 'out.json');
+      // A private HOME: eglot must not read or write the user's Emacs state.
+      const home = path.join(dir, 'home');
+      fs.mkdirSync(home);
+      const r = await runEmacs({ HOME: home, MEMDESC_FILE: file, MEMDESC_SERVER: path.join(root, 'dist/server.js'), MEMDESC_OUT: out, MEMDESC_LINE: String(line), MEMDESC_COL: String(lines[line].indexOf('refcount') + 2) }, 60_000);
+      assert.ok(fs.existsSync(out), `Emacs wrote nothing (exit ${r.code}): ${r.stderr}`);
+      const got = JSON.parse(fs.readFileSync(out, 'utf8'));
+      assert.equal(got.error, undefined, `${got.error}\n${r.stderr}`);
+      assert.equal(got.connected, true);
+      assert.match(got.hover, /demo_page\.refcount/);
+      assert.match(got.hover, /offset \*\*52\*\*/);
+      const fail = got.diagnostics.find((d: { message: string }) => /DEMO_MATCH\(refcount, page_refcount\) fails/.test(d.message));
+      assert.ok(fail, JSON.stringify(got.diagnostics));
+      assert.equal(fail.line, lines.findIndex((l) => l.startsWith('DEMO_MATCH(refcount')));
+      assert.equal(fail.severity, 1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
