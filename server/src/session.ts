@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AbiName, isAbiName } from './engine/abi';
-import { analyze, Analysis } from './engine/analyze';
+import { analyze, Analysis, AnalyzeOptions } from './engine/analyze';
+import { IncrementalAnalysis, UpdateStats } from './engine/incremental';
 import { DiskHost, FileHost, OverlayHost } from './engine/host';
 import { isKernelTree, kernelSetup, KernelSetup } from './engine/kernel';
 import { ConfigOverride } from './engine/matrix';
@@ -122,6 +123,8 @@ export interface AnalysisResult {
   stamp: string;
   /** Milliseconds the analysis took. */
   ms: number;
+  /** How much of it was done again (an edit's update), when the session followed the edit incrementally. */
+  update?: UpdateStats;
   /** The config matrix for this same state, once the background evaluation has finished (memdesc.matrix). */
   matrix?: MatrixSummary;
 }
@@ -140,6 +143,30 @@ export function computeAnalysis(ctx: AnalysisContext, host: FileHost, cache: Pre
   const defines = [...ctx.defines, ...spec.overrides];
   const analysis = analyze(ctx.files, { arch: spec.abi, includePaths: ctx.includePaths, defines }, host, cache);
   return { analysis, model: buildModel(analysis), setup: undefined, root: undefined, context: ctx, ms: performance.now() - t0 };
+}
+
+/** The main files and options of a context's primary analysis (kernel mode: after the tree's setup). */
+function primaryInputs(ctx: AnalysisContext, host: FileHost, cache: PreprocessCache): { files: string[]; options: AnalyzeOptions; host: FileHost; setup?: KernelSetup } {
+  if (ctx.kind === 'kernel' && ctx.root) {
+    const setup = kernelSetup({ root: ctx.root, arch: ctx.arch, configFile: ctx.config, buildDir: ctx.buildDir, configOverrides: [...ctx.defines] }, host, cache);
+    const extra = ctx.files.filter((f) => !setup.files.includes(f) && host.fileExists(f));
+    return { files: [...setup.files, ...extra], options: { ...setup.options, includePaths: [...ctx.includePaths, ...(setup.options.includePaths ?? [])] }, host: setup.host, setup };
+  }
+  return { files: ctx.files, options: { arch: ctx.arch, includePaths: ctx.includePaths, defines: [...ctx.defines] }, host };
+}
+
+/**
+ * A context's analysis kept alive between edits: the engine brings it up to date from what changed instead of
+ * starting over (engine/incremental.ts). Dropped when anything outside the buffers changes.
+ */
+interface LiveAnalysis {
+  inc: IncrementalAnalysis;
+  setup: KernelSetup | undefined;
+  generation: number;
+  /** The buffers (path → hash) as the analysis last saw them. */
+  seen: Map<string, number>;
+  /** Files whose change needs the tree's setup done again (kernel/bounds.c's includes). */
+  setupInputs: Set<string>;
 }
 
 /** How many analyses (contexts) are kept in memory; the least recently used goes first. */
@@ -171,6 +198,7 @@ export class Session {
   private readonly sketches = new Set<string>();
   private readonly hashes = new Map<string, number>();
   private readonly results = new Map<string, AnalysisResult>();
+  private readonly live = new Map<string, LiveAnalysis>();
   private readonly matrices = new Map<string, MatrixSummary>();
   private readonly globCache = new Map<string, { files: string[]; truncated: boolean }>();
   private generation = 0;
@@ -185,6 +213,7 @@ export class Session {
     diskChanged(this.disk, changed);
     this.generation++;
     this.results.clear();
+    this.live.clear();
     this.matrices.clear();
     this.globCache.clear();
     this.workspace.rescan();
@@ -279,10 +308,38 @@ export class Session {
     // Free the stale result before computing its successor, and keep only a few contexts.
     this.results.delete(ctx.key);
     while (this.results.size >= MAX_RESULTS) this.results.delete(this.results.keys().next().value as string);
-    const result: AnalysisResult = { ...computeAnalysis(ctx, this.host, this.cacheFor(ctx)), stamp };
+    for (const k of this.live.keys()) if (!this.results.has(k) && k !== ctx.key && this.live.size >= MAX_RESULTS) this.live.delete(k);
+    const result: AnalysisResult = { ...this.follow(ctx), stamp };
     this.results.set(ctx.key, result);
     this.onAnalysis?.(result);
     return this.withMatrix(result);
+  }
+
+  /**
+   * The context's analysis for the buffers as they are now: the live one brought up to date from the buffers
+   * that changed since it last looked, or a new one.
+   */
+  private follow(ctx: AnalysisContext): Omit<AnalysisResult, 'stamp'> {
+    const t0 = performance.now();
+    let live = this.live.get(ctx.key);
+    if (live && live.generation === this.generation) {
+      const changed: string[] = [];
+      for (const [p, h] of this.hashes) if (live.seen.get(p) !== h) changed.push(p);
+      for (const p of live.seen.keys()) if (!this.hashes.has(p)) changed.push(p);
+      if (changed.some((p) => live!.setupInputs.has(p))) live = undefined;
+      else {
+        const analysis = live.inc.update(changed);
+        live.seen = new Map(this.hashes);
+        return { analysis, model: buildModel(analysis), setup: live.setup, root: ctx.root, context: ctx, ms: performance.now() - t0, update: live.inc.lastStats };
+      }
+    }
+    const cache = this.cacheFor(ctx);
+    const inputs = primaryInputs(ctx, this.host, cache);
+    const inc = new IncrementalAnalysis(inputs.files, inputs.options, inputs.host, cache);
+    live = { inc, setup: inputs.setup, generation: this.generation, seen: new Map(this.hashes), setupInputs: new Set(inputs.setup?.boundsFiles ?? []) };
+    this.live.set(ctx.key, live);
+    const analysis = inc.analysis;
+    return { analysis, model: buildModel(analysis), setup: inputs.setup, root: ctx.root, context: ctx, ms: performance.now() - t0, update: inc.lastStats };
   }
 
   private cacheFor(ctx: AnalysisContext): PreprocessCache {

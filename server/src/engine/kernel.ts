@@ -87,6 +87,8 @@ export interface KernelSetup {
   standIns: Set<string>;
   /** Values computed for include/generated/bounds.h (undefined when a build dir supplied it). */
   bounds: Map<string, bigint> | undefined;
+  /** The files kernel/bounds.c read to compute them: an edit of one means computing them again. */
+  boundsFiles: string[];
   /** The source tree and the object tree (the build dir, or the source tree itself), absolute. */
   root: string;
   objtree: string;
@@ -228,8 +230,9 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
   };
   const boundsPath = path.join(objtree, 'include/generated/bounds.h');
   let bounds: Map<string, bigint> | undefined;
+  const boundsFiles: string[] = [];
   if (!opts.buildDir || !base.fileExists(boundsPath)) {
-    bounds = computeBounds(root, options, host, cache);
+    bounds = computeBounds(root, options, host, cache, boundsFiles);
     if (bounds) host.generated.set(boundsPath, boundsHeader(bounds));
     host.standIns.add('include/generated/bounds.h');
   }
@@ -242,6 +245,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     files,
     standIns: host.standIns,
     bounds,
+    boundsFiles,
     root,
     objtree,
   };
@@ -283,7 +287,7 @@ const BOUND_TAG = 'memdesc-bound ';
  * include/generated/bounds.h as kbuild makes it: kernel/bounds.c run through our own engine, with
  * DEFINE(sym, val) read as an assertion we can evaluate instead of an asm statement.
  */
-export function computeBounds(root: string, options: AnalyzeOptions, host: KernelHost, cache?: PreprocessCache): Map<string, bigint> | undefined {
+export function computeBounds(root: string, options: AnalyzeOptions, host: KernelHost, cache?: PreprocessCache, read?: string[]): Map<string, bigint> | undefined {
   const boundsC = path.join(root, 'kernel/bounds.c');
   const kbuildH = path.join(root, 'include/linux/kbuild.h');
   if (!host.fileExists(boundsC)) return undefined;
@@ -299,6 +303,7 @@ export function computeBounds(root: string, options: AnalyzeOptions, host: Kerne
     if (saved === undefined) host.generated.delete(kbuildH);
     else host.generated.set(kbuildH, saved);
   }
+  if (read) for (const f of a.files) read.push(f.path);
   const ev = new Evaluator(a.layouter);
   const out = new Map<string, bigint>();
   for (const d of a.parse.asserts) {
