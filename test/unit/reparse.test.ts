@@ -145,7 +145,7 @@ describe('reparse: declarations parsed again after an edit', () => {
       let src = FIXTURE;
       host.overlay.set('/t/m.h', src);
       let prev = stream(host, cache);
-      let state = parse(prev, new Layouter(abi, new Problems()), new Problems(), { msExtensions: false }).state;
+      let state = parse(prev, new Layouter(abi, new Problems()), new Problems(), { msExtensions: false, track: true }).state;
       for (let step = 0; step < 10; step++) {
         // Mostly small edits, sometimes undoing back to the original (the common editing rhythm).
         src = r() < 0.15 ? FIXTURE : mutate(src, r);

@@ -114,7 +114,7 @@ export class IncrementalAnalysis {
 
   private fullParse(): ParseResult {
     // Parse-time layouts are the parser's own; the analysis lays out afresh (see assemble).
-    return parse(this.session.result!, new Layouter(abiOf(this.options), new Problems()), new Problems(), { msExtensions: !!this.options.msExtensions });
+    return parse(this.session.result!, new Layouter(abiOf(this.options), new Problems()), new Problems(), { msExtensions: !!this.options.msExtensions, track: true });
   }
 
   private assemble(): Analysis {

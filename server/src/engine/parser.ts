@@ -18,6 +18,11 @@ export interface ParseOptions {
   msExtensions: boolean;
   /** Deepest nesting of declarators, records and expressions before giving up on a declaration. */
   maxDepth?: number;
+  /**
+   * Record what each declaration looks up, reads and binds, so that reparse() can follow edits (the
+   * incremental analysis sets it; a one-off parse does not pay for it).
+   */
+  track?: boolean;
 }
 
 export interface StaticAssertDecl {
@@ -136,13 +141,24 @@ export function parse(stream: TokenStream, layouter: Layouter, problems: Problem
 
 /** Problems of one declaration: kept on it, each reported once. */
 class DeclProblems {
-  private seen: Set<string> | undefined;
-  constructor(private readonly decl: Decl) {}
+  /** Keys of the current declaration's problems, once it has many (a broken declaration can have thousands). */
+  private keys: Set<string> | undefined;
+  private keysOf: Decl | undefined;
+  constructor(public decl: Decl) {}
   report(p: Problem): void {
-    const key = `${p.file?.id ?? -1}:${p.offset}:${p.code}:${p.message}`;
-    if (this.seen?.has(key)) return;
-    (this.seen ??= new Set()).add(key);
-    (this.decl.problems ??= []).push(p);
+    const list = (this.decl.problems ??= []);
+    if (list.length < 16) {
+      for (const q of list) if (q.offset === p.offset && q.code === p.code && q.file === p.file && q.message === p.message) return;
+    } else {
+      if (this.keysOf !== this.decl) {
+        this.keysOf = this.decl;
+        this.keys = new Set(list.map((q) => `${q.file?.id ?? -1}:${q.offset}:${q.code}:${q.message}`));
+      }
+      const key = `${p.file?.id ?? -1}:${p.offset}:${p.code}:${p.message}`;
+      if (this.keys!.has(key)) return;
+      this.keys!.add(key);
+    }
+    list.push(p);
   }
   error(code: string, message: string, file: Problem['file'], offset = 0, end = offset): void {
     this.report({ severity: 'error', code, message, file, offset, end });
@@ -156,10 +172,12 @@ export class Parser {
   private readonly ev: Evaluator;
   /** The declaration being parsed. */
   private cur: Decl;
+  private readonly declProblems: DeclProblems;
   private problems: { report(p: Problem): void; error(code: string, message: string, file: Problem['file'], offset?: number, end?: number): void };
   /** Records to hand out again, by tag, when a declaration that made them is parsed again. */
   reuse: Map<string, RecordDef | EnumDef> | undefined;
   private readonly opts: ParseOptions;
+  private readonly track: boolean;
 
   private readonly toks: Token[];
   private readonly spaces: boolean[];
@@ -170,12 +188,14 @@ export class Parser {
     private readonly state: ParseState,
   ) {
     this.opts = state.options;
+    this.track = !!state.options.track;
     this.toks = stream.tokens;
     this.spaces = stream.spaces;
     this.ev = new Evaluator(lay);
     this.maxDepth = this.opts.maxDepth ?? 200;
     this.cur = state.prelude;
-    this.problems = new DeclProblems(this.cur);
+    this.declProblems = new DeclProblems(this.cur);
+    this.problems = this.declProblems;
   }
 
   /** The builtin typedefs every declaration sees. */
@@ -197,13 +217,14 @@ export class Parser {
     const out: Decl[] = [];
     this.pos = start;
     // Layouts and completeness read while a declaration is parsed are what it depends on.
-    this.lay.onRead = (d) => (this.cur.content ??= new Set()).add(d);
+    if (this.track) this.lay.onRead = (d) => (this.cur.content ??= new Set()).add(d);
     try {
       while (!this.atEOF() && !stop(this.pos)) {
         const d = newDecl(base + out.length * step, this.pos);
         out.push(d);
         this.cur = d;
-        this.problems = new DeclProblems(d);
+        this.declProblems.decl = d;
+        this.problems = this.declProblems;
         const begin = this.pos;
         try {
           this.externalDeclaration();
@@ -226,36 +247,44 @@ export class Parser {
 
   private lookupOrdinary(name: string): Ordinary | undefined {
     const v = this.state.ordinary.get(name, this.cur.index);
-    const c = this.cur;
-    c.readTable.push(0);
-    c.readName.push(name);
-    c.readValue.push(v);
+    if (this.track) {
+      const c = this.cur;
+      c.readTable.push(0);
+      c.readName.push(name);
+      c.readValue.push(v);
+    }
     return v;
   }
 
   private lookupTag(name: string): Tag | undefined {
     const v = this.state.tags.get(name, this.cur.index);
-    const c = this.cur;
-    c.readTable.push(1);
-    c.readName.push(name);
-    c.readValue.push(v);
+    if (this.track) {
+      const c = this.cur;
+      c.readTable.push(1);
+      c.readName.push(name);
+      c.readValue.push(v);
+    }
     return v;
   }
 
   private defineOrdinary(name: string, value: Ordinary): void {
     this.state.ordinary.define(name, this.cur, value);
-    this.cur.defTable.push(0);
-    this.cur.defName.push(name);
+    if (this.track) {
+      this.cur.defTable.push(0);
+      this.cur.defName.push(name);
+    }
   }
 
   private defineTag(name: string, value: Tag): void {
     this.state.tags.define(name, this.cur, value);
-    this.cur.defTable.push(1);
-    this.cur.defName.push(name);
+    if (this.track) {
+      this.cur.defTable.push(1);
+      this.cur.defName.push(name);
+    }
   }
 
   private readComplete(def: RecordDef | EnumDef): void {
-    (this.cur.complete ??= new Set()).add(def);
+    if (this.track) (this.cur.complete ??= new Set()).add(def);
   }
 
   // ---- token helpers ----
@@ -831,7 +860,7 @@ export class Parser {
     if (existing && existing.kind === 'record' && !existing.def.members && !existing.def.beingDefined && existing.def.kind === kind) {
       def = existing.def;
       // Completing a record declared by an earlier declaration: remember what it was, to parse this one again.
-      this.cur.completes.push({ def, saved: { loc: def.loc, body: def.body, members: def.members, packed: def.packed, aligned: def.aligned } });
+      if (this.track) this.cur.completes.push({ def, saved: { loc: def.loc, body: def.body, members: def.members, packed: def.packed, aligned: def.aligned } });
       def.loc = this.span(tagIdx);
     } else {
       if (existing && existing.kind === 'record' && existing.def.members) {
@@ -867,7 +896,7 @@ export class Parser {
       def.beingDefined = undefined;
       def.loc = this.span(at);
     } else def = { id: this.state.nextId++, kind, tag, members: undefined, packed: false, aligned: undefined, loc: this.span(at) };
-    this.cur.created.push(def);
+    if (this.track) this.cur.created.push(def);
     return def;
   }
 
@@ -925,7 +954,7 @@ export class Parser {
     const walk = (members: Member[]) => {
       for (const m of members) {
         if (m.anonymous && m.type.kind === 'record') {
-          (this.cur.content ??= new Set()).add(m.type.def);
+          if (this.track) (this.cur.content ??= new Set()).add(m.type.def);
           if (m.type.def.members) walk(m.type.def.members);
           continue;
         }
@@ -1080,7 +1109,7 @@ export class Parser {
     if (existing?.kind === 'enum') this.readComplete(existing.def);
     if (existing?.kind === 'enum' && existing.def.underlying === undefined) {
       def = existing.def;
-      this.cur.completes.push({ def, saved: { underlying: def.underlying, enumerators: def.enumerators, packed: def.packed } });
+      if (this.track) this.cur.completes.push({ def, saved: { underlying: def.underlying, enumerators: def.enumerators, packed: def.packed } });
       def.enumerators = [];
     } else {
       if (existing) this.report('error', 'redefinition', `redefinition of 'enum ${tag}'`, tagIdx);
@@ -1115,7 +1144,7 @@ export class Parser {
       def.typedefName = undefined;
       def.loc = this.span(at);
     } else def = { id: this.state.nextId++, tag, underlying: undefined, packed: false, enumerators: [], loc: this.span(at) };
-    this.cur.created.push(def);
+    if (this.track) this.cur.created.push(def);
     return def;
   }
 
