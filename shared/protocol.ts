@@ -53,11 +53,25 @@ export interface LayoutStruct {
   nodes: LayoutNode[];
 }
 
+export interface MemberRef {
+  struct: string;
+  member: string;
+}
+
 export interface LayoutFinding {
   code: string;
   severity: 'error' | 'warning';
   message: string;
   location: SourceLocation;
+  /** Assertions: the members the assertion compares (rule findings are located at their member instead). */
+  members?: MemberRef[];
+}
+
+/** Verdicts of every static assertion in the analysed files. */
+export interface AssertSummary {
+  holding: number;
+  failing: number;
+  unknown: number;
 }
 
 export interface LayoutResult {
@@ -69,4 +83,23 @@ export interface LayoutResult {
   structs: LayoutStruct[];
   /** Failing and unevaluable assertions, and rule findings. */
   findings: LayoutFinding[];
+  asserts: AssertSummary;
+  /** Where the kernel config came from (a path, a build dir, or the built-in default); null outside a kernel tree. */
+  configSource: string | null;
+}
+
+export const ConfigVariantsRequestMethod = 'memdesc/configVariants';
+
+export interface ConfigVariantsParams {
+  /** Only the variants that apply to this ABI; default: all. */
+  arch?: string;
+}
+
+/** A config variant of `check --matrix`, as `memdesc.defines` entries (`NAME`, `NAME=VALUE`; `NAME=n` unsets). */
+export interface ConfigVariant {
+  name: string;
+  description: string;
+  /** The ABIs it applies to; absent: all. */
+  abis?: string[];
+  defines: string[];
 }

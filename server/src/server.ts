@@ -15,7 +15,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LayoutParams, LayoutRequestMethod } from '../../shared/protocol';
+import { ConfigVariant, ConfigVariantsParams, ConfigVariantsRequestMethod, LayoutParams, LayoutRequestMethod } from '../../shared/protocol';
 import { isAbiName } from './engine/abi';
 import { codeLenses } from './features/codeLens';
 import { diagnostics } from './features/diagnostics';
@@ -26,6 +26,7 @@ import { definition, references } from './features/navigation';
 import { documentSymbols } from './features/symbols';
 import { uriToPath } from './features/util';
 import { AnalysisResult, DEFAULT_SETTINGS, normalizeSettings, Session, Settings } from './session';
+import { VARIANTS } from './variants';
 
 const DEBOUNCE_MS = 150;
 
@@ -190,6 +191,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return layoutModel(session.analysisFor(file, settings));
     }, null);
   });
+
+  // The matrix's config variants, for an editor's config picker; 'config' (no change) is left out.
+  connection.onRequest(ConfigVariantsRequestMethod, (p: ConfigVariantsParams | undefined): ConfigVariant[] =>
+    VARIANTS.filter((v) => v.name !== 'config' && (!p?.arch || !v.abis || v.abis.some((a) => a === p.arch))).map((v) => ({
+      name: v.name,
+      description: v.description,
+      abis: v.abis ? [...v.abis] : undefined,
+      defines: v.overrides.map((o) => ('undef' in o ? `${o.undef}=n` : o.value === undefined ? o.name : `${o.name}=${o.value}`)),
+    })),
+  );
 
   connection.onShutdown(() => {
     shutDown = true;

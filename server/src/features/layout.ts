@@ -49,8 +49,19 @@ export function layoutModel(r: AnalysisResult): LayoutResult {
     };
   });
   const findings: LayoutFinding[] = [
-    ...a.asserts.filter((v) => v.holds !== true).map((v) => ({ code: v.holds === false ? 'assert-fails' : 'assert-unknown', severity: (v.holds === false ? 'error' : 'warning') as 'error' | 'warning', message: `${v.text}: ${v.detail}`, location: loc(v) })),
+    ...a.asserts.filter((v) => v.holds !== true).map((v) => ({
+      code: v.holds === false ? 'assert-fails' : 'assert-unknown',
+      severity: (v.holds === false ? 'error' : 'warning') as 'error' | 'warning',
+      message: `${v.text}: ${v.detail}`,
+      location: loc(v),
+      members: r.model.pairs.filter((p) => p.assert === v).flatMap((p) => [p.a, p.b]).map(({ struct, member }) => ({ struct, member })),
+    })),
     ...r.model.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, location: loc(f.at) })),
   ];
-  return { arch: a.abi.name, wordSize: a.abi.wordSize, pageSize, structs: out, findings };
+  const asserts = {
+    holding: a.asserts.filter((v) => v.holds === true).length,
+    failing: a.asserts.filter((v) => v.holds === false).length,
+    unknown: a.asserts.filter((v) => v.holds === null).length,
+  };
+  return { arch: a.abi.name, wordSize: a.abi.wordSize, pageSize, structs: out, findings, asserts, configSource: r.setup?.configSource ?? null };
 }
