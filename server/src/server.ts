@@ -2,6 +2,7 @@
 // It owns documents, settings and scheduling; each feature module translates engine answers to LSP.
 
 import {
+  CodeLensRefreshRequest,
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -38,6 +39,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let hasConfiguration = false;
   let hasPullDiagnostics = false;
   let hasWatchRegistration = false;
+  let hasInlayHintRefresh = false;
+  let hasCodeLensRefresh = false;
   let shutDown = false;
   const timers = new Map<string, NodeJS.Timeout>();
 
@@ -46,6 +49,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     hasConfiguration = !!c.workspace?.configuration;
     hasPullDiagnostics = !!c.textDocument?.diagnostic;
     hasWatchRegistration = !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    hasInlayHintRefresh = !!c.workspace?.inlayHint?.refreshSupport;
+    hasCodeLensRefresh = !!c.workspace?.codeLens?.refreshSupport;
     const init = normalizeSettings((params.initializationOptions as Record<string, unknown> | undefined)?.settings ?? {});
     globalSettings = init;
     return {
@@ -111,6 +116,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         if (shutDown) return;
         if (hasPullDiagnostics) void connection.languages.diagnostics.refresh().catch(() => undefined);
         else for (const d of documents.all()) void publish(d.uri).catch((e) => connection.console.error(String(e)));
+        // Hints and lenses of other open headers change too (a new ABI, an edit to an included header).
+        if (hasInlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
+        if (hasCodeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
       }, DEBOUNCE_MS),
     );
   };
