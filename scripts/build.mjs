@@ -1,4 +1,5 @@
-// Bundles the CLI, the language server and the VS Code extension with esbuild into dist/.
+// Bundles the CLI, the language server and the VS Code extension with esbuild into dist/, and the layout
+// diagram's webview script into media/ (the only folder the webview may load from).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,6 +11,7 @@ const entries = [
   { in: 'server/src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { in: 'server/src/server-main.ts', out: 'dist/server.js' },
   { in: 'client/src/extension.ts', out: 'dist/extension.js' },
+  { in: 'client/webview/main.ts', out: 'media/layout.js', browser: true },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 
 await Promise.all(
@@ -19,11 +21,12 @@ await Promise.all(
       entryPoints: [e.in],
       outfile: e.out,
       bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      external: ['vscode'],
-      sourcemap: !production,
+      platform: e.browser ? 'browser' : 'node',
+      target: e.browser ? 'chrome114' : 'node20',
+      format: e.browser ? 'iife' : 'cjs',
+      external: e.browser ? [] : ['vscode'],
+      // The webview's map would be one more file for its CSP to allow; the extension's are not packaged.
+      sourcemap: !production && !e.browser,
       minify: production,
       banner: e.banner ? { js: e.banner } : undefined,
       logLevel: 'warning',
