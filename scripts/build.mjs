@@ -7,6 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const production = process.argv.includes('--production');
+// --out-root DIR: write the bundles under DIR instead of the repo (the .vsix is staged that way, so
+// packaging never rewrites the dist/ that running tests use).
+const at = process.argv.indexOf('--out-root');
+const outRoot = at > 0 ? path.resolve(process.argv[at + 1]) : root;
 const entries = [
   { in: 'server/src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { in: 'server/src/server-main.ts', out: 'dist/server.js' },
@@ -19,7 +23,7 @@ await Promise.all(
     esbuild.build({
       absWorkingDir: root,
       entryPoints: [e.in],
-      outfile: e.out,
+      outfile: path.join(outRoot, e.out),
       bundle: true,
       platform: e.browser ? 'browser' : 'node',
       target: e.browser ? 'chrome114' : 'node20',
@@ -33,4 +37,4 @@ await Promise.all(
     }),
   ),
 );
-for (const e of entries) if (e.banner) fs.chmodSync(path.join(root, e.out), 0o755);
+for (const e of entries) if (e.banner) fs.chmodSync(path.join(outRoot, e.out), 0o755);
