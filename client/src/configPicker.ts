@@ -43,18 +43,18 @@ export async function selectConfig(client: LanguageClient): Promise<void> {
     await update('config', c, uri);
     await update('buildDir', b, uri);
   };
-  const mark = (on: boolean) => (on ? ' · current' : '');
+  const describe = (text: string, current: boolean) => [text, current ? 'current' : ''].filter(Boolean).join(' · ');
 
   const items: Choice[] = [{ label: 'Config', kind: vscode.QuickPickItemKind.Separator }];
-  items.push({ label: '$(circle-large-outline) Built-in default', description: `that ABI's Linux 6.12 defconfig (memdesc symbols only)${mark(!config && !build)}`, apply: setConfig('', '') });
+  items.push({ label: '$(circle-large-outline) Built-in default', description: describe(`${arch}'s Linux 6.12 defconfig (memdesc symbols only)`, !config && !build), apply: setConfig('', '') });
   const configs = await foundConfigs();
   for (const c of configs) {
     const dir = path.dirname(c.fsPath);
     const shown = displayPath(c.fsPath, folder);
-    items.push({ label: `$(file) ${shown}`, description: mark(!!config && resolvePath(config, folder) === c.fsPath), apply: setConfig(shown.startsWith('~/') ? c.fsPath : shown, '') });
+    items.push({ label: `$(file) ${shown}`, description: describe('', !!config && resolvePath(config, folder) === c.fsPath), apply: setConfig(shown.startsWith('~/') ? c.fsPath : shown, '') });
     if (isBuildDir(dir)) {
       const d = displayPath(dir, folder);
-      items.push({ label: `$(folder) ${d}/`, description: `build directory (.config and include/generated)${mark(!!build && resolvePath(build, folder) === dir)}`, apply: setConfig('', d) });
+      items.push({ label: `$(folder) ${d}/`, description: describe('build directory (.config and include/generated)', !!build && resolvePath(build, folder) === dir), apply: setConfig('', d) });
     }
   }
   items.push({
@@ -80,8 +80,8 @@ export async function selectConfig(client: LanguageClient): Promise<void> {
   }
   if (variants.length) {
     items.push({ label: `Variant on top (${arch})`, kind: vscode.QuickPickItemKind.Separator });
-    items.push({ label: '$(close) No variant', description: mark(!variant), apply: () => update('variant', '', uri) });
-    for (const v of variants) items.push({ label: `$(beaker) ${v.name}`, description: `${v.description}${mark(variant === v.name)}`, apply: () => update('variant', v.name, uri) });
+    items.push({ label: '$(close) No variant', description: describe('', !variant), apply: () => update('variant', '', uri) });
+    for (const v of variants) items.push({ label: `$(beaker) ${v.name}`, description: describe(v.description, variant === v.name), apply: () => update('variant', v.name, uri) });
   }
   const pick = await vscode.window.showQuickPick(items, { title: 'memdesc: Select Kernel Config', placeHolder: 'Which config do the headers see?', matchOnDescription: true });
   await pick?.apply?.();

@@ -1,7 +1,7 @@
 // Export of the diagram: a standalone SVG with the theme's computed colours and fonts inlined (the CSS variables
 // only exist inside VS Code), and a PNG drawn from that SVG at twice the size.
 
-const PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-opacity', 'opacity', 'font-family', 'font-size', 'font-weight', 'font-style', 'visibility', 'display'];
+const PROPS = ['fill', 'text-anchor', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-opacity', 'opacity', 'font-family', 'font-size', 'font-weight', 'font-style', 'visibility', 'display'];
 
 export function exportSvg(svg: SVGSVGElement): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
