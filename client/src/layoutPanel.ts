@@ -10,6 +10,7 @@ import type { LayoutResult } from '../../shared/protocol';
 import { documentLabel, isServed } from './documents';
 import { LayoutSource, locationToVscode, memberAt, nodeAt, sameUri, structAt } from './layoutSource';
 import { configLabel, currentArch, get, update } from './settings';
+import { webviewHtml } from './webviewHtml';
 import { FromWebview, NodeRef, NumberFormat, parseFromWebview, parseWebviewState, RenderReport, ToWebview, WebviewState } from './webviewProtocol';
 
 export const VIEW_TYPE = 'memdesc.layout';
@@ -263,24 +264,6 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & 
 }
 
 function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = crypto.randomBytes(18).toString('base64');
   const media = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', f)).toString();
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${media('layout.css')}">
-<title>memdesc layout</title>
-</head>
-<body>
-<div id="toolbar" role="toolbar" aria-label="Layout diagram options"></div>
-<div id="status" role="status" aria-live="polite"></div>
-<div id="diagram" tabindex="-1"></div>
-<div id="tooltip" role="tooltip" hidden></div>
-<script nonce="${nonce}" src="${media('layout.js')}"></script>
-</body>
-</html>`;
+  return webviewHtml({ cspSource: webview.cspSource, nonce: crypto.randomBytes(18).toString('base64'), script: media('layout.js'), style: media('layout.css') });
 }
