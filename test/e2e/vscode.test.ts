@@ -150,6 +150,8 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
   }
 
   before(async () => {
+    // This run's pictures only: stale failure shots from an earlier run would mislead.
+    fs.rmSync(artifacts, { recursive: true, force: true });
     fs.mkdirSync(artifacts, { recursive: true });
     if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}. The end-to-end tests drive a real browser: apt-get install chromium (or set MEMDESC_CHROMIUM to a Chromium binary).`);
     const cs: CodeServerModule = await import(pathToFileURL(path.join(root, 'scripts/code-server.mjs')).href);
@@ -192,6 +194,19 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
         if (server) fs.copyFileSync(server.logFile, path.join(logs, 'code-server.log'));
       }
       if (reportFile && fs.existsSync(reportFile)) fs.copyFileSync(reportFile, path.join(artifacts, 'layout-report.json'));
+      // What the extension logged about its own start (a figure for the notes, never asserted).
+      if (dirs && fs.existsSync(path.join(dirs.userData, 'logs'))) {
+        const found: string[] = [];
+        const walk = (d: string) => {
+          for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+            const p = path.join(d, e.name);
+            if (e.isDirectory()) walk(p);
+            else if (e.name === 'memdesc-layout.log') found.push(...fs.readFileSync(p, 'utf8').split('\n').filter((l) => l.includes('activated in')));
+          }
+        };
+        walk(path.join(dirs.userData, 'logs'));
+        for (const l of found) console.error(`# ${l.replace(/^.*memdesc-layout/, 'memdesc-layout')}`);
+      }
       if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
       assert.deepEqual(left, [], 'every code-server process is gone');
     }
@@ -302,15 +317,23 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
   });
 
   step('hovering a block lights up every block that shares its bytes', async () => {
-    const frame = await wb.webviewFrame();
-    const freelist = frame.locator('g.block[aria-label^="slab.freelist,"]').first();
-    await freelist.scrollIntoViewIfNeeded();
-    await freelist.hover();
-    const tip = frame.locator('#tooltip');
-    await waitFor('the diagram tooltip', async () => (await tip.isVisible()) && /page\.__folio_index @32 — same bytes/.test(await tip.innerText()));
-    const lit = await frame.locator('g.block.lit').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')?.split(',')[0]));
-    for (const m of ['page.__folio_index', 'page.share', 'page.dma_addr', 'folio.index', 'ptdesc.pt_index', 'zpdesc.next', 'netmem_desc.dma_addr', 'balloondesc.inflated_at']) assert.ok(lit.includes(m), `${m} lit: ${lit.join(' ')}`);
-    assert.ok(!lit.includes('page.flags'));
+    await wb.clickTab(1, 'Layout');
+    await wb.runCommand('View: Toggle Maximize Editor Group');
+    try {
+      const frame = await wb.webviewFrame();
+      const freelist = frame.locator('g.block[aria-label^="slab.freelist,"]').first();
+      await freelist.scrollIntoViewIfNeeded();
+      await freelist.hover();
+      const tip = frame.locator('#tooltip');
+      await waitFor('the diagram tooltip', async () => (await tip.isVisible()) && /page\.__folio_index @32 — same bytes/.test(await tip.innerText()));
+      const lit = await frame.locator('g.block.lit').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')?.split(',')[0]));
+      for (const m of ['page.__folio_index', 'page.share', 'page.dma_addr', 'folio.index', 'ptdesc.pt_index', 'zpdesc.next', 'netmem_desc.dma_addr', 'balloondesc.inflated_at']) assert.ok(lit.includes(m), `${m} lit: ${lit.join(' ')}`);
+      assert.ok(!lit.includes('page.flags'));
+      await page.locator('iframe.webview.ready').first().screenshot({ path: path.join(artifacts, 'diagram-hover.png') });
+    } finally {
+      await page.mouse.move(10, 700);
+      await wb.runCommand('View: Toggle Maximize Editor Group');
+    }
   });
 
   step('export the diagram as SVG and PNG', async () => {
