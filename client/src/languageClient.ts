@@ -24,6 +24,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
+    // The struct hover links to the diagram; no other command may run from the server's markdown.
+    markdown: { isTrusted: { enabledCommands: ['memdesc.openLayout'] } },
     middleware: {
       workspace: {
         configuration: async (params, token, next) => {

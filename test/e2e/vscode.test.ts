@@ -313,6 +313,7 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
       return n > 0 ? n : undefined;
     });
     assert.equal(shown, r.blocks.filter((b) => b.kind === 'member').length);
+    await errorOutlineStandsOut();
     await shootDiagram('diagram-light.png');
   });
 
@@ -348,10 +349,25 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
     assert.ok(s.colours >= 12 && s.busy > 0.15, `the exported PNG looks blank: ${s.colours} colours`);
   });
 
-  step('dark theme: the diagram follows the theme', async () => {
+  /** In every theme the failing pair keeps an outline of its own colour (no theme rule may paint over it). */
+  async function errorOutlineStandsOut(): Promise<void> {
+    const frame = await wb.webviewFrame();
+    const [error, plain] = await frame.evaluate(() => {
+      const { document, getComputedStyle } = globalThis as BrowserGlobals;
+      const stroke = (sel: string) => getComputedStyle(document.querySelector(sel)).stroke as string;
+      return [stroke('g.block.error rect'), stroke('g.block:not(.error):not(.warning):not(.lit):not(.hot):not(.cursor) rect')];
+    });
+    assert.notEqual(error, plain, `the error outline (${error}) differs from a block's border (${plain})`);
+  }
+
+  step('dark and high-contrast themes: the diagram follows the theme', async () => {
     await setTheme('Dark Modern', 'dark');
-    await page.mouse.move(5, 5);
+    await errorOutlineStandsOut();
     await shootDiagram('diagram-dark.png');
+    await setTheme('Dark High Contrast', 'high-contrast');
+    await errorOutlineStandsOut();
+    await shootDiagram('diagram-high-contrast.png');
+    await setTheme('Dark Modern', 'dark');
   });
 
   step('switch the ABI to i386: offsets change in the diagram, the status bar and the hover', async () => {
