@@ -6,10 +6,12 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { selectArch } from './archPicker';
 import { selectConfig } from './configPicker';
 import { exportLayout } from './exportLayout';
+import { isCandidate, isServed, setServed, treeAround, workspaceTrees } from './documents';
 import { createLanguageClient } from './languageClient';
 import { LayoutPanel, PanelContext, VIEW_TYPE } from './layoutPanel';
 import { LayoutSource } from './layoutSource';
 import { showOverlaps } from './overlaps';
+import { folderFor, get, resolvePath, SECTION } from './settings';
 import { StatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -45,6 +47,39 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     { dispose: () => LayoutPanel.current?.dispose() },
   );
+  // Which documents the server gets: headers of the kernel trees in the workspace (and of any tree a
+  // header is opened from), .memdesc sketches, or every C header with memdesc.serveAllHeaders.
+  const opened = new Set<string>();
+  const refreshServed = async (restart: boolean) => {
+    const root = get<string>('kernelRoot');
+    const trees = await workspaceTrees(root ? [resolvePath(root, folderFor())] : []);
+    const changed = setServed([...trees, ...opened], get<boolean>('serveAllHeaders') === true);
+    if (changed && restart && c.isRunning()) {
+      output.appendLine('memdesc-layout: the set of served documents changed; restarting the language server');
+      await c.restart();
+      layouts.invalidate();
+    }
+  };
+  const noteTree = (doc: vscode.TextDocument) => {
+    if (!isCandidate(doc) || isServed(doc)) return;
+    const t = treeAround(doc.uri.fsPath);
+    if (t && !opened.has(t)) {
+      opened.add(t);
+      void refreshServed(true);
+    }
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument(noteTree),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void refreshServed(true)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SECTION}.kernelRoot`) || e.affectsConfiguration(`${SECTION}.serveAllHeaders`)) void refreshServed(true);
+    }),
+  );
+  for (const d of vscode.workspace.textDocuments) if (isCandidate(d)) {
+    const t = treeAround(d.uri.fsPath);
+    if (t) opened.add(t);
+  }
+  await refreshServed(false);
   try {
     await client.start();
   } catch (e) {

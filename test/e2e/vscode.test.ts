@@ -231,7 +231,13 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
     assert.match(text, /page\s+__folio_index\s+same bytes/);
     const box = await page.locator('.monaco-hover:not(.hidden)').first().boundingBox();
     assert.ok(box);
-    await shoot('hover.png', { x: Math.max(0, box.x - 260), y: Math.max(0, box.y - 60), width: Math.min(1680 - Math.max(0, box.x - 260), box.width + 520), height: box.height + 160 });
+    await shoot('hover.png', { x: Math.max(0, box.x - 260), y: Math.max(0, box.y - 60), width: Math.min(1920 - Math.max(0, box.x - 260), box.width + 520), height: box.height + 160 });
+    // A header outside any kernel tree is not handed to the server (no memdesc status, no squiggles from us).
+    await page.mouse.move(5, 5);
+    await wb.openFile('page-sketch.h');
+    await waitFor('the memdesc status to hide outside a kernel tree', async () => !(await page.locator('[id="memdesc-layout.memdesc-layout.memdesc.status"]').first().isVisible()));
+    await wb.openFile('slab.h');
+    await waitFor('the memdesc status back on slab.h', () => page.locator('[id="memdesc-layout.memdesc-layout.memdesc.status"]').first().isVisible());
   });
 
   step('Show Overlapping Members: a quick pick of the members sharing the bytes at the cursor', async () => {
