@@ -35,6 +35,7 @@ export class LayoutPanel implements vscode.Disposable {
   private editorColumn: vscode.ViewColumn | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private updating: Promise<void> = Promise.resolve();
+  private readonly renderWaiters: Array<() => void> = [];
   /** What the webview last reported it drew. */
   lastReport: RenderReport | undefined;
 
@@ -73,6 +74,10 @@ export class LayoutPanel implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'memdesc.layoutPanelOpen', true);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
+      // A hidden webview is torn down (no retainContextWhenHidden); it says 'ready' again when shown.
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) this.ready = false;
+      }),
       panel.webview.onDidReceiveMessage((m: unknown) => {
         const msg = parseFromWebview(m);
         if (msg) void this.onMessage(msg).catch((e) => ctx.output.appendLine(`layout panel: ${e instanceof Error ? e.message : String(e)}`));
@@ -197,6 +202,7 @@ export class LayoutPanel implements vscode.Disposable {
 
   private reportRendered(report: RenderReport): void {
     this.lastReport = report;
+    for (const w of this.renderWaiters.splice(0)) w();
     const blocks = report.blocks.length;
     this.ctx.output.appendLine(`layout diagram: ${report.columns.map((c) => c.struct).join(', ')} · ${blocks} blocks · ${report.arch} · ${report.theme}`);
     // For the end-to-end tests (and anyone debugging the diagram): the full report, when asked for.
@@ -212,7 +218,13 @@ export class LayoutPanel implements vscode.Disposable {
   }
 
   /** The diagram as SVG text or PNG (base64), drawn by the webview with the theme's colours. */
-  exportImage(format: 'svg' | 'png'): Promise<string> {
+  async exportImage(format: 'svg' | 'png'): Promise<string> {
+    if (!this.panel.visible || !this.ready) {
+      // Only a live webview can draw: bring the panel forward and wait for its next rendering.
+      const drawn = new Promise<void>((resolve) => this.renderWaiters.push(resolve));
+      this.panel.reveal(undefined, true);
+      await Promise.race([drawn, new Promise((r) => setTimeout(r, EXPORT_TIMEOUT_MS))]);
+    }
     const id = ++this.exportId;
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
