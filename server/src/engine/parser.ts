@@ -220,7 +220,7 @@ export class Parser {
     if (this.track) this.lay.onRead = (d) => (this.cur.content ??= new Set()).add(d);
     try {
       while (!this.atEOF() && !stop(this.pos)) {
-        const d = newDecl(base + out.length * step, this.pos);
+        const d = newDecl(base + out.length * step, this.pos, this.track);
         out.push(d);
         this.cur = d;
         this.declProblems.decl = d;
