@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Browser, chromium, Page } from 'playwright-core';
 import type { RenderReport } from '../../client/src/webviewProtocol';
-import { DEADLINE_MS, waitFor, Workbench } from './workbench';
+import { actUntil, DEADLINE_MS, waitFor, Workbench } from './workbench';
 
 type CodeServerModule = typeof import('../../scripts/code-server.mjs', { with: { 'resolution-mode': 'import' } });
 type PackageModule = typeof import('../../scripts/package.mjs', { with: { 'resolution-mode': 'import' } });
@@ -394,20 +394,22 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
   step('click a block: the editor lands on its declaration, and the cursor highlights it back', async () => {
     const frame = await wb.webviewFrame();
     const target = frame.locator('g.block[aria-label^="zpdesc.zspage,"]').first();
-    await target.scrollIntoViewIfNeeded();
-    await target.click();
     const line = lineOf(path.join(ws, 'linux/mm/zpdesc.h'), 'struct zspage *zspage;');
-    await waitFor('zpdesc.h at the declaration', async () => (await page.locator('.tab.active[aria-label^="zpdesc.h"]').first().isVisible()) && (await wb.statusBarText('status.editor.selection')).includes(`Ln ${line},`));
+    await actUntil('zpdesc.h at the declaration', async () => {
+      await target.scrollIntoViewIfNeeded({ timeout: 5000 });
+      await target.click({ timeout: 5000 });
+    }, async () => (await page.locator('.tab.active[aria-label^="zpdesc.h"]').first().isVisible()) && (await wb.statusBarText('status.editor.selection')).includes(`Ln ${line},`));
     await waitFor('the diagram to mark the member at the cursor', async () => (await frame.locator('g.block.cursor[aria-label^="zpdesc.zspage,"]').count()) > 0);
     // Keyboard: Enter on a focused block reveals it too.
     const slab = frame.locator('g.block[aria-label^="slab.slab_cache,"]').first();
-    await slab.focus();
-    await page.keyboard.press('ArrowDown');
-    const focused = await frame.evaluate(() => (globalThis as BrowserGlobals).document.activeElement?.getAttribute('aria-label')?.split(',')[0] as string | undefined);
-    assert.equal(focused, 'slab.slab_list');
-    await page.keyboard.press('Enter');
     const slabLine = lineOf(path.join(ws, 'linux/mm/slab.h'), 'struct list_head slab_list;');
-    await waitFor('slab.h at slab_list', async () => (await page.locator('.tab.active[aria-label^="slab.h"]').first().isVisible()) && (await wb.statusBarText('status.editor.selection')).includes(`Ln ${slabLine},`));
+    await actUntil('slab.h at slab_list', async () => {
+      await slab.focus({ timeout: 5000 });
+      await page.keyboard.press('ArrowDown');
+      const focused = await frame.evaluate(() => (globalThis as BrowserGlobals).document.activeElement?.getAttribute('aria-label')?.split(',')[0] as string | undefined);
+      assert.equal(focused, 'slab.slab_list');
+      await page.keyboard.press('Enter');
+    }, async () => (await page.locator('.tab.active[aria-label^="slab.h"]').first().isVisible()) && (await wb.statusBarText('status.editor.selection')).includes(`Ln ${slabLine},`));
   });
 
   step('live: an edit that fixes the sketch re-renders the diagram, keeping its scroll position', async () => {

@@ -21,6 +21,19 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
+/** Does `act` and polls `done`, doing `act` again every `retryMs` until `done` holds (a click on a webview that
+ *  re-renders under the pointer, or a key press before focus settles, can be lost; the deadline still bounds it). */
+export async function actUntil(what: string, act: () => Promise<unknown>, done: () => Promise<boolean>, retryMs = 4000, timeoutMs = DEADLINE_MS): Promise<void> {
+  let acted = 0;
+  await waitFor(what, async () => {
+    if (Date.now() - acted >= retryMs) {
+      acted = Date.now();
+      await act();
+    }
+    return done();
+  }, timeoutMs);
+}
+
 /** A quick pick row's accessible label (`"beaker  memcg, description"`, `"slab.h linux/mm"`) starts with this label. */
 function matchesLabel(aria: string, label: string): boolean {
   const l = aria.replace(/^[a-z0-9-]+ {2}/, '');

@@ -71,7 +71,7 @@ export function reparse(state: ParseState, stream: TokenStream, splice: TokenSpl
   // One layouter serves the parses while nothing it has laid out can have changed: a new one after a
   // completion comes back or a record changes (its cache would be stale), not one per declaration.
   const lay = new SharedLayouter(layouter);
-  const count = replaceRange(state, stream, i0, j0, decls[i0]?.s ?? splice.a, splice.newEnd, delta, lay.get(), changes, hidden);
+  const count = replaceRange(state, stream, i0, j0, decls[i0]?.s ?? splice.a, splice.newEnd, delta, lay, changes, hidden);
   lay.drop();
   stats.edited = count;
   for (let k = i0 + count; k < decls.length; k++) shiftDecl(decls[k], delta);
@@ -95,7 +95,7 @@ export function reparse(state: ParseState, stream: TokenStream, splice: TokenSpl
       }
     }
     const known = changes.changedDefs.size;
-    const n = replaceRange(state, stream, k, k + 1, d.s, d.e, 0, lay.get(), changes, hidden);
+    const n = replaceRange(state, stream, k, k + 1, d.s, d.e, 0, lay, changes, hidden);
     stats.dependents += n;
     if (changes.changedDefs.size !== known) {
       affected.changed();
@@ -128,7 +128,7 @@ interface Changes {
  * (state is as before i0). Returns how many declarations now stand in their place; names and records that end
  * up different are added to `changes`.
  */
-function replaceRange(state: ParseState, stream: TokenStream, i0: number, j0: number, start: number, newEnd: number, delta: number, layouter: Layouter, changes: Changes, hidden: Map<Decl, Hidden[]>): number {
+function replaceRange(state: ParseState, stream: TokenStream, i0: number, j0: number, start: number, newEnd: number, delta: number, lay: SharedLayouter, changes: Changes, hidden: Map<Decl, Hidden[]>): number {
   const decls = state.decls;
   let j = j0;
   for (;;) {
@@ -148,7 +148,7 @@ function replaceRange(state: ParseState, stream: TokenStream, i0: number, j0: nu
     const next = i0 < decls.length ? decls[i0].index : prev + 1;
     // Records handed out again are overwritten by the new parse: kept as they are, in case it starts over.
     const kept = [...reuse.values()].map((def) => ({ def, fields: { ...def } }));
-    const parser = new Parser(stream, layouter, state);
+    const parser = new Parser(stream, lay.get(), state);
     parser.reuse = reuse;
     const fresh = parser.declarations(start, (pos) => pos >= newEnd && startsOldDecl(decls, j0, pos - delta), prev + (next - prev) / 4, (next - prev) / (4 * 1024 * 1024));
     const end = fresh.length ? fresh[fresh.length - 1].e : start;
@@ -159,6 +159,8 @@ function replaceRange(state: ParseState, stream: TokenStream, i0: number, j0: nu
       for (const d of fresh) unbind(state, d);
       for (let k = fresh.length - 1; k >= 0; k--) undoCompletions(fresh[k]);
       for (const { def, fields } of kept) Object.assign(def, fields);
+      // The layouter laid out records this parse completed and has just undone: its cache would lie.
+      lay.drop();
       j = jEnd;
       continue;
     }
