@@ -374,6 +374,9 @@ export class Session {
   forget(file: string): void {
     this.setBuffer(file, undefined);
     this.setSketch(file, false);
+    // Files analysed alone share one lexing cache, which would otherwise keep every file ever opened (a
+    // kernel tree's caches hold that tree's files only). Read again if it is opened again.
+    this.caches.get('files')?.files.delete(path.normalize(file));
   }
 
   /** Open buffers as [path, text] pairs (for the matrix worker, which must see what the editor shows). */
