@@ -375,8 +375,19 @@ export class Session {
     this.setBuffer(file, undefined);
     this.setSketch(file, false);
     // Files analysed alone share one lexing cache, which would otherwise keep every file ever opened (a
-    // kernel tree's caches hold that tree's files only). Read again if it is opened again.
-    this.caches.get('files')?.files.delete(path.normalize(file));
+    // kernel tree's caches hold that tree's files only). The closed file's own analysis goes (it is redone
+    // from the disk if asked for); its lexed text goes too unless a live analysis still reads it, since an
+    // incremental update takes a file it has no cache entry for as unchanged.
+    const p = path.normalize(file);
+    for (const k of [...this.live.keys()]) {
+      const key = JSON.parse(k) as unknown[];
+      if (key[0] === 'file' && key[1] === p) {
+        this.live.delete(k);
+        this.results.delete(k);
+      }
+    }
+    const used = [...this.live.values()].some((l) => l.inc.analysis.files.some((f) => f.path === p));
+    if (!used) this.caches.get('files')?.files.delete(p);
   }
 
   /** Open buffers as [path, text] pairs (for the matrix worker, which must see what the editor shows). */
