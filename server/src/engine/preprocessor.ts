@@ -910,7 +910,8 @@ class Preprocessor {
       const mb = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
       const message = `'${abs}' is ${mb(text.length)}, more than the ${mb(this.limits.maxFileBytes)} a file may have; not read`;
       if (at) this.report('error', 'file-too-large', message, at);
-      else this.problems.error('file-too-large', message, undefined);
+      // A main file: at its start (an editor shows it on the document; the text itself is not kept).
+      else this.problems.error('file-too-large', message, new SourceFile(nextFileId++, abs, ''), 0, 0);
       return null;
     }
     const c = this.cache.files.get(abs);
