@@ -750,11 +750,26 @@ class Preprocessor {
     if (this.tooLarge.has(abs) || (text !== undefined && text.length > this.limits.maxFileBytes)) return undefined;
     const n = prev.tokens.length - 1;
     const unchanged = { result: prev, splice: { a: n, oldEnd: n, newEnd: n }, restartedAt: n };
-    if (!cached || text === undefined) return entries.length ? undefined : unchanged;
+    // A file the run never entered may still have decided something: an #include skipped it by its guard
+    // (a guard that changes, or a file that goes, changes that), or an #include that did not find it, or
+    // found another file of that name, may find it now. Those run again from the start.
+    const skipped = () => prev.includes.some((r) => r.resolved === abs);
+    const mayNowResolve = () =>
+      prev.includes.some((r) => {
+        if (r.resolved === abs) return false;
+        const name = r.spelled.slice(1, -1);
+        if (path.isAbsolute(name)) return path.normalize(name) === abs;
+        const dirs = r.spelled.startsWith('"') ? [path.dirname(r.from.path), ...this.searchPath] : this.searchPath;
+        return dirs.some((d) => path.join(d, name) === abs);
+      });
+    if (!cached || text === undefined) return entries.length || (cached && skipped()) || mayNowResolve() ? undefined : unchanged;
     if (text === cached.text) return unchanged;
     const oldGuard = cached.guard === undefined ? includeGuard(cached.tokens) : cached.guard;
     const k = relexInPlace(cached, text);
-    if (entries.length === 0) return unchanged;
+    if (entries.length === 0) {
+      cached.guard = includeGuard(cached.tokens);
+      return (skipped() && cached.guard !== oldGuard) || mayNowResolve() ? undefined : unchanged;
+    }
     const first = entries[0];
     const firstExit = first.cpExit;
     // The last checkpoint inside the first entry that is before the first changed token.
