@@ -34,7 +34,7 @@ const sections: Section[] = [
   {
     name: 'lsp',
     title: 'Language server and extension',
-    args: () => (fs.existsSync(path.join(repo, 'out/bench/lsp.js')) ? ['out/bench/lsp.js'] : 'bench/lsp.ts (the language server and extension issue) is not in this tree: not measured here'),
+    args: () => (!fs.existsSync(path.join(repo, 'out/bench/lsp.js')) ? 'bench/lsp.ts is not in this tree: not measured here' : tree ? ['out/bench/lsp.js', tree.src, tree.build] : 'no prepared kernel tree (scripts/kernel/prepare-build.sh 7.3 x86_64): skipped'),
   },
 ];
 

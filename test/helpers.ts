@@ -33,3 +33,12 @@ export function struct(j: LayoutJson, name: string): StructJson {
 export function offsets(s: StructJson): Record<string, number | null> {
   return Object.fromEntries(s.members.map((m) => [m.name, m.bitSize !== undefined ? (m.bitOffset ?? null) : m.offset]));
 }
+
+/** A small seeded random number generator (a linear congruential one): the same seed, the same sequence. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}

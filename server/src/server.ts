@@ -515,6 +515,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }, []),
   );
 
+
+
   connection.onShutdown(() => {
     shutDown = true;
     for (const t of timers.values()) clearTimeout(t);

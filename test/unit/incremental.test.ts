@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { rng } from '../helpers';
 import { analyze, Analysis } from '../../server/src/engine/analyze';
 import { OverlayHost } from '../../server/src/engine/host';
 import { IncrementalAnalysis } from '../../server/src/engine/incremental';
@@ -94,14 +95,6 @@ static inline struct slab *page_slab(struct page *p) { return (struct slab *)p; 
 const MAINS = ['page.h', 'slab.h'];
 
 const SNIPPETS = ['\n', ' ', ';', '{', '}', '(', ')', 'int x;', '#define Q 3\n', '\n#endif\n', '#ifdef CONFIG_MEMCG\n', 'ulong_t', 'struct page', 'atomic_t y;', '/*', '*/', '"', '[Q]', ':3', 'inline', 'FOLIO_MATCH(index, index);', '__aligned(8)', '#include "config.h"\n'];
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /** A random character-level edit: insert a snippet, or delete a short range. */
 function edit(text: string, r: () => number): string {

@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { rng } from '../helpers';
 import { ABIS } from '../../server/src/engine/abi';
 import { OverlayHost } from '../../server/src/engine/host';
 import { Layouter } from '../../server/src/engine/layout';
@@ -58,14 +59,6 @@ struct tail { char c[EXTRA]; later_t l; };
 `;
 
 const VOCAB = ['int', 'long', 'x', ';', '{', '}', '(', ')', '*', 'struct', 'page', 'union', 'char', '[', ']', '2', ',', 'ORDER1', 'flags_t', ':', '3', 'typedef', 'enum', '='];
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /** A random token-level edit of the source: delete, duplicate, insert a word, or swap two tokens. */
 function mutate(src: string, r: () => number): string {

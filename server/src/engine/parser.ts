@@ -221,7 +221,7 @@ export class Parser {
     if (this.track) this.lay.onRead = (d) => (this.cur.content ??= new Set()).add(d);
     try {
       while (!this.atEOF() && !stop(this.pos)) {
-        const d = newDecl(base + out.length * step, this.pos);
+        const d = newDecl(base + out.length * step, this.pos, this.track);
         out.push(d);
         this.cur = d;
         this.declProblems.decl = d;
@@ -247,21 +247,19 @@ export class Parser {
   // ---- the symbol tables, as seen from the declaration being parsed ----
 
   private lookupOrdinary(name: string): Ordinary | undefined {
-    const v = this.state.ordinary.get(name, this.cur.index);
-    if (this.track) {
-      const c = this.cur;
-      c.readTable.push(0);
-      c.readName.push(name);
-      c.readValue.push(v);
-    }
-    return v;
+    return this.lookup(this.state.ordinary, 0, name);
   }
 
   private lookupTag(name: string): Tag | undefined {
-    const v = this.state.tags.get(name, this.cur.index);
+    return this.lookup(this.state.tags, 1, name);
+  }
+
+  /** A lookup as the current declaration sees it, recorded (when tracking) with what it found. */
+  private lookup<T>(table: SymbolTable<T>, which: number, name: string): T | undefined {
+    const v = table.get(name, this.cur.index);
     if (this.track) {
       const c = this.cur;
-      c.readTable.push(1);
+      c.readTable.push(which);
       c.readName.push(name);
       c.readValue.push(v);
     }

@@ -300,15 +300,8 @@ const CONVERGED = new Converged();
  * The previous run from an update's restart point on (the arrays hold what followed the restart checkpoint;
  * `at` gives each array's first index in the previous run), plus its final state.
  */
-interface OldRun {
+interface OldRun extends Journal {
   at: { out: number; log: number; cps: number; files: number; includes: number; problems: number; once: number; entered: number };
-  logName: string[];
-  logPrev: Array<MacroDef | undefined>;
-  logNext: Array<MacroDef | undefined>;
-  cps: Checkpoint[];
-  onceLog: string[];
-  enteredLog: string[];
-  entries: FileCtx[];
   files: SourceFile[];
   includes: IncludeRecord[];
   problems: Problem[];

@@ -68,25 +68,38 @@ export function reparse(state: ParseState, stream: TokenStream, splice: TokenSpl
   // Completions made from the edit on are hidden, then put back declaration by declaration as the sweep
   // below passes them: each declaration parsed again sees exactly what came before it.
   const hidden = hideCompletions(decls, i0, decls.length);
-  const count = replaceRange(state, stream, i0, j0, decls[i0]?.s ?? splice.a, splice.newEnd, delta, layouter, changes, hidden);
+  // One layouter serves the parses while nothing it has laid out can have changed: a new one after a
+  // completion comes back or a record changes (its cache would be stale), not one per declaration.
+  const lay = new SharedLayouter(layouter);
+  const count = replaceRange(state, stream, i0, j0, decls[i0]?.s ?? splice.a, splice.newEnd, delta, lay.get(), changes, hidden);
+  lay.drop();
   stats.edited = count;
   for (let k = i0 + count; k < decls.length; k++) shiftDecl(decls[k], delta);
 
   // Declarations that read what changed are parsed again (they may change more: the sets grow as we go).
   // Indices stay ordered without renumbering (replacements take fractional ones), so that is done once, last.
-  const containment = new Containment(state);
-  let known = changes.changedDefs.size;
-  let closure = containment.closure(changes.changedDefs);
+  const affected = new Affected(changes.changedDefs);
   for (let k = i0 + count; k < decls.length; k++) {
     const d = decls[k];
     // Not parsed again: its completions come back. One that collides with a record completed anew means the
     // declaration saw something else; then it is parsed again after all.
-    if (!dependsOn(d, changes, closure) && restoreOf(d, hidden, changes)) continue;
-    const n = replaceRange(state, stream, k, k + 1, d.s, d.e, 0, layouter, changes, hidden);
+    if (!dependsOn(d, changes, affected)) {
+      const had = hidden.has(d);
+      if (restoreOf(d, hidden, changes)) {
+        // Records completed again: what was laid out, and what was found to contain what, may differ now.
+        if (had) {
+          lay.drop();
+          affected.changed();
+        }
+        continue;
+      }
+    }
+    const known = changes.changedDefs.size;
+    const n = replaceRange(state, stream, k, k + 1, d.s, d.e, 0, lay.get(), changes, hidden);
     stats.dependents += n;
     if (changes.changedDefs.size !== known) {
-      known = changes.changedDefs.size;
-      closure = containment.closure(changes.changedDefs);
+      affected.changed();
+      lay.drop();
     }
     k += n - 1;
   }
@@ -135,7 +148,7 @@ function replaceRange(state: ParseState, stream: TokenStream, i0: number, j0: nu
     const next = i0 < decls.length ? decls[i0].index : prev + 1;
     // Records handed out again are overwritten by the new parse: kept as they are, in case it starts over.
     const kept = [...reuse.values()].map((def) => ({ def, fields: { ...def } }));
-    const parser = new Parser(stream, layouter.fresh(), state);
+    const parser = new Parser(stream, layouter, state);
     parser.reuse = reuse;
     const fresh = parser.declarations(start, (pos) => pos >= newEnd && startsOldDecl(decls, j0, pos - delta), prev + (next - prev) / 4, (next - prev) / (4 * 1024 * 1024));
     const end = fresh.length ? fresh[fresh.length - 1].e : start;
@@ -337,49 +350,57 @@ function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
   return sameMembers(a.members, b.members);
 }
 
-/** Which records contain which by value; built on first need, for the closure of layout changes. */
-class Containment {
-  private containers: Map<Def, RecordDef[]> | undefined;
-  constructor(private readonly state: ParseState) {}
-
-  /** The changed records and those containing them by value, transitively. */
-  closure(changed: Set<Def>): Set<Def> {
-    const out = new Set<Def>(changed);
-    if (changed.size === 0) return out;
-    const containers = this.map();
-    const work = [...changed];
-    while (work.length) {
-      const d = work.pop()!;
-      for (const r of containers.get(d) ?? []) {
-        if (!out.has(r)) {
-          out.add(r);
-          work.push(r);
-        }
-      }
-    }
-    return out;
+/** The parse-time layouter of a reparse, made anew when what it has laid out may have changed. */
+class SharedLayouter {
+  private lay: Layouter | undefined;
+  constructor(private readonly base: Layouter) {}
+  get(): Layouter {
+    return (this.lay ??= this.base.fresh());
   }
-
-  private map(): Map<Def, RecordDef[]> {
-    if (this.containers) return this.containers;
-    const containers = new Map<Def, RecordDef[]>();
-    for (const d of this.state.decls) {
-      for (const r of d.records) {
-        for (const m of r.members ?? []) {
-          let t = m.type;
-          while (t.kind === 'array') t = t.of;
-          if (t.kind !== 'record' && t.kind !== 'enum') continue;
-          let list = containers.get(t.def);
-          if (!list) containers.set(t.def, (list = []));
-          list.push(r);
-        }
-      }
-    }
-    return (this.containers = containers);
+  drop(): void {
+    this.lay = undefined;
   }
 }
 
-function dependsOn(d: Decl, changes: Changes, content: Set<Def>): boolean {
+/**
+ * Whether a record's layout changes with the changed records: it is one of them, or contains one by value
+ * (transitively). Asked only for the records declarations actually read, and remembered.
+ */
+class Affected {
+  private memo = new Map<Def, boolean>();
+  constructor(private readonly changedDefs: Set<Def>) {}
+
+  /** More records changed: forget the answers. */
+  changed(): void {
+    this.memo.clear();
+  }
+
+  get size(): number {
+    return this.changedDefs.size;
+  }
+
+  has(d: Def): boolean {
+    if (this.changedDefs.size === 0) return false;
+    const m = this.memo.get(d);
+    if (m !== undefined) return m;
+    this.memo.set(d, false); // a record containing itself ends here
+    let r = this.changedDefs.has(d);
+    if (!r && isRecord(d)) {
+      for (const mem of d.members ?? []) {
+        let t = mem.type;
+        while (t.kind === 'array') t = t.of;
+        if ((t.kind === 'record' || t.kind === 'enum') && this.has(t.def)) {
+          r = true;
+          break;
+        }
+      }
+    }
+    this.memo.set(d, r);
+    return r;
+  }
+}
+
+function dependsOn(d: Decl, changes: Changes, content: Affected): boolean {
   const ord = changes.changedOrdinary;
   const tags = changes.changedTags;
   const completeness = changes.completenessChanged;
@@ -388,7 +409,7 @@ function dependsOn(d: Decl, changes: Changes, content: Set<Def>): boolean {
       if ((d.readTable[k] === 0 ? ord : tags).has(d.readName[k])) return true;
     }
   }
-  if (d.content && content.size) for (const x of content) if (d.content.has(x)) return true;
+  if (d.content && content.size) for (const x of d.content) if (content.has(x)) return true;
   if (d.complete && completeness.size) for (const x of completeness) if (d.complete.has(x)) return true;
   return false;
 }

@@ -36,15 +36,28 @@ export interface Decl {
   problems: Problem[] | undefined;
 }
 
-export function newDecl(index: number, s: number): Decl {
-  return {
-    index, s, e: s, reach: s,
-    readTable: [], readName: [], readValue: [],
-    content: undefined, complete: undefined,
-    defTable: [], defName: [],
-    completes: [], created: [],
-    records: [], enums: [], asserts: [], problems: undefined,
-  };
+/** Shared by declarations that track nothing (never written to: pushes are guarded by the parser's track flag). */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+/** A declaration starting at token s; `track` gives it the arrays reparse() needs. */
+export function newDecl(index: number, s: number, track = true): Decl {
+  return track
+    ? {
+        index, s, e: s, reach: s,
+        readTable: [], readName: [], readValue: [],
+        content: undefined, complete: undefined,
+        defTable: [], defName: [],
+        completes: [], created: [],
+        records: [], enums: [], asserts: [], problems: undefined,
+      }
+    : {
+        index, s, e: s, reach: s,
+        readTable: NONE, readName: NONE, readValue: NONE,
+        content: undefined, complete: undefined,
+        defTable: NONE, defName: NONE,
+        completes: NONE, created: NONE,
+        records: [], enums: [], asserts: [], problems: undefined,
+      };
 }
 
 interface Binding<T> {

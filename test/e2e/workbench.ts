@@ -1,0 +1,171 @@
+// Driving a real VS Code (code-server) workbench from playwright-core: quick open, the command palette, hovers,
+// the status bar and the layout webview's frame. Every wait has a deadline and retries; none asserts on time.
+
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
+
+export const DEADLINE_MS = 30_000;
+
+/** Polls `probe` until it returns a value (not undefined/false), or fails after the deadline saying what it waited for. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = DEADLINE_MS, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A quick pick row's accessible label (`"beaker  memcg, description"`, `"slab.h linux/mm"`) starts with this label. */
+function matchesLabel(aria: string, label: string): boolean {
+  const l = aria.replace(/^[a-z0-9-]+ {2}/, '');
+  return l === label || l.startsWith(`${label},`) || l.startsWith(`${label} `);
+}
+
+/** The index of the matching row once the list has stopped changing (it filters as results arrive). */
+async function stableIndex(rows: Locator, matches: (label: string) => boolean): Promise<number | undefined> {
+  const labels = () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  let before = await labels();
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 150));
+    const now = await labels();
+    if (now.join('\n') === before.join('\n')) {
+      const at = now.findIndex(matches);
+      return at < 0 ? undefined : at;
+    }
+    before = now;
+  }
+  return undefined;
+}
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  async ready(): Promise<void> {
+    await this.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    // The status bar appears once the window has restored its editors and extensions started.
+    await waitFor('the status bar', () => this.page.locator('#workbench\\.parts\\.statusbar').isVisible(), 60_000);
+  }
+
+  /** Opens a quick input, types, and accepts the row whose label starts with `row` (the list may still be filtering). */
+  private async quickInput(open: () => Promise<void>, text: string, row: string | RegExp): Promise<void> {
+    const matches = (label: string) => (typeof row === 'string' ? matchesLabel(label, row) : row.test(label));
+    await waitFor(`the quick input to offer ${String(row)}`, async () => {
+      await this.page.keyboard.press('Escape');
+      await open();
+      const input = this.page.locator('.quick-input-widget input.input');
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill(text, { timeout: 5000 });
+      const rows = this.page.locator('.quick-input-list .monaco-list-row:visible');
+      await rows.first().waitFor({ state: 'visible', timeout: 5000 });
+      const i = await stableIndex(rows, matches);
+      if (i === undefined) return false;
+      await rows.nth(i).click({ timeout: 5000 });
+      return true;
+    });
+  }
+
+  /** Ctrl+P: opens a file by name, and waits for its tab to be the active one. */
+  async openFile(name: string): Promise<void> {
+    await this.quickInput(() => this.page.keyboard.press('Control+P'), name, name);
+    await waitFor(`the tab of ${name}`, () => this.page.locator(`.tab.active[aria-label^="${name}"]`).first().isVisible());
+  }
+
+  /** F1: runs a command by its palette title. */
+  async runCommand(title: string): Promise<void> {
+    // The palette's input starts with '>' (without it, it searches files).
+    await this.quickInput(() => this.page.keyboard.press('F1'), `>${title}`, title);
+  }
+
+  /** Picks the item of the open quick pick whose label starts with `label` (a leading $(icon) is ignored). */
+  async pick(label: string): Promise<void> {
+    const rows = this.page.locator('.quick-input-list .monaco-list-row:visible');
+    await waitFor(`a quick pick item ${label}`, async () => {
+      const i = await stableIndex(rows, (l) => matchesLabel(l, label));
+      if (i === undefined) return false;
+      await rows.nth(i).click({ timeout: 5000 });
+      return true;
+    });
+  }
+
+  async statusBarText(id: string): Promise<string> {
+    return (await this.page.locator(`[id="${id}"]`).first().textContent({ timeout: 5000 })) ?? '';
+  }
+
+  /** Hovers a token of the active editor until a hover containing every needle shows (the first can race the server). */
+  async hover(token: string, needles: string[]): Promise<string> {
+    return waitFor(`a hover on ${token} showing ${needles.join(', ')}`, async () => {
+      await this.page.mouse.move(5, 5);
+      await this.page.keyboard.press('Escape');
+      const span = this.page.locator('.editor-instance .view-line span', { hasText: new RegExp(`^${token}$`) }).first();
+      await span.scrollIntoViewIfNeeded({ timeout: 5000 });
+      await span.hover({ timeout: 5000 });
+      const hover = this.page.locator('.monaco-hover:not(.hidden)', { hasText: needles[0] }).first();
+      await hover.waitFor({ state: 'visible', timeout: 4000 });
+      const text = (await hover.innerText()) ?? '';
+      return needles.every((n) => text.includes(n)) ? text : undefined;
+    });
+  }
+
+  /** Clicks the tab of an open editor in the nth editor group (0-based) and waits for it to be active there. */
+  async clickTab(group: number, name: string): Promise<void> {
+    const g = this.page.locator('.editor-group-container').nth(group);
+    await waitFor(`${name} active in editor group ${group}`, async () => {
+      await g.locator(`.tab[aria-label^="${name}"]`).first().click({ timeout: 5000 });
+      return (await g.getAttribute('class'))?.includes('active') && (await g.locator(`.tab.active[aria-label^="${name}"]`).count()) > 0;
+    });
+  }
+
+  /** Clicks into the text of the nth editor group (0-based), so that what opens next opens there. */
+  async focusGroup(n: number): Promise<void> {
+    const lines = this.page.locator('.editor-group-container').nth(n).locator('.monaco-editor .view-lines').first();
+    await lines.waitFor({ state: 'visible', timeout: DEADLINE_MS });
+    const box = await lines.boundingBox();
+    if (!box) throw new Error(`editor group ${n} has no text on screen`);
+    await this.page.mouse.click(box.x + Math.min(200, box.width / 2), box.y + 10);
+  }
+
+  /** The text of the active editor's visible lines, inlay hints included, with Monaco's non-breaking spaces as spaces. */
+  async editorText(group?: number): Promise<string> {
+    const g = group === undefined ? this.page.locator('.editor-group-container.active') : this.page.locator('.editor-group-container').nth(group);
+    const t = await g.locator('.editor-instance .view-lines').first().innerText({ timeout: 5000 });
+    return t.replace(/\u00a0/g, ' ');
+  }
+
+  /** Replaces the text of the line of the nth editor group's editor that contains `containing` (indentation kept) by typing. */
+  async replaceLine(group: number, containing: string, text: string): Promise<void> {
+    await this.clickLine(group, containing);
+    await this.typeOverLine(group, text);
+  }
+
+  /** Puts the cursor on the line of the nth editor group's editor that contains `containing`. */
+  async clickLine(group: number, containing: string): Promise<void> {
+    const line = this.page.locator('.editor-group-container').nth(group).locator('.editor-instance .view-line', { hasText: containing }).first();
+    await line.waitFor({ state: 'visible', timeout: DEADLINE_MS });
+    await line.click({ timeout: 5000 });
+  }
+
+  /** Replaces the cursor's line (indentation kept) by typing `text`. */
+  async typeOverLine(group: number, text: string): Promise<void> {
+    await this.page.keyboard.press('End');
+    await this.page.keyboard.press('Shift+Home');
+    // One input event, like a paste: no suggestion widget can take keystrokes halfway.
+    await this.page.keyboard.insertText(text);
+    const typed = text.replace(/;$/, '');
+    await waitFor(`the line to read ${text}`, async () => (await this.editorText(group)).includes(typed));
+  }
+
+  /** The layout webview's inner frame (VS Code nests the content in pre/fake.html inside pre/index.html). */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  async webviewFrame(): Promise<Frame> {
+    return waitFor('the layout webview frame', () => this.page.frames().find((f) => f.url().includes('/webview/browser/pre/fake.html') && !f.isDetached()));
+  }
+}
