@@ -238,3 +238,46 @@ describe('resource bounds', { timeout: 120_000 }, () => {
     }
   });
 });
+
+describe('limits are configurable: --limit NAME=N and the memdesc.limits setting', () => {
+  it('parses names and units, refuses nonsense', async () => {
+    const { parseLimit } = await import('../../server/src/engine/preprocessor.js');
+    assert.deepEqual(parseLimit('tokens', '10M'), { key: 'maxOutputTokens', value: 10_000_000 });
+    assert.deepEqual(parseLimit('file-size', '32M'), { key: 'maxFileBytes', value: 32 * 1024 * 1024 });
+    assert.deepEqual(parseLimit('include-depth', 300), { key: 'maxIncludeDepth', value: 300 });
+    for (const [n, v] of [['tokens', '-1'], ['tokens', 'lots'], ['tokens', '0'], ['speed', '3']]) assert.equal(typeof parseLimit(n, v), 'string', `${n}=${v}`);
+  });
+
+  it('the CLI takes them, and says what is wrong with a bad one', async () => {
+    const { runCli } = await import('../../server/src/cli/main.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memdesc-limit-'));
+    try {
+      const f = path.join(dir, 'x.h');
+      fs.writeFileSync(f, Array.from({ length: 100 }, (_, i) => `struct x${i} { int a; };\n`).join(''));
+      let out = '';
+      let err = '';
+      assert.equal(runCli(['layout', f, '--json', '--limit', 'file-size=1k'], (s) => (out += s), (s) => (err += s)), 0);
+      assert.ok(JSON.parse(out).diagnostics.some((d: { code: string }) => d.code === 'file-too-large'), out);
+      out = '';
+      assert.equal(runCli(['layout', f, '--json', '--limit=file-size=1M'], (s) => (out += s), (s) => (err += s)), 0);
+      assert.equal(JSON.parse(out).diagnostics.length, 0);
+      assert.equal(runCli(['layout', f, '--limit', 'speed=3'], () => undefined, (s) => (err += s)), 2);
+      assert.match(err, /unknown limit 'speed'/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the server setting reaches the analysis, and is part of what keys it', async () => {
+    const { normalizeSettings, Session } = await import('../../server/src/session.js');
+    const s = normalizeSettings({ limits: { tokens: '1k', 'file-size': 'x', bogus: 3 } });
+    assert.deepEqual(s.limits, { maxOutputTokens: 1000 });
+    const session = new Session();
+    const f = path.join(os.tmpdir(), 'memdesc-limit-setting.h');
+    session.setBuffer(f, ';'.repeat(5000));
+    const r = session.analysisFor(f, s)!;
+    assert.ok(r.analysis.problems.some((p) => p.code === 'too-many-tokens'));
+    const plain = session.analysisFor(f, normalizeSettings({}))!;
+    assert.ok(!plain.analysis.problems.some((p) => p.code === 'too-many-tokens'));
+  });
+});

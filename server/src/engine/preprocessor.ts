@@ -54,6 +54,28 @@ export interface PreprocessLimits {
   maxFileBytes: number;
 }
 
+/** The limits by the names the CLI (`--limit NAME=N`) and the `memdesc.limits` setting use. */
+export const LIMIT_NAMES: Record<string, keyof PreprocessLimits> = {
+  'include-depth': 'maxIncludeDepth',
+  'expansion-tokens': 'maxExpansionTokens',
+  'macro-nesting': 'maxMacroNesting',
+  'if-depth': 'maxIfDepth',
+  tokens: 'maxOutputTokens',
+  'file-size': 'maxFileBytes',
+};
+
+/** `NAME=N` (N may end in k or M, powers of 1024 for file-size, of 1000 otherwise) → a limit, or an error message. */
+export function parseLimit(name: string, value: string | number): { key: keyof PreprocessLimits; value: number } | string {
+  const key = LIMIT_NAMES[name];
+  if (!key) return `unknown limit '${name}' (${Object.keys(LIMIT_NAMES).join(', ')})`;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(String(value));
+  if (!m) return `limit ${name} takes a positive number, not '${value}'`;
+  const unit = m[2] ? (key === 'maxFileBytes' ? 1024 : 1000) ** (m[2].toLowerCase() === 'k' ? 1 : 2) : 1;
+  const n = Math.floor(Number(m[1]) * unit);
+  if (!(n > 0) || !Number.isSafeInteger(n)) return `limit ${name} takes a positive number, not '${value}'`;
+  return { key, value: n };
+}
+
 export const DEFAULT_LIMITS: PreprocessLimits = {
   maxIncludeDepth: 200,
   maxExpansionTokens: 2_000_000,
