@@ -231,6 +231,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
    * sent as they are); an engine bug → a logged empty answer, never a dead server.
    */
   const answer = async <T>(what: string, f: () => Promise<T>, fallback: T): Promise<T> => {
+    // LSP: requests after shutdown error with InvalidRequest.
+    if (shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, `${what}: the server has been shut down`);
     inFlight++;
     lastRequest = performance.now();
     try {

@@ -11,7 +11,7 @@ import { DiskHost, FileHost, OverlayHost } from './engine/host';
 import { isKernelTree, kernelSetup, KernelSetup } from './engine/kernel';
 import { ConfigOverride } from './engine/matrix';
 import { buildModel, MemdescModel } from './engine/memdesc';
-import { PreprocessCache } from './engine/preprocessor';
+import { parseLimit, PreprocessCache, PreprocessLimits } from './engine/preprocessor';
 import type { MatrixSummary } from './matrix';
 import { expandGlobs, findKernelRoot, Workspace } from './workspace';
 
@@ -32,6 +32,8 @@ export interface Settings {
   numberFormat: 'decimal' | 'hex' | 'both';
   /** memdesc.trace.server */
   trace: TraceLevel;
+  /** memdesc.limits: resource limits by their CLI names (`{ "tokens": "10M" }`); bad entries are ignored. */
+  limits: Partial<PreprocessLimits>;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -46,6 +48,7 @@ export const DEFAULT_SETTINGS: Settings = {
   inlayHints: 'offsets',
   numberFormat: 'decimal',
   trace: 'off',
+  limits: {},
 };
 
 /** Settings as a client sent them (any shape) → valid settings; bad values fall back to defaults. */
@@ -59,7 +62,14 @@ export function normalizeSettings(raw: unknown): Settings {
   // `trace.server` arrives nested (VS Code) or as a dotted key (hand-written settings in other editors).
   const t = (r.trace && typeof r.trace === 'object' ? (r.trace as Record<string, unknown>).server : undefined) ?? r['trace.server'];
   const trace: TraceLevel = t === 'messages' || t === 'verbose' ? t : 'off';
-  return { arch, config: str('config'), buildDir: str('buildDir'), defines: list('defines'), includePaths: list('includePaths'), kernelRoot: str('kernelRoot'), files: list('files'), matrix: r.matrix === true, inlayHints: hints, numberFormat: fmt, trace };
+  const limits: Partial<PreprocessLimits> = {};
+  if (r.limits && typeof r.limits === 'object') {
+    for (const [k, v] of Object.entries(r.limits as Record<string, unknown>)) {
+      const l = typeof v === 'number' || typeof v === 'string' ? parseLimit(k, v) : undefined;
+      if (l && typeof l !== 'string') limits[l.key] = l.value;
+    }
+  }
+  return { arch, config: str('config'), buildDir: str('buildDir'), defines: list('defines'), includePaths: list('includePaths'), kernelRoot: str('kernelRoot'), files: list('files'), matrix: r.matrix === true, inlayHints: hints, numberFormat: fmt, trace, limits };
 }
 
 /**
@@ -96,6 +106,8 @@ export interface AnalysisContext {
   files: string[];
   /** A memdesc.files glob hit a limit. */
   globsTruncated: boolean;
+  /** memdesc.limits */
+  limits?: Partial<PreprocessLimits>;
   /**
    * A C file outside any kernel tree that no setting names (not a sketch, not in memdesc.files): analysed alone
    * for hovers and the like, but only its failing assertions and rule findings become diagnostics, so that
@@ -137,11 +149,11 @@ export function computeAnalysis(ctx: AnalysisContext, host: FileHost, cache: Pre
     const root = ctx.root;
     const setup = kernelSetup({ root, arch: spec.abi, configFile: spec.config, buildDir: spec.buildDir, configOverrides: [...ctx.defines, ...spec.overrides] }, host, cache);
     const extra = ctx.files.filter((f) => !setup.files.includes(f) && host.fileExists(f));
-    const analysis = analyze([...setup.files, ...extra], { ...setup.options, includePaths: [...ctx.includePaths, ...(setup.options.includePaths ?? [])] }, setup.host, cache);
+    const analysis = analyze([...setup.files, ...extra], { ...setup.options, includePaths: [...ctx.includePaths, ...(setup.options.includePaths ?? [])], limits: ctx.limits }, setup.host, cache);
     return { analysis, model: buildModel(analysis), setup, root, context: ctx, ms: performance.now() - t0 };
   }
   const defines = [...ctx.defines, ...spec.overrides];
-  const analysis = analyze(ctx.files, { arch: spec.abi, includePaths: ctx.includePaths, defines }, host, cache);
+  const analysis = analyze(ctx.files, { arch: spec.abi, includePaths: ctx.includePaths, defines, limits: ctx.limits }, host, cache);
   return { analysis, model: buildModel(analysis), setup: undefined, root: undefined, context: ctx, ms: performance.now() - t0 };
 }
 
@@ -150,9 +162,9 @@ function primaryInputs(ctx: AnalysisContext, host: FileHost, cache: PreprocessCa
   if (ctx.kind === 'kernel' && ctx.root) {
     const setup = kernelSetup({ root: ctx.root, arch: ctx.arch, configFile: ctx.config, buildDir: ctx.buildDir, configOverrides: [...ctx.defines] }, host, cache);
     const extra = ctx.files.filter((f) => !setup.files.includes(f) && host.fileExists(f));
-    return { files: [...setup.files, ...extra], options: { ...setup.options, includePaths: [...ctx.includePaths, ...(setup.options.includePaths ?? [])] }, host: setup.host, setup };
+    return { files: [...setup.files, ...extra], options: { ...setup.options, includePaths: [...ctx.includePaths, ...(setup.options.includePaths ?? [])], limits: ctx.limits }, host: setup.host, setup };
   }
-  return { files: ctx.files, options: { arch: ctx.arch, includePaths: ctx.includePaths, defines: [...ctx.defines] }, host };
+  return { files: ctx.files, options: { arch: ctx.arch, includePaths: ctx.includePaths, defines: [...ctx.defines], limits: ctx.limits }, host };
 }
 
 /**
@@ -275,16 +287,18 @@ export class Session {
       const buildDir = settings.buildDir ? path.resolve(base, settings.buildDir) : found;
       const g = this.globs(settings.files, root);
       const files = [...g.files, ...(sketch && !g.files.includes(file) ? [file] : [])];
-      const key = JSON.stringify(['kernel', root, settings.arch, config, buildDir, defines, includePaths, files]);
-      return { key, kind: 'kernel', root, arch: settings.arch, config, buildDir, buildDirFound: !!found, defines, includePaths, files, globsTruncated: g.truncated };
+      const limits = settings.limits;
+      const key = JSON.stringify(['kernel', root, settings.arch, config, buildDir, defines, includePaths, files, limits]);
+      return { key, kind: 'kernel', root, arch: settings.arch, config, buildDir, buildDirFound: !!found, defines, includePaths, files, globsTruncated: g.truncated, limits };
     }
     // Outside a tree, a file that is neither open nor on disk has nothing to analyse.
     if (!this.host.fileExists(file)) return undefined;
     const defines = parseDefines(settings.defines, false);
     const g = this.globs(settings.files, this.workspace.folderOf(file) ?? path.dirname(file));
     const quiet = !sketch && !g.files.includes(file);
-    const key = JSON.stringify(['file', file, settings.arch, defines, includePaths, quiet]);
-    return { key, kind: 'file', arch: settings.arch, defines, includePaths, files: [file], globsTruncated: g.truncated, quiet };
+    const limits = settings.limits;
+    const key = JSON.stringify(['file', file, settings.arch, defines, includePaths, quiet, limits]);
+    return { key, kind: 'file', arch: settings.arch, defines, includePaths, files: [file], globsTruncated: g.truncated, quiet, limits };
   }
 
   /** Whether analysisFor would answer from the cache (no engine work) for this file and these settings. */
@@ -374,6 +388,20 @@ export class Session {
   forget(file: string): void {
     this.setBuffer(file, undefined);
     this.setSketch(file, false);
+    // Files analysed alone share one lexing cache, which would otherwise keep every file ever opened (a
+    // kernel tree's caches hold that tree's files only). The closed file's own analysis goes (it is redone
+    // from the disk if asked for); its lexed text goes too unless a live analysis still reads it, since an
+    // incremental update takes a file it has no cache entry for as unchanged.
+    const p = path.normalize(file);
+    for (const k of [...this.live.keys()]) {
+      const key = JSON.parse(k) as unknown[];
+      if (key[0] === 'file' && key[1] === p) {
+        this.live.delete(k);
+        this.results.delete(k);
+      }
+    }
+    const used = [...this.live.values()].some((l) => l.inc.analysis.files.some((f) => f.path === p));
+    if (!used) this.caches.get('files')?.files.delete(p);
   }
 
   /** Open buffers as [path, text] pairs (for the matrix worker, which must see what the editor shows). */

@@ -1,6 +1,7 @@
 // Command-line parsing for memdesc-layout: plain data out, errors as messages (exit 2 is the caller's job).
 
 import { ABI_NAMES, AbiName, isAbiName } from '../engine/abi';
+import { parseLimit, PreprocessLimits } from '../engine/preprocessor';
 
 export type Command = 'layout' | 'check' | 'overlaps';
 export type Format = 'text' | 'json' | 'sarif';
@@ -25,6 +26,8 @@ export interface CommonArgs {
   tu: string | undefined;
   matrix: boolean;
   failOn: 'error' | 'warning' | 'never';
+  /** --limit NAME=N: resource limits raised (or lowered) for big or odd inputs. */
+  limits: Partial<PreprocessLimits>;
 }
 
 export type ParsedArgs = CommonArgs | { command: 'help' } | { command: 'version' } | { command: 'lsp' };
@@ -50,7 +53,9 @@ options:
   --tu FILE              with --kernel: one .c file of the tree as kbuild compiles it (its .cmd file when the
                          build dir has one, else the command kbuild would use)
   --all                  with --kernel: every struct, not only the memdesc set
-  --json                 JSON output (same as --format json)`;
+  --json                 JSON output (same as --format json)
+  --limit NAME=N         raise a resource limit: include-depth (200), expansion-tokens (2M per invocation),
+                         macro-nesting (256), if-depth (1000), tokens (5M), file-size (8M bytes)`;
 
 export function parseArgs(argv: string[]): ParsedArgs {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return { command: 'help' };
@@ -60,7 +65,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (command !== 'layout' && command !== 'check' && command !== 'overlaps') throw new UsageError(`unknown command '${command}' (try --help)`);
   const out: CommonArgs = {
     command, files: [], includePaths: [], defines: [], forcedIncludes: [], arch: 'x86_64', archGiven: false, structs: undefined,
-    msExtensions: false, format: 'text', kernel: undefined, config: undefined, build: undefined, all: false, tu: undefined, matrix: false, failOn: 'error',
+    msExtensions: false, format: 'text', kernel: undefined, config: undefined, build: undefined, all: false, tu: undefined, matrix: false, failOn: 'error', limits: {},
   };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -84,6 +89,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
       out.defines.push(eq < 0 ? { name: d } : { name: d.slice(0, eq), value: d.slice(eq + 1) });
     } else if (a.startsWith('-U')) out.defines.push({ undef: value('-U') });
     else if (long('--include')) out.forcedIncludes.push(value('--include'));
+    else if (long('--limit')) {
+      const v = value('--limit');
+      const eq = v.indexOf('=');
+      const l = eq < 0 ? `--limit takes NAME=N` : parseLimit(v.slice(0, eq), v.slice(eq + 1));
+      if (typeof l === 'string') throw new UsageError(l);
+      out.limits[l.key] = l.value;
+    }
     else if (long('--arch')) {
       const v = value('--arch');
       if (!isAbiName(v)) throw new UsageError(`unknown ABI '${v}' (one of ${ABI_NAMES.join(', ')})`);

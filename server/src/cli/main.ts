@@ -123,16 +123,16 @@ export function runAnalysis(args: CommonArgs, arch: AbiName, configOverrides?: C
       const tu = tuCommand(setup, path.resolve(root, args.tu));
       const opts = tuOptions(setup, tu);
       const files = [tu.file, ...args.files.map((f) => path.resolve(f))];
-      const analysis = analyze(files, { ...opts, includePaths: [...args.includePaths, ...(opts.includePaths ?? [])] }, setup.host, cache);
+      const analysis = analyze(files, { ...opts, includePaths: [...args.includePaths, ...(opts.includePaths ?? [])], limits: args.limits }, setup.host, cache);
       return { analysis, setup, tu, model: buildModel(analysis), show };
     }
     const files = [...setup.files, ...args.files.map((f) => path.resolve(f))];
-    const analysis = analyze(files, { ...setup.options, includePaths: [...args.includePaths, ...(setup.options.includePaths ?? [])] }, setup.host, cache);
+    const analysis = analyze(files, { ...setup.options, includePaths: [...args.includePaths, ...(setup.options.includePaths ?? [])], limits: args.limits }, setup.host, cache);
     return { analysis, setup, model: buildModel(analysis), show };
   }
   const analysis = analyze(
     args.files,
-    { arch, includePaths: args.includePaths, defines: args.defines, forcedIncludes: args.forcedIncludes, msExtensions: args.msExtensions },
+    { arch, includePaths: args.includePaths, defines: args.defines, forcedIncludes: args.forcedIncludes, msExtensions: args.msExtensions, limits: args.limits },
     undefined,
     cache,
   );

@@ -133,7 +133,8 @@ export function parse(stream: TokenStream, layouter: Layouter, problems: Problem
   const p = new Parser(stream, layouter, state);
   p.prelude();
   const decls = p.declarations(0, () => false, 0, 1);
-  state.decls.push(...decls);
+  // One by one: a spread of millions of declarations (`;;;;...`) overflows the stack.
+  for (const d of decls) state.decls.push(d);
   const result = state.result();
   for (const x of result.problems) problems.report(x);
   return result;
@@ -481,7 +482,7 @@ export class Parser {
       this.problems = problems;
       const kept = asserts.slice(firstAssert).filter((a) => a.result?.ok);
       asserts.length = firstAssert;
-      asserts.push(...kept);
+      for (const a of kept) asserts.push(a);
       this.pos = end;
     }
   }
@@ -1200,12 +1201,15 @@ export class Parser {
   // ---- declarators ----
 
   private declarator(base: Type, abstract: boolean): Declarator {
+    const depth = this.depth;
     this.enter();
     try {
       const attrs: Attrs = {};
       let t = base;
       for (;;) {
         if (this.accept('*')) {
+          // Each '*' nests the type one level deeper.
+          this.enter();
           t = { kind: 'pointer', to: t };
           continue;
         }
@@ -1239,7 +1243,7 @@ export class Parser {
       t = this.typeSuffix(t);
       return { name, nameIdx, type: t, attrs };
     } finally {
-      this.leave();
+      this.depth = depth;
     }
   }
 
@@ -1251,6 +1255,17 @@ export class Parser {
   }
 
   private typeSuffix(t: Type): Type {
+    if (!this.is('[') && !this.is('(')) return t;
+    // Each suffix nests the type one level deeper.
+    this.enter();
+    try {
+      return this.typeSuffixOf(t);
+    } finally {
+      this.leave();
+    }
+  }
+
+  private typeSuffixOf(t: Type): Type {
     if (this.is('[')) {
       const open = this.pos;
       this.pos++;
@@ -1337,10 +1352,18 @@ export class Parser {
 
   expression(): Expr {
     let l = this.assignment();
-    while (this.is(',')) {
-      this.pos++;
-      const r = this.assignment();
-      l = { k: 'binary', op: ',', l, r, s: l.s, e: r.e };
+    // Each operator of a chain nests the tree one level deeper (on the left): it counts as nesting, so that
+    // every later walk of the tree (evaluation, printing) stays within the stack.
+    const depth = this.depth;
+    try {
+      while (this.is(',')) {
+        this.pos++;
+        this.enter();
+        const r = this.assignment();
+        l = { k: 'binary', op: ',', l, r, s: l.s, e: r.e };
+      }
+    } finally {
+      this.depth = depth;
     }
     return l;
   }
@@ -1349,8 +1372,13 @@ export class Parser {
     const l = this.conditional();
     if (this.tok.kind === TokenKind.Punct && /^([-+*/%&|^]|<<|>>)?=$/.test(this.tok.text)) {
       this.pos++;
-      const r = this.assignment();
-      return { k: 'unsupported', what: 'assignment', s: l.s, e: r.e };
+      this.enter();
+      try {
+        const r = this.assignment();
+        return { k: 'unsupported', what: 'assignment', s: l.s, e: r.e };
+      } finally {
+        this.leave();
+      }
     }
     return l;
   }
@@ -1376,18 +1404,20 @@ export class Parser {
 
   private binary(minPrec: number): Expr {
     let l = this.cast();
-    for (;;) {
-      const t = this.tok;
-      const prec = t.kind === TokenKind.Punct ? Parser.PREC[t.text] : undefined;
-      if (prec === undefined || prec <= minPrec) return l;
-      this.pos++;
-      this.enter();
-      try {
+    // A chain `a + b + c ...` nests on the left, one level per operator (see expression).
+    const depth = this.depth;
+    try {
+      for (;;) {
+        const t = this.tok;
+        const prec = t.kind === TokenKind.Punct ? Parser.PREC[t.text] : undefined;
+        if (prec === undefined || prec <= minPrec) return l;
+        this.pos++;
+        this.enter();
         const r = this.binary(prec);
         l = { k: 'binary', op: t.text, l, r, s: l.s, e: r.e };
-      } finally {
-        this.leave();
       }
+    } finally {
+      this.depth = depth;
     }
   }
 
@@ -1427,13 +1457,23 @@ export class Parser {
     }
     if (t.kind === TokenKind.Punct && (t.text === '++' || t.text === '--')) {
       this.pos++;
-      const arg = this.unary();
-      return { k: 'unsupported', what: `'${t.text}'`, s, e: arg.e };
+      this.enter();
+      try {
+        const arg = this.unary();
+        return { k: 'unsupported', what: `'${t.text}'`, s, e: arg.e };
+      } finally {
+        this.leave();
+      }
     }
     if (t.kind === TokenKind.Identifier) {
       if (t.text === '__extension__') {
         this.pos++;
-        return this.cast();
+        this.enter();
+        try {
+          return this.cast();
+        } finally {
+          this.leave();
+        }
       }
       if (t.text === 'sizeof' || ALIGNOF.has(t.text)) {
         this.pos++;
@@ -1448,8 +1488,13 @@ export class Parser {
           }
           return t.text === 'sizeof' ? { k: 'sizeof', type, arg: undefined, s, e: this.pos - 1 } : { k: 'alignof', type, arg: undefined, preferred, s, e: this.pos - 1 };
         }
-        const arg = this.unary();
-        return t.text === 'sizeof' ? { k: 'sizeof', type: undefined, arg, s, e: arg.e } : { k: 'alignof', type: undefined, arg, preferred, s, e: arg.e };
+        this.enter();
+        try {
+          const arg = this.unary();
+          return t.text === 'sizeof' ? { k: 'sizeof', type: undefined, arg, s, e: arg.e } : { k: 'alignof', type: undefined, arg, preferred, s, e: arg.e };
+        } finally {
+          this.leave();
+        }
       }
     }
     return this.postfix();
@@ -1457,32 +1502,42 @@ export class Parser {
 
   private postfix(): Expr {
     let e = this.primary();
-    for (;;) {
-      if (this.is('[')) {
-        this.pos++;
-        const index = this.expression();
-        this.expect(']');
-        e = { k: 'index', arg: e, index, s: e.s, e: this.pos - 1 };
-      } else if (this.is('(')) {
-        this.pos++;
-        const args: Expr[] = [];
-        while (!this.is(')') && !this.atEOF()) {
-          args.push(this.assignment());
-          if (!this.accept(',')) break;
-        }
-        this.expect(')');
-        e = { k: 'call', name: e.k === 'ident' ? e.name : undefined, args, s: e.s, e: this.pos - 1 };
-      } else if (this.is('.') || this.is('->')) {
-        const arrow = this.tok.text === '->';
-        this.pos++;
-        const nameTok = this.tok;
-        if (nameTok.kind !== TokenKind.Identifier) this.fail(`expected a member name but found ${this.describeTok(nameTok)}`);
-        this.pos++;
-        e = { k: 'member', arg: e, name: nameTok.text, arrow, tok: this.pos - 1, s: e.s, e: this.pos - 1 };
-      } else if (this.is('++') || this.is('--')) {
-        this.pos++;
-        e = { k: 'unsupported', what: 'increment', s: e.s, e: this.pos - 1 };
-      } else return e;
+    // `x.a.b[0]...` nests on the left, one level per operator (see expression).
+    const depth = this.depth;
+    try {
+      for (;;) {
+        if (this.is('[')) {
+          this.enter();
+          this.pos++;
+          const index = this.expression();
+          this.expect(']');
+          e = { k: 'index', arg: e, index, s: e.s, e: this.pos - 1 };
+        } else if (this.is('(')) {
+          this.enter();
+          this.pos++;
+          const args: Expr[] = [];
+          while (!this.is(')') && !this.atEOF()) {
+            args.push(this.assignment());
+            if (!this.accept(',')) break;
+          }
+          this.expect(')');
+          e = { k: 'call', name: e.k === 'ident' ? e.name : undefined, args, s: e.s, e: this.pos - 1 };
+        } else if (this.is('.') || this.is('->')) {
+          this.enter();
+          const arrow = this.tok.text === '->';
+          this.pos++;
+          const nameTok = this.tok;
+          if (nameTok.kind !== TokenKind.Identifier) this.fail(`expected a member name but found ${this.describeTok(nameTok)}`);
+          this.pos++;
+          e = { k: 'member', arg: e, name: nameTok.text, arrow, tok: this.pos - 1, s: e.s, e: this.pos - 1 };
+        } else if (this.is('++') || this.is('--')) {
+          this.enter();
+          this.pos++;
+          e = { k: 'unsupported', what: 'increment', s: e.s, e: this.pos - 1 };
+        } else return e;
+      }
+    } finally {
+      this.depth = depth;
     }
   }
 

@@ -86,11 +86,14 @@ export function evalPPExpr(tokens: Token[], charSigned: boolean): PPValue {
   const conditional = (evaluate: boolean): PPValue => {
     const c = binary(0, evaluate);
     if (!is('?')) return c;
+    const q = tokens[pos];
     pos++;
+    if (++depth > 1000) throw new PPExprError('#if expression nested too deeply', q, 'nesting-too-deep');
     const a = comma(evaluate && c.v !== 0n);
     if (!is(':')) throw new PPExprError("expected ':' in #if expression", peek() ?? tokens[pos - 1]);
     pos++;
     const b = conditional(evaluate && c.v === 0n);
+    depth--;
     const unsigned = a.unsigned || b.unsigned;
     return wrap(c.v !== 0n ? a.v : b.v, unsigned);
   };

@@ -35,6 +35,11 @@ interface Memo {
   seq: Seq;
   /** name, definition (undefined: was not a macro), name, definition, ... */
   deps: Array<string | MacroDef | undefined>;
+  /**
+   * The expansion ran out of budget after charging this many tokens (seq is then empty): while the same
+   * definitions hold, it runs out again, so a repeated macro bomb costs its budget once, not at every use.
+   */
+  over?: number;
 }
 
 export interface PreprocessLimits {
@@ -43,13 +48,43 @@ export interface PreprocessLimits {
   maxExpansionTokens: number;
   maxIfDepth: number;
   maxOutputTokens: number;
+  /** Macro invocations nested inside each other's arguments (`F(G(H(...)))`), each pre-expanded recursively. */
+  maxMacroNesting: number;
+  /** Largest file (in characters) that is lexed; a larger one is reported and not read (its tokens would not fit in memory). */
+  maxFileBytes: number;
+}
+
+/** The limits by the names the CLI (`--limit NAME=N`) and the `memdesc.limits` setting use. */
+export const LIMIT_NAMES: Record<string, keyof PreprocessLimits> = {
+  'include-depth': 'maxIncludeDepth',
+  'expansion-tokens': 'maxExpansionTokens',
+  'macro-nesting': 'maxMacroNesting',
+  'if-depth': 'maxIfDepth',
+  tokens: 'maxOutputTokens',
+  'file-size': 'maxFileBytes',
+};
+
+/** `NAME=N` (N may end in k or M, powers of 1024 for file-size, of 1000 otherwise) → a limit, or an error message. */
+export function parseLimit(name: string, value: string | number): { key: keyof PreprocessLimits; value: number } | string {
+  const key = LIMIT_NAMES[name];
+  if (!key) return `unknown limit '${name}' (${Object.keys(LIMIT_NAMES).join(', ')})`;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(String(value));
+  if (!m) return `limit ${name} takes a positive number, not '${value}'`;
+  const unit = m[2] ? (key === 'maxFileBytes' ? 1024 : 1000) ** (m[2].toLowerCase() === 'k' ? 1 : 2) : 1;
+  const n = Math.floor(Number(m[1]) * unit);
+  if (!(n > 0) || !Number.isSafeInteger(n)) return `limit ${name} takes a positive number, not '${value}'`;
+  return { key, value: n };
 }
 
 export const DEFAULT_LIMITS: PreprocessLimits = {
   maxIncludeDepth: 200,
   maxExpansionTokens: 2_000_000,
   maxIfDepth: 1000,
-  maxOutputTokens: 20_000_000,
+  // Real translation units are under a million tokens (mm/page_alloc.c: 804k); analysing one costs 250-600
+  // bytes per token, so 5 million keep a hostile input within a default V8 heap instead of killing the process.
+  maxOutputTokens: 5_000_000,
+  maxMacroNesting: 256,
+  maxFileBytes: 8 * 1024 * 1024,
 };
 
 export interface PreprocessOptions {
@@ -154,12 +189,19 @@ function hsIntersect(a: HideSet, b: HideSet): HideSet {
   return s;
 }
 
-/** Thrown when a top-level invocation exceeds its budget: everything it produced is dropped. */
+/** Thrown when a top-level invocation exceeds its budget (or its nesting): everything it produced is dropped. */
 class ExpansionLimit {}
 const LIMIT = new ExpansionLimit();
 /** Thrown while remembering an expansion that turns out not to be closed (or not repeatable). */
 class NotMemoizable {}
 const NOT_MEMOIZABLE = new NotMemoizable();
+
+/** name/definition pairs with each name once (a runaway expansion looks the same names up millions of times). */
+function uniqueDeps(deps: Array<string | MacroDef | undefined>): Array<string | MacroDef | undefined> {
+  const seen = new Map<string, MacroDef | undefined>();
+  for (let i = 0; i < deps.length; i += 2) if (!seen.has(deps[i] as string)) seen.set(deps[i] as string, deps[i + 1] as MacroDef | undefined);
+  return [...seen].flat();
+}
 
 /** Tokens in flight: a token, its hideset, the innermost expansion that produced it, and a preceding-space flag. */
 class Seq {
@@ -444,6 +486,11 @@ class Preprocessor {
   private readonly searchPath: string[];
   private counter = 0;
   private expansionBudget = 0;
+  /** Argument pre-expansions in progress, inside each other; and whether the last LIMIT was for nesting. */
+  private argNesting = 0;
+  /** Files not read because they were larger than maxFileBytes. */
+  private readonly tooLarge = new Set<string>();
+  private nestingLimit = false;
   /** The invocation written in a file whose expansion is being read, and the frame depth before it. */
   private topInvocation: { tok: Token; depth: number; outLen: number } | undefined;
   /** Files entered in this run, by path: a guarded file is skipped without being read again. */
@@ -536,6 +583,7 @@ class Preprocessor {
           this.pushFile({ text: ph.text, file: sf, tokens: lex(sf, this.problems), lexProblems: [] }, -1);
         } else {
           const cached = this.load(path.normalize(ph.path));
+          if (cached === null) continue;
           if (!cached) {
             this.problems.error('file-not-found', `cannot read '${ph.path}'`, undefined);
             continue;
@@ -713,13 +761,30 @@ class Preprocessor {
     const cached = this.cache.files.get(abs);
     const entries = cached ? j.entries.filter((e) => e.sf === cached.file) : [];
     const text = this.host.readFile(abs);
+    // A file too large to read, before or now: run again from the start (load reports it).
+    if (this.tooLarge.has(abs) || (text !== undefined && text.length > this.limits.maxFileBytes)) return undefined;
     const n = prev.tokens.length - 1;
     const unchanged = { result: prev, splice: { a: n, oldEnd: n, newEnd: n }, restartedAt: n };
-    if (!cached || text === undefined) return entries.length ? undefined : unchanged;
+    // A file the run never entered may still have decided something: an #include skipped it by its guard
+    // (a guard that changes, or a file that goes, changes that), or an #include that did not find it, or
+    // found another file of that name, may find it now. Those run again from the start.
+    const skipped = () => prev.includes.some((r) => r.resolved === abs);
+    const mayNowResolve = () =>
+      prev.includes.some((r) => {
+        if (r.resolved === abs) return false;
+        const name = r.spelled.slice(1, -1);
+        if (path.isAbsolute(name)) return path.normalize(name) === abs;
+        const dirs = r.spelled.startsWith('"') ? [path.dirname(r.from.path), ...this.searchPath] : this.searchPath;
+        return dirs.some((d) => path.join(d, name) === abs);
+      });
+    if (!cached || text === undefined) return entries.length || (cached && skipped()) || mayNowResolve() ? undefined : unchanged;
     if (text === cached.text) return unchanged;
     const oldGuard = cached.guard === undefined ? includeGuard(cached.tokens) : cached.guard;
     const k = relexInPlace(cached, text);
-    if (entries.length === 0) return unchanged;
+    if (entries.length === 0) {
+      cached.guard = includeGuard(cached.tokens);
+      return (skipped() && cached.guard !== oldGuard) || mayNowResolve() ? undefined : unchanged;
+    }
     const first = entries[0];
     const firstExit = first.cpExit;
     // The last checkpoint inside the first entry that is before the first changed token.
@@ -866,9 +931,19 @@ class Preprocessor {
 
   // ---- files ----
 
-  private load(abs: string): CachedFile | undefined {
+  /** The file lexed (from the cache when unchanged); undefined when unreadable, null when too large (reported). */
+  private load(abs: string, at?: Token): CachedFile | undefined | null {
     const text = this.host.readFile(abs);
     if (text === undefined) return undefined;
+    if (text.length > this.limits.maxFileBytes) {
+      this.tooLarge.add(abs);
+      const mb = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+      const message = `'${abs}' is ${mb(text.length)}, more than the ${mb(this.limits.maxFileBytes)} a file may have; not read`;
+      if (at) this.report('error', 'file-too-large', message, at);
+      // A main file: at its start (an editor shows it on the document; the text itself is not kept).
+      else this.problems.error('file-too-large', message, new SourceFile(nextFileId++, abs, ''), 0, 0);
+      return null;
+    }
     const c = this.cache.files.get(abs);
     if (!c) {
       const sf = new SourceFile(nextFileId++, abs, text);
@@ -1002,7 +1077,7 @@ class Preprocessor {
             // Drop everything the runaway invocation produced, including tokens already passed on.
             this.frames.length = top.depth;
             this.truncateOutput(top.outLen);
-            this.report('error', 'macro-expansion-limit', `expanding '${top.tok.text}' produced more than ${this.limits.maxExpansionTokens} tokens; expansion stopped`, top.tok);
+            this.limitProblem(`expanding '${top.tok.text}'`, top.tok);
             continue;
           }
         }
@@ -1114,7 +1189,7 @@ class Preprocessor {
       this.expand(tok, m, hs, ex, false);
     } catch (e) {
       if (e !== LIMIT) throw e;
-      this.report('error', 'macro-expansion-limit', `expanding '${tok.text}' produced more than ${this.limits.maxExpansionTokens} tokens; expansion stopped`, tok, ex);
+      this.limitProblem(`expanding '${tok.text}'`, tok, ex);
     }
   }
 
@@ -1277,6 +1352,13 @@ class Preprocessor {
     if (memo === null) return undefined;
     if (memo !== undefined && !this.memoValid(memo, hs)) memo = undefined;
     if (memo !== undefined) {
+      if (memo.over !== undefined) {
+        // It ran out of budget here before; with less budget left than it charged then, it does again.
+        if (this.expansionBudget + memo.over <= this.limits.maxExpansionTokens) return undefined;
+        if (this.depLog) for (const d of memo.deps) this.depLog.push(d);
+        this.nestingLimit = false;
+        throw LIMIT;
+      }
       if (this.depLog) for (const d of memo.deps) this.depLog.push(d);
       return memo;
     }
@@ -1284,6 +1366,7 @@ class Preprocessor {
     // Expand on its own, recording every lookup; it must end without reaching past its own tokens.
     const savedFrames = this.frames;
     const deps: Array<string | MacroDef | undefined> = [m.name, m];
+    const budget = this.expansionBudget;
     this.depLog = deps;
     try {
       const exp: Expansion = { macro: m.name, at: tok, callEnd: tok.end, parent: undefined };
@@ -1293,6 +1376,8 @@ class Preprocessor {
       if (seq.t.some((t) => t.kind === TokenKind.Identifier && t.text === '_Pragma')) throw NOT_MEMOIZABLE;
       memo = { seq, deps };
     } catch (e) {
+      // Out of budget: remembered as such, with what it depended on up to there (see Memo.over).
+      if (e === LIMIT && !this.nestingLimit) m.memo = { seq: new Seq(), deps: uniqueDeps(deps), over: this.expansionBudget - budget };
       if (e !== NOT_MEMOIZABLE) throw e;
       m.memo = null;
       return undefined;
@@ -1360,7 +1445,16 @@ class Preprocessor {
 
   private charge(n: number): void {
     this.expansionBudget += n;
-    if (this.expansionBudget > this.limits.maxExpansionTokens) throw LIMIT;
+    if (this.expansionBudget > this.limits.maxExpansionTokens) {
+      this.nestingLimit = false;
+      throw LIMIT;
+    }
+  }
+
+  /** The diagnostic for a LIMIT caught while expanding `what`. */
+  private limitProblem(what: string, at: Token, ex?: Expansion): void {
+    if (this.nestingLimit) this.report('error', 'nesting-too-deep', `${what}: macro invocations nested more than ${this.limits.maxMacroNesting} deep in arguments; expansion stopped`, at, ex);
+    else this.report('error', 'macro-expansion-limit', `${what} produced more than ${this.limits.maxExpansionTokens} tokens; expansion stopped`, at, ex);
   }
 
   /** Fully macro-expands an argument on its own (C11 6.10.3.1). */
@@ -1382,9 +1476,15 @@ class Preprocessor {
 
   /** Expands and rescans a sequence on its own, to the end: nothing after it can take part. */
   private expandSeq(seq: Seq): Seq {
+    // Arguments are pre-expanded recursively (expand → subst → expandArg → expandSeq): bounded, for the stack.
+    if (this.argNesting >= this.limits.maxMacroNesting) {
+      this.nestingLimit = true;
+      throw LIMIT;
+    }
     const saved = this.frames;
     this.frames = [seqFrame(seq)];
     const out = new Seq();
+    this.argNesting++;
     try {
       while (this.frames.length) {
         const f = this.frames[this.frames.length - 1];
@@ -1411,6 +1511,7 @@ class Preprocessor {
       }
     } finally {
       this.frames = saved;
+      this.argNesting--;
     }
     return out;
   }
@@ -1900,7 +2001,7 @@ class Preprocessor {
       expanded = pass(this.expandArg({ raw: Seq.ofTokens(first) }).t);
     } catch (e) {
       if (e !== LIMIT) throw e;
-      this.report('error', 'macro-expansion-limit', `expanding the #${at.text} expression produced more than ${this.limits.maxExpansionTokens} tokens`, at);
+      this.limitProblem(`expanding the #${at.text} expression`, at);
       return false;
     }
     try {
@@ -1923,7 +2024,7 @@ class Preprocessor {
         toks = this.expandArg({ raw: Seq.ofTokens(rest) }).t;
       } catch (e) {
         if (e !== LIMIT) throw e;
-        this.report('error', 'macro-expansion-limit', 'expanding the #include operand produced too many tokens', at);
+        this.limitProblem('expanding the #include operand', at);
         return;
       }
     }
@@ -1961,7 +2062,8 @@ class Preprocessor {
     if (this.onceFiles.has(found.path)) return;
     const seen = this.entered.get(found.path);
     if (seen?.guard && this.macros.has(seen.guard)) return;
-    const cached = seen ?? this.load(found.path);
+    const cached = seen ?? this.load(found.path, at);
+    if (cached === null) return;
     if (!cached) {
       this.report('error', 'include-not-found', `'${parsed.name}' cannot be read`, at);
       return;

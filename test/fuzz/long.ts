@@ -1,0 +1,109 @@
+// The long fuzz run: `npm run fuzz -- [--minutes N] [--seed S] [--out DIR] [--seeds FILE...]`.
+// The campaign runs in a worker thread; the main thread is its watchdog: an input that makes no progress for
+// --hang seconds (default 60) is a hang, reported with its case seed, and the run goes on with a new worker.
+// Failures are written to --out (default fuzz-out/) with their minimized reproductions; the figures are
+// printed as the README's table. Run it niced, away from benchmarks: `nice -n 19 npm run fuzz`.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { campaign, Failure, Kind, KindStats, table } from './campaign';
+
+interface Args {
+  minutes: number;
+  seed: number;
+  out: string;
+  hang: number;
+  seeds: string[];
+}
+
+function args(argv: string[]): Args {
+  const a: Args = { minutes: 10, seed: Date.now() % 2 ** 31, out: 'fuzz-out', hang: 60, seeds: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i + 1];
+    if (argv[i] === '--minutes') (a.minutes = Number(v)), i++;
+    else if (argv[i] === '--seed') (a.seed = Number(v)), i++;
+    else if (argv[i] === '--out') (a.out = v), i++;
+    else if (argv[i] === '--hang') (a.hang = Number(v)), i++;
+    else if (argv[i] === '--seeds') {
+      while (argv[i + 1] && !argv[i + 1].startsWith('--')) a.seeds.push(argv[++i]);
+    }
+  }
+  return a;
+}
+
+type Msg = { t: 'case'; kind: Kind; n: number; seed: number } | { t: 'failure'; f: Failure } | { t: 'done'; stats: Record<Kind, KindStats> };
+
+if (!isMainThread) {
+  const { seed, ms, extraSeeds } = workerData as { seed: number; ms: number; extraSeeds: string[] };
+  const post = (m: Msg) => parentPort!.postMessage(m);
+  const { stats } = campaign({ seed, ms, extraSeeds, chainSteps: 12, onCase: (kind, n, s) => post({ t: 'case', kind, n, seed: s }), onFailure: (f) => post({ t: 'failure', f }) });
+  post({ t: 'done', stats });
+} else {
+  const a = args(process.argv.slice(2));
+  fs.mkdirSync(a.out, { recursive: true });
+  const extraSeeds = a.seeds.filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, 'utf8'));
+  const deadline = Date.now() + a.minutes * 60_000;
+  const total: Record<string, KindStats> = {};
+  const failures: Failure[] = [];
+  const hangs: Array<{ kind: Kind; n: number; seed: number }> = [];
+  let rss = 0;
+  const save = (f: Failure) => {
+    failures.push(f);
+    const file = path.join(a.out, `${f.kind}-${f.seed}.txt`);
+    fs.writeFileSync(file, `${f.violations.map((v) => `${v.invariant}: ${v.detail}`).join('\n')}\n\n--- reproduction (case seed ${f.seed}) ---\n${f.repro}\n`);
+    console.log(`FAILURE ${f.kind} case seed ${f.seed}: ${f.violations[0].invariant} -> ${file}`);
+  };
+  const merge = (stats: Record<Kind, KindStats>) => {
+    for (const [k, s] of Object.entries(stats)) {
+      const t = (total[k] ??= { inputs: 0, failures: 0, slowest: undefined, bytes: 0, ms: 0, edits: s.edits === undefined ? undefined : 0, incrementalEdits: s.incrementalEdits === undefined ? undefined : 0 });
+      t.inputs += s.inputs;
+      t.failures += s.failures;
+      t.bytes += s.bytes;
+      t.ms += s.ms;
+      if (s.edits !== undefined) t.edits! += s.edits;
+      if (s.incrementalEdits !== undefined) t.incrementalEdits! += s.incrementalEdits;
+      if (s.slowest && (!t.slowest || s.slowest.ms > t.slowest.ms)) t.slowest = s.slowest;
+    }
+  };
+  const round = (seed: number): Promise<void> =>
+    new Promise((resolve) => {
+      const w = new Worker(__filename, { workerData: { seed, ms: Math.max(1000, deadline - Date.now()), extraSeeds } });
+      let current: { kind: Kind; n: number; seed: number } | undefined;
+      let last = Date.now();
+      const timer = setInterval(() => {
+        rss = Math.max(rss, process.memoryUsage().rss);
+        if (Date.now() - last > a.hang * 1000) {
+          clearInterval(timer);
+          if (current) {
+            hangs.push(current);
+            console.log(`HANG ${current.kind} case seed ${current.seed}: no progress for ${a.hang} s`);
+            fs.writeFileSync(path.join(a.out, `hang-${current.kind}-${current.seed}.txt`), `no progress for ${a.hang} s; re-run with campaign({ seed }) case seed ${current.seed}\n`);
+          }
+          void w.terminate().then(() => resolve());
+        }
+      }, 1000);
+      w.on('message', (m: Msg) => {
+        last = Date.now();
+        if (m.t === 'case') current = m;
+        else if (m.t === 'failure') save(m.f);
+        else merge(m.stats);
+      });
+      w.on('error', (e) => {
+        console.log(`worker died: ${String(e)}`);
+        if (current) save({ kind: current.kind, seed: current.seed, case: current.n, violations: [{ invariant: 'the process survives', detail: String(e) }], repro: '(re-run the case seed)' });
+      });
+      w.on('exit', () => {
+        clearInterval(timer);
+        resolve();
+      });
+    });
+  void (async () => {
+    const t0 = Date.now();
+    for (let r = 0; Date.now() < deadline; r++) await round(a.seed + r);
+    const minutes = ((Date.now() - t0) / 60_000).toFixed(1);
+    const summary = `${table(total as Record<Kind, KindStats>)}\n\nseed ${a.seed}, ${minutes} min, ${failures.length} distinct failures, ${hangs.length} hangs (watchdog ${a.hang} s), ${extraSeeds.length} extra seed files`;
+    console.log(summary);
+    fs.writeFileSync(path.join(a.out, 'summary.md'), summary + '\n');
+  })();
+}

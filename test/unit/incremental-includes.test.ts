@@ -1,0 +1,57 @@
+// Incremental analysis and files the previous run never entered (bugs the fuzzer found): a header skipped by
+// its include guard whose guard then changes or which goes away, a missing header that appears (a new editor
+// buffer), a header that appears earlier in the search path. Each must give what a fresh analysis gives.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyze } from '../../server/src/engine/analyze';
+import { OverlayHost } from '../../server/src/engine/host';
+import { IncrementalAnalysis } from '../../server/src/engine/incremental';
+import { PreprocessCache } from '../../server/src/engine/preprocessor';
+import { digest, hostOf, ROOT } from '../fuzz/lib';
+
+function follow(files: Record<string, string>, edits: Array<[string, string | undefined]>, includePaths = [ROOT]) {
+  const host: OverlayHost = hostOf(files);
+  const opts = { arch: 'x86_64' as const, includePaths };
+  const mains = [`${ROOT}/main.h`];
+  const inc = new IncrementalAnalysis(mains, opts, host, new PreprocessCache());
+  const modes: string[] = [];
+  for (const [name, text] of edits) {
+    const p = `${ROOT}/${name}`;
+    if (text === undefined) host.overlay.delete(p);
+    else host.overlay.set(p, text);
+    const a = inc.update([p]);
+    modes.push(inc.lastStats.mode);
+    const fresh = analyze(mains, opts, host, new PreprocessCache());
+    assert.equal(digest(a), digest(fresh), `after editing ${name}`);
+  }
+  return modes;
+}
+
+describe('incremental analysis: files the previous run never entered', () => {
+  it('a header skipped by its guard (defined elsewhere) loses its guard', () => {
+    // Minimized from fuzz case seed 596577987: the incremental run kept skipping config.h.
+    const files = { 'types.h': '#define G\n', 'config.h': '#ifndef G\n#endif\n', 'main.h': '#include "types.h"\n#include "config.h"\n' };
+    follow(files, [['config.h', 'int x;\n'], ['config.h', '#ifndef G\nint y;\n#endif\n'], ['config.h', '#ifndef H\nint z;\n#endif\n']]);
+  });
+
+  it('a header skipped by its guard goes away', () => {
+    const files = { 'types.h': '#define G\n', 'config.h': '#ifndef G\n#endif\n', 'main.h': '#include "types.h"\n#include "config.h"\nstruct m { int a; };\n' };
+    follow(files, [['config.h', undefined]]);
+  });
+
+  it('a missing header appears (a new buffer), and goes again', () => {
+    const files = { 'main.h': '#include "new.h"\nstruct m { int a; };\n' };
+    follow(files, [['new.h', 'struct n { int b; };\n'], ['new.h', 'struct n { long b; };\n'], ['new.h', undefined]]);
+  });
+
+  it('a header appears earlier in the search path than the one found', () => {
+    const files = { 'main.h': '#include <x.h>\n', 'b/x.h': 'struct from_b { int b; };\n' };
+    follow(files, [['a/x.h', 'struct from_a { int a; };\n']], [`${ROOT}/a`, `${ROOT}/b`]);
+  });
+
+  it('a file no #include can name stays an incremental no-op', () => {
+    const files = { 'main.h': '#include "types.h"\nstruct m { int a; };\n', 'types.h': 'typedef int t;\n' };
+    assert.deepEqual(follow(files, [['elsewhere/other.h', 'struct o { int a; };\n'], ['elsewhere/other.h', 'struct o { long a; };\n']]), ['incremental', 'incremental']);
+  });
+});
