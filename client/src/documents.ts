@@ -2,9 +2,9 @@
 // .h as C++ by default) inside a kernel tree, so that an unrelated C or C++ project gets no squiggles from us;
 // with memdesc.serveAllHeaders, every C header and source. (The server walks up from a file the same way.)
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isKernelTree, kernelTreeAround } from '../../shared/kernel-tree';
 
 /** A filter as the language client takes it (LSP: a relative pattern's base is a URI string). */
 type Filter = { scheme: string; language: string; pattern?: string | { baseUri: string; pattern: string } };
@@ -46,22 +46,8 @@ export function isCandidate(doc: vscode.TextDocument): boolean {
   return doc.uri.scheme === 'file' && (doc.languageId === 'c' || (doc.languageId === 'cpp' && doc.uri.fsPath.endsWith('.h')));
 }
 
-/** The server's test for a kernel tree (a top Makefile beside include/linux/mm_types.h). */
-export function isKernelTree(dir: string): boolean {
-  return fs.existsSync(path.join(dir, 'Makefile')) && fs.existsSync(path.join(dir, 'include/linux/mm_types.h'));
-}
-
-/** The kernel tree a file is in, walking up from it. */
-export function treeAround(file: string): string | undefined {
-  let dir = path.dirname(file);
-  for (let i = 0; i < 64; i++) {
-    if (isKernelTree(dir)) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-  return undefined;
-}
+/** The kernel tree a file is in (the server's own test). */
+export const treeAround = kernelTreeAround;
 
 /** Kernel trees of the workspace: folders inside one, trees inside folders (found by their mm_types.h), and memdesc.kernelRoot. */
 export async function workspaceTrees(kernelRoots: readonly string[]): Promise<string[]> {

@@ -4,19 +4,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AbiName } from './engine/abi';
+import { kernelTreeAround } from '../../shared/kernel-tree';
 import { isKernelTree, parseDotConfig } from './engine/kernel';
 
 /** Walks up from a file to the kernel tree that contains it. */
-export function findKernelRoot(file: string): string | undefined {
-  let dir = path.dirname(file);
-  for (let i = 0; i < 64; i++) {
-    if (isKernelTree(dir)) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-  return undefined;
-}
+export const findKernelRoot = kernelTreeAround;
 
 const realpath = (p: string): string => {
   try {

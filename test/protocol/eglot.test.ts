@@ -3,26 +3,16 @@
 // diagnostics. Emacs is killed at the deadline, pass or fail.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { runEditor } from './editor';
 
 const root = path.resolve(__dirname, '../../..');
 
-function runEmacs(env: Record<string, string>, deadlineMs: number): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('emacs', ['--batch', '-l', path.join(root, 'test/protocol/eglot.el')], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
-}
+const runEmacs = (env: Record<string, string>, deadlineMs: number) => runEditor('emacs', ['--batch', '-l', path.join(root, 'test/protocol/eglot.el')], env, deadlineMs);
 
 describe('Emacs eglot as the LSP client', { timeout: 90_000 }, () => {
   it('connects, hovers a member and shows a failing assertion', async () => {

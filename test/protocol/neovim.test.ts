@@ -2,26 +2,16 @@
 // a .memdesc sketch, gets a hover and the published diagnostics. The Neovim process is killed at the deadline.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { runEditor } from './editor';
 
 const root = path.resolve(__dirname, '../../..');
 
-function runNeovim(env: Record<string, string>, deadlineMs: number): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('nvim', ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${path.join(root, 'test/protocol/neovim.lua')}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
-}
+const runNeovim = (env: Record<string, string>, deadlineMs: number) => runEditor('nvim', ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${path.join(root, 'test/protocol/neovim.lua')}`], env, deadlineMs);
 
 describe('Neovim as the LSP client', { timeout: 90_000 }, () => {
   it('attaches the server, hovers a member and shows a failing assertion', async () => {

@@ -335,9 +335,7 @@ export function defaultConfigSource(arch: AbiName): string {
 }
 
 /** Whether a directory looks like a kernel source tree. */
-export function isKernelTree(dir: string): boolean {
-  return fs.existsSync(path.join(dir, 'Makefile')) && fs.existsSync(path.join(dir, 'include/linux/mm_types.h'));
-}
+export { isKernelTree } from '../../../shared/kernel-tree';
 
 // ---- one translation unit as kbuild compiles it ----
 

@@ -380,27 +380,9 @@ export class Parser {
 
   // ---- top level ----
 
-  /** After an error: resume after the next ';' or '}' at nesting depth 0. */
+  /** After an error at top level: resume after the next ';' at nesting depth 0, or after a brace group (and its ';'). */
   private recoverTopLevel(start: number): void {
-    let depth = 0;
-    if (this.pos < start) this.pos = start;
-    for (; !this.atEOF(); this.pos++) {
-      const t = this.tok;
-      if (t.kind !== TokenKind.Punct) continue;
-      if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
-      else if (t.text === ')' || t.text === ']' || t.text === '}') {
-        depth--;
-        if (depth <= 0 && t.text === '}') {
-          this.pos++;
-          this.accept(';');
-          return;
-        }
-        if (depth < 0) depth = 0;
-      } else if (t.text === ';' && depth === 0) {
-        this.pos++;
-        return;
-      }
-    }
+    this.recover(start, false);
   }
 
   private externalDeclaration(): void {
@@ -931,7 +913,12 @@ export class Parser {
     this.cur.records.push(def);
   }
 
+  /** After an error in a member list: resume after the next ';' at nesting depth 0, or at the '}' that ends the list. */
   private recoverMember(start: number): void {
+    this.recover(start, true);
+  }
+
+  private recover(start: number, inBody: boolean): void {
     let depth = 0;
     if (this.pos < start) this.pos = start;
     for (; !this.atEOF(); this.pos++) {
@@ -939,7 +926,12 @@ export class Parser {
       if (t.kind !== TokenKind.Punct) continue;
       if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
       else if (t.text === ')' || t.text === ']' || t.text === '}') {
-        if (depth === 0 && t.text === '}') return;
+        if (t.text === '}' && (inBody ? depth === 0 : depth <= 1)) {
+          if (inBody) return;
+          this.pos++;
+          this.accept(';');
+          return;
+        }
         depth = Math.max(0, depth - 1);
       } else if (t.text === ';' && depth === 0) {
         this.pos++;
