@@ -54,4 +54,16 @@ describe('incremental analysis: files the previous run never entered', () => {
     const files = { 'main.h': '#include "types.h"\nstruct m { int a; };\n', 'types.h': 'typedef int t;\n' };
     assert.deepEqual(follow(files, [['elsewhere/other.h', 'struct o { int a; };\n'], ['elsewhere/other.h', 'struct o { long a; };\n']]), ['incremental', 'incremental']);
   });
+
+  it('a header that includes itself changes its guard: the inner #include decides again', () => {
+    // Minimized from fuzz case seed 1904483873 (an #else put into a guarded types.h that includes itself):
+    // the run restarted after the inner #include, which the old guard had skipped.
+    const guarded = '#ifndef G\n#define G\n#include "t.h"\nint a;\n#endif\n';
+    follow({ 't.h': guarded, 'main.h': '#include "t.h"\nint m;\n' }, [['t.h', '#ifndef G\n#define G\n#include "t.h"\nint a;\n#else\nint b;\n#endif\n'], ['t.h', guarded], ['t.h', `${guarded}int z;\n`]]);
+  });
+
+  it('the same through another header (t.h includes u.h, which includes t.h)', () => {
+    const guarded = '#ifndef G\n#define G\n#include "u.h"\nint a;\n#endif\n';
+    follow({ 't.h': guarded, 'u.h': '#include "t.h"\nint u;\n', 'main.h': '#include "t.h"\nint m;\n' }, [['t.h', `${guarded}int z;\n`], ['t.h', guarded]]);
+  });
 });

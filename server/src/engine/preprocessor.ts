@@ -273,7 +273,18 @@ type Phase = { kind: 'text'; name: string; text: string } | { kind: 'file'; path
  * The preprocessor's state before a directive (or at a phase's start): enough to run again from there after
  * an edit, and to tell when a run that restarted there has come back to the same state as before.
  */
-interface Checkpoint {
+/** The scanner's scalar state: what a checkpoint records, a restart restores and convergence compares. */
+interface ScanState {
+  conds: Cond | undefined;
+  counter: number;
+  braceDepth: number;
+  parenDepth: number;
+  declHasInit: boolean;
+  skipDepth: number;
+  unbalancedLive: number;
+}
+
+interface Checkpoint extends ScanState {
   phase: number;
   /** The innermost file and its position (undefined: between phases). */
   top: FileCtx | undefined;
@@ -286,12 +297,6 @@ interface Checkpoint {
   problemsLen: number;
   onceLen: number;
   enteredLen: number;
-  counter: number;
-  braceDepth: number;
-  parenDepth: number;
-  declHasInit: boolean;
-  skipDepth: number;
-  unbalancedLive: number;
 }
 
 /** What an incremental preprocessor keeps of a run. */
@@ -322,18 +327,11 @@ const CONVERGED = new Converged();
  * The previous run from an update's restart point on (the arrays hold what followed the restart checkpoint;
  * `at` gives each array's first index in the previous run), plus its final state.
  */
-interface OldRun extends Journal {
+interface OldRun extends Journal, ScanState {
   at: { out: number; log: number; cps: number; files: number; includes: number; problems: number; once: number; entered: number };
   files: SourceFile[];
   includes: IncludeRecord[];
   problems: Problem[];
-  counter: number;
-  braceDepth: number;
-  parenDepth: number;
-  declHasInit: boolean;
-  skipDepth: number;
-  unbalancedLive: number;
-  conds: Cond | undefined;
 }
 
 /** Appends xs[from..] to out. */
@@ -622,14 +620,26 @@ class Preprocessor {
 
   // ---- the journal: checkpoints, restarting after an edit, converging with the previous run ----
 
+  private scanState(): ScanState {
+    return { conds: this.conds, counter: this.counter, braceDepth: this.braceDepth, parenDepth: this.parenDepth, declHasInit: this.declHasInit, skipDepth: this.skipDepth, unbalancedLive: this.unbalancedLive };
+  }
+
+  private setScanState(s: ScanState): void {
+    this.conds = s.conds;
+    this.counter = s.counter;
+    this.braceDepth = s.braceDepth;
+    this.parenDepth = s.parenDepth;
+    this.declHasInit = s.declHasInit;
+    this.skipDepth = s.skipDepth;
+    this.unbalancedLive = s.unbalancedLive;
+  }
+
   private checkpoint(top: FileCtx | undefined, pos: number): void {
     const j = this.journal!;
     const cp: Checkpoint = {
-      phase: this.phase, top, pos, conds: this.conds,
+      ...this.scanState(), phase: this.phase, top, pos,
       outLen: this.outBase + this.outT.length, logLen: j.logName.length, filesLen: this.files.length, includesLen: this.includes.length,
       problemsLen: this.problems.list.length, onceLen: j.onceLog.length, enteredLen: j.enteredLog.length,
-      counter: this.counter, braceDepth: this.braceDepth, parenDepth: this.parenDepth, declHasInit: this.declHasInit,
-      skipDepth: this.skipDepth, unbalancedLive: this.unbalancedLive,
     };
     j.cps.push(cp);
     const w = this.watch;
@@ -704,8 +714,7 @@ class Preprocessor {
     };
     const old: OldRun = {
       at,
-      counter: this.counter, braceDepth: this.braceDepth, parenDepth: this.parenDepth, declHasInit: this.declHasInit,
-      skipDepth: this.skipDepth, unbalancedLive: this.unbalancedLive, conds: this.conds,
+      ...this.scanState(),
       problems: this.problems.list.slice(cp.problemsLen, this.runProblems),
       logName: [], logPrev: [], logNext: [],
       cps: cut(j.cps, c), onceLog: cut(j.onceLog, cp.onceLen), enteredLog: cut(j.enteredLog, cp.enteredLen),
@@ -733,13 +742,7 @@ class Preprocessor {
     }
     for (const f of old.files) this.fileSeen.delete(f);
     this.problems.truncate(cp.problemsLen);
-    this.counter = cp.counter;
-    this.braceDepth = cp.braceDepth;
-    this.parenDepth = cp.parenDepth;
-    this.declHasInit = cp.declHasInit;
-    this.skipDepth = cp.skipDepth;
-    this.unbalancedLive = cp.unbalancedLive;
-    this.conds = cp.conds;
+    this.setScanState(cp);
     this.stopped = false;
     this.phase = cp.phase;
     // The include stack, innermost last, each file at the position it was at.
@@ -790,8 +793,13 @@ class Preprocessor {
     // The last checkpoint inside the first entry that is before the first changed token.
     // (A file read more than once, itself included from inside, may have read past the change before any
     // of its own checkpoints: then the run goes back to before it was first entered.)
+    // (And a file that includes itself, directly or through another, decided that inner #include by its own
+    // guard; when the guard changed, the run goes back to its entry as well.)
     let c = first.cpEntry;
-    const to = entries.length > 1 ? 0 : firstExit < 0 ? j.cps.length : firstExit;
+    const newGuard = includeGuard(cached.tokens);
+    const includesIn = (e: number) => (e >= 0 && e < j.cps.length ? j.cps[e].includesLen : prev.includes.length);
+    const selfIncluded = oldGuard !== newGuard && c >= 0 && prev.includes.slice(j.cps[c].includesLen, includesIn(firstExit)).some((r) => r.resolved === abs);
+    const to = entries.length > 1 || selfIncluded ? 0 : firstExit < 0 ? j.cps.length : firstExit;
     for (let i = Math.max(first.cpEntry, 0); i < to; i++) {
       const cp = j.cps[i];
       // The token at the checkpoint was read too (a directive line ends where the next line begins).
@@ -820,7 +828,7 @@ class Preprocessor {
     // A later #include of a guarded file whose guard is unchanged is skipped or not by the macro table alone,
     // which the state comparison covers.
     let lastInclude = 0;
-    const newGuard = (cached.guard = includeGuard(cached.tokens));
+    cached.guard = newGuard;
     if (!(oldGuard && oldGuard === newGuard)) {
       for (let i = 0; i < old.includes.length; i++) if (old.includes[i].resolved === abs) lastInclude = old.at.includes + i + 1;
     }
@@ -918,13 +926,7 @@ class Preprocessor {
     }
     appendFrom(this.includes, old.includes, o.includesLen - at.includes);
     for (let i = o.problemsLen - at.problems; i < old.problems.length; i++) this.problems.report(old.problems[i]);
-    this.counter = old.counter;
-    this.braceDepth = old.braceDepth;
-    this.parenDepth = old.parenDepth;
-    this.declHasInit = old.declHasInit;
-    this.skipDepth = old.skipDepth;
-    this.unbalancedLive = old.unbalancedLive;
-    this.conds = old.conds;
+    this.setScanState(old);
     this.frames = [];
     this.phase = this.phases.length;
   }
