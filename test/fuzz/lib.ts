@@ -4,9 +4,10 @@
 // seeded and deterministic: a failure is reproduced by its seed and case number.
 //
 // Why not a fuzzing package: @jazzer.js/core 4 (the only current release) needs glibc 2.38 (this Debian has
-// 2.36) and 2.x downloads its native fuzzer at install time, which cannot work here; fast-check's arbitraries
-// and shrinking are for values, while these inputs are texts mutated at the token level, minimized here by
-// deleting tokens and lines (ddmin), which is what a reproduction of a parser bug needs.
+// 2.36) and 2.x downloads its native fuzzer at install time, which cannot work here. fast-check serves where
+// inputs are drawn values (token sequences, member lists, edit lists: properties.test.ts, which shrinks them);
+// the campaign's inputs are existing texts mutated at the token level, minimized here by deleting tokens and
+// lines (ddmin), which is what a reproduction of a parser bug needs.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -370,31 +371,57 @@ export function runIncrementalChain(base: Record<string, string>, mains: string[
     const roll = r.next();
     texts[name] = roll < 0.1 ? base[name] : roll < 0.55 ? mutate(texts[name], r, donors) : charEdit(texts[name], r);
     host.overlay.set(`${ROOT}/${name}`, texts[name]);
-    const fail = (invariant: string, detail: string) => ({ violations: [{ invariant, detail }], steps: step + 1, incremental, ms: performance.now() - t0, repro: { before, edited: name, after: texts[name] } });
-    let a: Analysis;
-    try {
-      a = inc.update([`${ROOT}/${name}`]);
-    } catch (e) {
-      return fail('analyze never throws', `incremental update: ${String((e as Error).stack ?? e)}`);
-    }
+    const v = updateEqualsFresh(inc, host, mainPaths, name);
     if (inc.lastStats.mode === 'incremental') incremental++;
-    let b: Analysis;
-    try {
-      b = analyze(mainPaths, OPTIONS, host, new PreprocessCache());
-    } catch (e) {
-      return fail('analyze never throws', String((e as Error).stack ?? e));
-    }
-    const da = digest(a);
-    const db = digest(b);
-    if (da !== db) {
-      let i = 0;
-      while (da[i] === db[i]) i++;
-      return fail('incremental equals fresh', `differs at\n  incremental: ${da.slice(Math.max(0, i - 120), i + 120)}\n  fresh:       ${db.slice(Math.max(0, i - 120), i + 120)}`);
-    }
-    const v = invariants(a);
     if (v.length) return { violations: v, steps: step + 1, incremental, ms: performance.now() - t0, repro: { before, edited: name, after: texts[name] } };
   }
   return { violations: [], steps, incremental, ms: performance.now() - t0 };
+}
+
+/** After `name` changed in `host`: the incremental update equals a fresh analysis and keeps the invariants. */
+function updateEqualsFresh(inc: IncrementalAnalysis, host: OverlayHost, mainPaths: string[], name: string): Violation[] {
+  let a: Analysis;
+  try {
+    a = inc.update([`${ROOT}/${name}`]);
+  } catch (e) {
+    return [{ invariant: 'analyze never throws', detail: `incremental update: ${String((e as Error).stack ?? e)}` }];
+  }
+  let b: Analysis;
+  try {
+    b = analyze(mainPaths, OPTIONS, host, new PreprocessCache());
+  } catch (e) {
+    return [{ invariant: 'analyze never throws', detail: String((e as Error).stack ?? e) }];
+  }
+  const da = digest(a);
+  const db = digest(b);
+  if (da !== db) {
+    let i = 0;
+    while (da[i] === db[i]) i++;
+    return [{ invariant: 'incremental equals fresh', detail: `differs at\n  incremental: ${da.slice(Math.max(0, i - 120), i + 120)}\n  fresh:       ${db.slice(Math.max(0, i - 120), i + 120)}` }];
+  }
+  return invariants(a);
+}
+
+/** Given edits (cut `cut` characters at `at`, modulo the length, and insert), one after another, each checked. */
+export function runIncrementalEdit(base: Record<string, string>, mains: string[], edits: Array<{ file: string; at: number; cut: number; insert: string }>): Violation[] {
+  const texts = { ...base };
+  const host = hostOf(texts);
+  const mainPaths = mains.map((m) => `${ROOT}/${m}`);
+  let inc: IncrementalAnalysis;
+  try {
+    inc = new IncrementalAnalysis(mainPaths, OPTIONS, host, new PreprocessCache());
+  } catch (e) {
+    return [{ invariant: 'analyze never throws', detail: `incremental start: ${String((e as Error).stack ?? e)}` }];
+  }
+  for (const e of edits) {
+    const t = texts[e.file];
+    const at = e.at % (t.length + 1);
+    texts[e.file] = t.slice(0, at) + e.insert + t.slice(at + e.cut);
+    host.overlay.set(`${ROOT}/${e.file}`, texts[e.file]);
+    const v = updateEqualsFresh(inc, host, mainPaths, e.file);
+    if (v.length) return v;
+  }
+  return [];
 }
 
 const SNIPPETS = ['\n', ' ', ';', '{', '}', '(', ')', 'int x;', '#define Q 3\n', '\n#endif\n', '\n#else\n', '#ifdef CONFIG_MEMCG\n', '\n#if 0\n', 'ulong_t', 'struct page', 'atomic_t y;', '/*', '*/', '"', '[Q]', ':3', 'inline', 'FOLIO_MATCH(index, index);', '__aligned(8)', '#include "config.h"\n', '\n#undef CONFIG_MEMCG\n', '\n#define FOLIO_MATCH(a, b)\n', '\n#pragma once\n', '\\\n'];
