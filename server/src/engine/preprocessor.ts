@@ -636,8 +636,10 @@ class Preprocessor {
 
   private checkpoint(top: FileCtx | undefined, pos: number): void {
     const j = this.journal!;
+    // A literal, not a spread of scanState(): this runs at every directive and declaration boundary.
     const cp: Checkpoint = {
-      ...this.scanState(), phase: this.phase, top, pos,
+      conds: this.conds, counter: this.counter, braceDepth: this.braceDepth, parenDepth: this.parenDepth, declHasInit: this.declHasInit,
+      skipDepth: this.skipDepth, unbalancedLive: this.unbalancedLive, phase: this.phase, top, pos,
       outLen: this.outBase + this.outT.length, logLen: j.logName.length, filesLen: this.files.length, includesLen: this.includes.length,
       problemsLen: this.problems.list.length, onceLen: j.onceLog.length, enteredLen: j.enteredLog.length,
     };
