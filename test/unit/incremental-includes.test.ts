@@ -67,3 +67,12 @@ describe('incremental analysis: files the previous run never entered', () => {
     follow({ 't.h': guarded, 'u.h': '#include "t.h"\nint u;\n', 'main.h': '#include "t.h"\nint m;\n' }, [['t.h', `${guarded}int z;\n`], ['t.h', guarded]]);
   });
 });
+
+describe('incremental preprocessing: what the previous run reported', () => {
+  it('a problem at a token of a macro body moves with an edit above the #define', () => {
+    // Minimized from fuzz case seed 1002790728: a #if read `defined` from a macro body; the problem taken over
+    // from the previous run kept the body token's old offset.
+    const files = { 'types.h': 'typedef int pad_t;\n#define CHECK(x) int x;defined(x)\n', 'main.h': '#include "types.h"\n#if CHECK(1)\n#endif\nstruct m { int a; };\n' };
+    follow(files, [['types.h', 'int pad_t;\n#define CHECK(x) int x;defined(x)\n'], ['types.h', '/* a longer comment first */ typedef int pad_t;\n#define CHECK(x) int x;defined(x)\n']]);
+  });
+});

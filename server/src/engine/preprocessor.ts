@@ -927,7 +927,38 @@ class Preprocessor {
       this.fileSeen.add(old.files[i]);
     }
     appendFrom(this.includes, old.includes, o.includesLen - at.includes);
-    for (let i = o.problemsLen - at.problems; i < old.problems.length; i++) this.problems.report(old.problems[i]);
+    // Problems of the previous run at tokens of a definition made again (a #if reading `defined` from a macro
+    // body, say) are moved to the new definition's tokens: an edit earlier in its file moved them.
+    const starts = new Map<SourceFile, Map<number, number>>();
+    const ends = new Map<SourceFile, Map<number, number>>();
+    for (const [b, a] of same) {
+      for (let i = 0; i < b.body.length; i++) {
+        const x = b.body[i];
+        const y = a.body[i];
+        if (x === y || x.file !== y.file || (x.offset === y.offset && x.end === y.end)) continue;
+        let m = starts.get(x.file);
+        if (!m) starts.set(x.file, (m = new Map()));
+        m.set(x.offset, y.offset);
+        let e = ends.get(x.file);
+        if (!e) ends.set(x.file, (e = new Map()));
+        e.set(x.end, y.end);
+      }
+    }
+    const moved = <T extends { file: SourceFile | undefined; offset: number; end: number }>(l: T): T => {
+      const m = l.file && starts.get(l.file);
+      const to = m && m.get(l.offset);
+      if (to === undefined) return l;
+      return { ...l, offset: to, end: ends.get(l.file!)!.get(l.end) ?? to + (l.end - l.offset) };
+    };
+    for (let i = o.problemsLen - at.problems; i < old.problems.length; i++) {
+      const p = old.problems[i];
+      if (!starts.size) {
+        this.problems.report(p);
+        continue;
+      }
+      const q = moved(p);
+      this.problems.report(p.related ? { ...q, related: p.related.map(moved) } : q);
+    }
     this.setScanState(old);
     this.frames = [];
     this.phase = this.phases.length;
