@@ -128,8 +128,7 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
 
   /** memdesc: Export Layout Diagram through the quick pick and VS Code's own save dialog. */
   async function exportVia(format: 'SVG' | 'PNG', file: string): Promise<Buffer> {
-    await wb.runCommand('memdesc: Export Layout Diagram (SVG or PNG)');
-    await wb.pick(format);
+    await wb.commandPick('memdesc: Export Layout Diagram (SVG or PNG)', format);
     const input = page.locator('.quick-input-widget input.input');
     // The dialog fills its input and then its listing: type the path once both have settled.
     await waitFor('the save dialog', async () => (await input.inputValue({ timeout: 5000 })).endsWith(`.${format.toLowerCase()}`) && (await page.locator('.quick-input-list .monaco-list-row:visible').count()) > 0);
@@ -144,8 +143,7 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
 
   /** Preferences: Color Theme, as a user would pick it. */
   async function setTheme(theme: string, expect: string): Promise<void> {
-    await wb.runCommand('Preferences: Color Theme');
-    await wb.pick(theme);
+    await wb.commandPick('Preferences: Color Theme', theme);
     await rendered(`the ${expect} theme`, (r) => r.theme === expect);
   }
 
@@ -259,16 +257,12 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
   step('Select Kernel Config: the built-in default, a variant on top, then the example .config again', async () => {
     await wb.openFile('slab.h');
     const status = () => wb.statusBarText('memdesc-layout.memdesc-layout.memdesc.status');
-    await wb.runCommand('memdesc: Select Kernel Config');
-    await wb.pick('Built-in default');
+    await wb.commandPick('memdesc: Select Kernel Config', 'Built-in default');
     await waitFor('the default config in the status bar', async () => /x86_64 · default · .*43/.test(await status()));
-    await wb.runCommand('memdesc: Select Kernel Config');
-    await wb.pick('memcg');
+    await wb.commandPick('memdesc: Select Kernel Config', 'memcg');
     await waitFor('default + memcg in the status bar', async () => /default \+ memcg · .*46/.test(await status()));
-    await wb.runCommand('memdesc: Select Kernel Config');
-    await wb.pick('No variant');
-    await wb.runCommand('memdesc: Select Kernel Config');
-    await wb.pick('linux/.config');
+    await wb.commandPick('memdesc: Select Kernel Config', 'No variant');
+    await wb.commandPick('memdesc: Select Kernel Config', 'linux/.config');
     await waitFor('the example .config again', async () => /x86_64 · linux\/\.config · .*46/.test(await status()));
     const settings = fs.readFileSync(path.join(ws, '.vscode/settings.json'), 'utf8');
     assert.match(settings, /"memdesc\.config": "linux\/\.config"/);
@@ -377,8 +371,7 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
   });
 
   step('switch the ABI to i386: offsets change in the diagram, the status bar and the hover', async () => {
-    await wb.runCommand('memdesc: Select ABI');
-    await wb.pick('i386');
+    await wb.commandPick('memdesc: Select ABI', 'i386');
     const r = await rendered('i386', (x) => x.arch === 'i386');
     assert.equal(r.wordSize, 4);
     assert.equal(block(r, 'slab', 'freelist')?.offset, 16);
@@ -413,8 +406,7 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
   });
 
   step('live: an edit that fixes the sketch re-renders the diagram, keeping its scroll position', async () => {
-    await wb.runCommand('memdesc: Select ABI');
-    await wb.pick('x86_64');
+    await wb.commandPick('memdesc: Select ABI', 'x86_64');
     // Its tab in the first group (quick open may pick the diagram's group, hiding the diagram).
     await wb.clickTab(0, 'balloon.memdesc');
     await rendered('the sketch on x86_64', (x) => x.arch === 'x86_64' && x.document.endsWith('/mm/balloon.memdesc'));

@@ -96,14 +96,26 @@ export class Workbench {
   }
 
   /** Picks the item of the open quick pick whose label starts with `label` (a leading $(icon) is ignored). */
-  async pick(label: string): Promise<void> {
+  async pick(label: string, timeoutMs = DEADLINE_MS): Promise<void> {
     const rows = this.page.locator('.quick-input-list .monaco-list-row:visible');
     await waitFor(`a quick pick item ${label}`, async () => {
       const i = await stableIndex(rows, (l) => matchesLabel(l, label));
       if (i === undefined) return false;
       await rows.nth(i).click({ timeout: 5000 });
       return true;
-    });
+    }, timeoutMs);
+  }
+
+  /**
+   * Runs a command that opens a quick pick and accepts `label` in it. When the pick does not offer it soon, the
+   * command is run again (on a loaded machine a palette run can end before the extension's pick opens).
+   */
+  async commandPick(title: string, label: string): Promise<void> {
+    await waitFor(`${title}, then ${label}`, async () => {
+      await this.runCommand(title);
+      await this.pick(label, 8000);
+      return true;
+    }, 2 * DEADLINE_MS);
   }
 
   async statusBarText(id: string): Promise<string> {
