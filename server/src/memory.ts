@@ -1,8 +1,13 @@
 // Memory: V8 lets garbage pile up to a large multiple of what an analysis keeps alive (re-analysing a 7.x
-// memdesc set allocates several hundred MB that die at once). The server collects when it is idle instead.
+// memdesc set allocates several hundred MB that die at once). The server collects when it is idle, and caps
+// how far the heap may grow past what the last full collection kept (V8 allows up to 4x, which on a 7.x tree
+// is 600 MB of mostly garbage while edits arrive): 1.5x by default, MEMDESC_HEAP_GROWING_PERCENT=0 for V8's own.
 
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+
+const growing = Number(process.env.MEMDESC_HEAP_GROWING_PERCENT ?? 50);
+if (Number.isInteger(growing) && growing > 0) v8.setFlagsFromString(`--heap-growing-percent=${growing}`);
 
 let gcFn: (() => void) | undefined;
 try {
