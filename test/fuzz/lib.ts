@@ -348,21 +348,27 @@ export function runCase(files: Record<string, string>, r: Rng, opts: { features?
   return { violations, ms: performance.now() - t0, bytes, tokens: a.tokens.length };
 }
 
+/** An incremental analysis of `mains` among `base` (copied: the caller edits it), or why it could not start. */
+function startIncremental(base: Record<string, string>, mains: string[]): { texts: Record<string, string>; host: OverlayHost; mainPaths: string[]; inc: IncrementalAnalysis } | Violation {
+  const texts = { ...base };
+  const host = hostOf(texts);
+  const mainPaths = mains.map((m) => `${ROOT}/${m}`);
+  try {
+    return { texts, host, mainPaths, inc: new IncrementalAnalysis(mainPaths, OPTIONS, host, new PreprocessCache()) };
+  } catch (e) {
+    return { invariant: 'analyze never throws', detail: `incremental start: ${String((e as Error).stack ?? e)}` };
+  }
+}
+
 /**
  * A chain of random edits to a set of files, followed by an incremental analysis; after each edit it must equal
  * a fresh analysis (token by token with positions, layouts, assertions, diagnostics) and keep the invariants.
  */
 export function runIncrementalChain(base: Record<string, string>, mains: string[], r: Rng, steps: number, donors: string[]): { violations: Violation[]; steps: number; incremental: number; ms: number; repro?: { before: Record<string, string>; edited: string; after: string } } {
   const t0 = performance.now();
-  const texts = { ...base };
-  const host = hostOf(texts);
-  const mainPaths = mains.map((m) => `${ROOT}/${m}`);
-  let inc: IncrementalAnalysis;
-  try {
-    inc = new IncrementalAnalysis(mainPaths, OPTIONS, host, new PreprocessCache());
-  } catch (e) {
-    return { violations: [{ invariant: 'analyze never throws', detail: `incremental start: ${String((e as Error).stack ?? e)}` }], steps: 0, incremental: 0, ms: performance.now() - t0 };
-  }
+  const started = startIncremental(base, mains);
+  if ('invariant' in started) return { violations: [started], steps: 0, incremental: 0, ms: performance.now() - t0 };
+  const { texts, host, mainPaths, inc } = started;
   let incremental = 0;
   for (let step = 0; step < steps; step++) {
     const before = { ...texts };
@@ -404,15 +410,9 @@ function updateEqualsFresh(inc: IncrementalAnalysis, host: OverlayHost, mainPath
 
 /** Given edits (cut `cut` characters at `at`, modulo the length, and insert), one after another, each checked. */
 export function runIncrementalEdit(base: Record<string, string>, mains: string[], edits: Array<{ file: string; at: number; cut: number; insert: string }>): Violation[] {
-  const texts = { ...base };
-  const host = hostOf(texts);
-  const mainPaths = mains.map((m) => `${ROOT}/${m}`);
-  let inc: IncrementalAnalysis;
-  try {
-    inc = new IncrementalAnalysis(mainPaths, OPTIONS, host, new PreprocessCache());
-  } catch (e) {
-    return [{ invariant: 'analyze never throws', detail: `incremental start: ${String((e as Error).stack ?? e)}` }];
-  }
+  const started = startIncremental(base, mains);
+  if ('invariant' in started) return [started];
+  const { texts, host, mainPaths, inc } = started;
   for (const e of edits) {
     const t = texts[e.file];
     const at = e.at % (t.length + 1);
