@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { runEditor } from './editor';
+import { runEditor, writeSketch } from './editor';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -19,13 +19,8 @@ describe('Neovim as the LSP client', { timeout: 90_000 }, () => {
     assert.equal(probe.status, 0, 'Neovim is not installed: apt-get install neovim (.ci/run does)');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memdesc-nvim-'));
     try {
-      const text = fs.readFileSync(path.join(root, 'examples/page-sketch.h'), 'utf8').replace('\tint page_refcount;', '\tint extra;\n\tint page_refcount;');
-      const file = path.join(dir, 'page-sketch.memdesc');
-      fs.writeFileSync(file, text);
-      const lines = text.split('\n');
-      const line = lines.findIndex((l) => l.includes('int refcount;'));
-      const out = path.join(dir, 'out.json');
-      const r = await runNeovim({ MEMDESC_FILE: file, MEMDESC_SERVER: path.join(root, 'dist/server.js'), MEMDESC_OUT: out, MEMDESC_LINE: String(line), MEMDESC_COL: String(lines[line].indexOf('refcount') + 2) }, 60_000);
+      const { lines, out, env } = writeSketch(dir);
+      const r = await runNeovim(env, 60_000);
       assert.ok(fs.existsSync(out), `Neovim wrote nothing (exit ${r.code}): ${r.stderr}`);
       const got = JSON.parse(fs.readFileSync(out, 'utf8'));
       assert.equal(got.error, undefined, got.error);
