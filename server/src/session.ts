@@ -144,27 +144,20 @@ export interface AnalysisResult {
 /** Runs the engine for a context (and optionally another ABI / config combination of it). */
 export function computeAnalysis(ctx: AnalysisContext, host: FileHost, cache: PreprocessCache, run?: RunSpec): Omit<AnalysisResult, 'stamp'> {
   const t0 = performance.now();
-  const spec: RunSpec = run ?? { abi: ctx.arch, config: ctx.config, buildDir: ctx.buildDir, overrides: [] };
-  if (ctx.kind === 'kernel' && ctx.root) {
-    const root = ctx.root;
-    const setup = kernelSetup({ root, arch: spec.abi, configFile: spec.config, buildDir: spec.buildDir, configOverrides: [...ctx.defines, ...spec.overrides] }, host, cache);
-    const extra = ctx.files.filter((f) => !setup.files.includes(f) && host.fileExists(f));
-    const analysis = analyze([...setup.files, ...extra], { ...setup.options, includePaths: [...ctx.includePaths, ...(setup.options.includePaths ?? [])], limits: ctx.limits }, setup.host, cache);
-    return { analysis, model: buildModel(analysis), setup, root, context: ctx, ms: performance.now() - t0 };
-  }
-  const defines = [...ctx.defines, ...spec.overrides];
-  const analysis = analyze(ctx.files, { arch: spec.abi, includePaths: ctx.includePaths, defines, limits: ctx.limits }, host, cache);
-  return { analysis, model: buildModel(analysis), setup: undefined, root: undefined, context: ctx, ms: performance.now() - t0 };
+  const inputs = analysisInputs(ctx, host, cache, run);
+  const analysis = analyze(inputs.files, inputs.options, inputs.host, cache);
+  return { analysis, model: buildModel(analysis), setup: inputs.setup, root: inputs.setup ? ctx.root : undefined, context: ctx, ms: performance.now() - t0 };
 }
 
-/** The main files and options of a context's primary analysis (kernel mode: after the tree's setup). */
-function primaryInputs(ctx: AnalysisContext, host: FileHost, cache: PreprocessCache): { files: string[]; options: AnalyzeOptions; host: FileHost; setup?: KernelSetup } {
+/** The main files and options of a context's analysis (kernel mode: after the tree's setup), for its primary ABI and config or for `run`. */
+function analysisInputs(ctx: AnalysisContext, host: FileHost, cache: PreprocessCache, run?: RunSpec): { files: string[]; options: AnalyzeOptions; host: FileHost; setup?: KernelSetup } {
+  const spec: RunSpec = run ?? { abi: ctx.arch, config: ctx.config, buildDir: ctx.buildDir, overrides: [] };
   if (ctx.kind === 'kernel' && ctx.root) {
-    const setup = kernelSetup({ root: ctx.root, arch: ctx.arch, configFile: ctx.config, buildDir: ctx.buildDir, configOverrides: [...ctx.defines] }, host, cache);
+    const setup = kernelSetup({ root: ctx.root, arch: spec.abi, configFile: spec.config, buildDir: spec.buildDir, configOverrides: [...ctx.defines, ...spec.overrides] }, host, cache);
     const extra = ctx.files.filter((f) => !setup.files.includes(f) && host.fileExists(f));
     return { files: [...setup.files, ...extra], options: { ...setup.options, includePaths: [...ctx.includePaths, ...(setup.options.includePaths ?? [])], limits: ctx.limits }, host: setup.host, setup };
   }
-  return { files: ctx.files, options: { arch: ctx.arch, includePaths: ctx.includePaths, defines: [...ctx.defines], limits: ctx.limits }, host };
+  return { files: ctx.files, options: { arch: spec.abi, includePaths: ctx.includePaths, defines: [...ctx.defines, ...spec.overrides], limits: ctx.limits }, host };
 }
 
 /**
@@ -348,7 +341,7 @@ export class Session {
       }
     }
     const cache = this.cacheFor(ctx);
-    const inputs = primaryInputs(ctx, this.host, cache);
+    const inputs = analysisInputs(ctx, this.host, cache);
     const inc = new IncrementalAnalysis(inputs.files, inputs.options, inputs.host, cache);
     live = { inc, setup: inputs.setup, generation: this.generation, seen: new Map(this.hashes), setupInputs: new Set(inputs.setup?.boundsFiles ?? []) };
     this.live.set(ctx.key, live);

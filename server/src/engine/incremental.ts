@@ -41,8 +41,8 @@ export class IncrementalAnalysis {
     private readonly cache: PreprocessCache = new PreprocessCache(),
   ) {
     const t0 = performance.now();
-    this.session = new PreprocessSession(this.mains(), preprocessOptions(options), host, cache);
-    const pp = this.session.run();
+    this.session = this.newSession();
+    const pp = this.session.result!;
     const t1 = performance.now();
     this.parsed = this.fullParse();
     const t2 = performance.now();
@@ -84,11 +84,9 @@ export class IncrementalAnalysis {
       edited += r.stats.edited;
       dependent += r.stats.dependents;
     }
-    const t1 = performance.now();
     if (full) {
       // The previous run cannot be resumed (it was cut short, or the file was read more than once): start over.
-      this.session = new PreprocessSession(this.mains(), preprocessOptions(this.options), this.host, this.cache);
-      this.session.run();
+      this.session = this.newSession();
       tPre = performance.now() - t0;
       this.parsed = this.fullParse();
     }
@@ -104,12 +102,14 @@ export class IncrementalAnalysis {
       declsDependent: dependent,
       ms: { preprocess: tPre, parse: t2 - t0 - tPre, assemble: t3 - t2 },
     };
-    void t1;
     return this.current;
   }
 
-  private mains(): string[] {
-    return this.mainFiles.map((f) => path.resolve(f));
+  /** A journalled preprocessor run of the main files, from the start. */
+  private newSession(): PreprocessSession {
+    const session = new PreprocessSession(this.mainFiles.map((f) => path.resolve(f)), preprocessOptions(this.options), this.host, this.cache);
+    session.run();
+    return session;
   }
 
   private fullParse(): ParseResult {
