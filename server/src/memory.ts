@@ -6,9 +6,6 @@
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
-const growing = Number(process.env.MEMDESC_HEAP_GROWING_PERCENT ?? 50);
-if (Number.isInteger(growing) && growing > 0) v8.setFlagsFromString(`--heap-growing-percent=${growing}`);
-
 let gcFn: (() => void) | undefined;
 try {
   const g = (globalThis as { gc?: () => void }).gc;
@@ -32,4 +29,10 @@ export function collectGarbage(): number | undefined {
 
 export function heapUsedMiB(): number {
   return process.memoryUsage().heapUsed / 1048576;
+}
+
+/** The server's heap cap (a one-shot CLI run, which this module is bundled into too, keeps V8's own growth). */
+export function capHeapGrowth(): void {
+  const growing = Number(process.env.MEMDESC_HEAP_GROWING_PERCENT ?? 50);
+  if (Number.isInteger(growing) && growing > 0) v8.setFlagsFromString(`--heap-growing-percent=${growing}`);
 }

@@ -43,7 +43,7 @@ import { definition, references } from './features/navigation';
 import { documentSymbols } from './features/symbols';
 import { pathToUri, uriToPath } from './features/util';
 import { matrixPlan, MatrixRunner } from './matrix';
-import { collectGarbage, heapUsedMiB } from './memory';
+import { capHeapGrowth, collectGarbage, heapUsedMiB } from './memory';
 import { AnalysisContext, AnalysisResult, DEFAULT_SETTINGS, normalizeSettings, Session, Settings, TraceLevel } from './session';
 
 /** Quiet time after an edit before diagnostics are pushed (clients without pull) and refreshes are sent. */
@@ -86,6 +86,7 @@ interface Served {
 }
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all, connectionOptions)): void {
+  capHeapGrowth();
   const documents = new TextDocuments(TextDocument);
   const session = new Session();
   const settingsCache = new Map<string, Promise<Settings>>();
