@@ -6,12 +6,12 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze } from '../server/src/engine/analyze';
-import { OverlayHost } from '../server/src/engine/host';
-import { IncrementalAnalysis } from '../server/src/engine/incremental';
-import { kernelSetup } from '../server/src/engine/kernel';
-import { buildModel } from '../server/src/engine/memdesc';
-import { PreprocessCache } from '../server/src/engine/preprocessor';
+import { analyze } from '../server/src/engine/analysis/analyze';
+import { OverlayHost } from '../server/src/engine/base/host';
+import { IncrementalAnalysis } from '../server/src/engine/analysis/incremental';
+import { kernelSetup } from '../server/src/engine/kernel/kernel';
+import { buildModel } from '../server/src/engine/memdesc/memdesc';
+import { PreprocessCache } from '../server/src/engine/pp/preprocessor';
 
 const [src, build] = process.argv.slice(2);
 if (!src) {

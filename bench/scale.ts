@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyze } from '../server/src/engine/analyze';
+import { analyze } from '../server/src/engine/analysis/analyze';
 import { machine, median, repo, timed } from './common';
 import { generateHeader } from './gen-header';
 

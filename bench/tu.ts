@@ -11,11 +11,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyze } from '../server/src/engine/analyze';
-import { kernelSetup, readCmdFile, tuCommand, tuOptions } from '../server/src/engine/kernel';
-import { PreprocessCache } from '../server/src/engine/preprocessor';
-import { structJson } from '../server/src/engine/report';
-import { recordName } from '../server/src/engine/types';
+import { analyze } from '../server/src/engine/analysis/analyze';
+import { kernelSetup, readCmdFile, tuCommand, tuOptions } from '../server/src/engine/kernel/kernel';
+import { PreprocessCache } from '../server/src/engine/pp/preprocessor';
+import { structJson } from '../server/src/engine/view/report';
+import { recordName } from '../server/src/engine/sema/types';
 import { cacheDir, findTree, kernelRelease, machine, median, ms, repo, summariseProfile, timed } from './common';
 
 const argv = process.argv.slice(2);

@@ -1,22 +1,4 @@
-// What makes a folder a kernel tree, and the tree a file is in: the one test the server and the client share
-// (the client decides which documents to hand the server by it).
+// What makes a folder a kernel tree: the engine's own test, re-exported for the client (which decides by it which
+// documents to hand the server) so that both sides can never disagree.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
-/** A kernel tree: a top Makefile beside include/linux/mm_types.h. */
-export function isKernelTree(dir: string): boolean {
-  return fs.existsSync(path.join(dir, 'Makefile')) && fs.existsSync(path.join(dir, 'include/linux/mm_types.h'));
-}
-
-/** Walks up from a file to the kernel tree that contains it. */
-export function kernelTreeAround(file: string): string | undefined {
-  let dir = path.dirname(file);
-  for (let i = 0; i < 64; i++) {
-    if (isKernelTree(dir)) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-  return undefined;
-}
+export { isKernelTree, kernelTreeAround } from '../server/src/engine/kernel/tree';

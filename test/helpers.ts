@@ -1,9 +1,9 @@
 // Test helpers: run the engine on in-memory sources.
 
-import { AbiName } from '../server/src/engine/abi';
-import { analyze, Analysis, AnalyzeOptions } from '../server/src/engine/analyze';
-import { OverlayHost } from '../server/src/engine/host';
-import { layoutJson, LayoutJson, StructJson } from '../server/src/engine/report';
+import { AbiName } from '../server/src/engine/base/abi';
+import { analyze, Analysis, AnalyzeOptions } from '../server/src/engine/analysis/analyze';
+import { OverlayHost } from '../server/src/engine/base/host';
+import { layoutJson, LayoutJson, StructJson } from '../server/src/engine/view/report';
 
 export const VIRTUAL_ROOT = '/virtual-memdesc-test';
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Regenerates server/src/engine/kernel-defaults.json: for each ABI, the CONFIG values of that arch's
+// Regenerates server/src/engine/kernel/kernel-defaults.json: for each ABI, the CONFIG values of that arch's
 // defconfig (from a configured tree) restricted to the symbols the memdesc headers and their includes mention.
 // usage: node scripts/kernel/make-defaults.mjs SRC ABI=BUILD_DIR [ABI=BUILD_DIR...]
 import * as fs from 'node:fs';
@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
-const { kernelSetup, parseDotConfig, readKernelVersion } = require(path.join(repo, 'out/server/src/engine/kernel.js'));
-const { analyze } = require(path.join(repo, 'out/server/src/engine/analyze.js'));
+const { kernelSetup, parseDotConfig, readKernelVersion } = require(path.join(repo, 'out/server/src/engine/kernel/kernel.js'));
+const { analyze } = require(path.join(repo, 'out/server/src/engine/analysis/analyze.js'));
 
 const [src, ...pairs] = process.argv.slice(2);
-const outFile = path.join(repo, 'server/src/engine/kernel-defaults.json');
+const outFile = path.join(repo, 'server/src/engine/kernel/kernel-defaults.json');
 const out = fs.existsSync(outFile) ? JSON.parse(fs.readFileSync(outFile, 'utf8')) : {};
 const v = readKernelVersion(src);
 for (const pair of pairs) {

@@ -3,8 +3,8 @@
 // counter, checked before every combination, cancels a job that a newer edit has made stale.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { DiskHost, OverlayHost } from './engine/host';
-import { PreprocessCache } from './engine/preprocessor';
+import { DiskHost, OverlayHost } from './engine';
+import { PreprocessCache } from './engine';
 import { extractRun, MatrixJob, WorkerMessage } from './matrix';
 import { collectGarbage } from './memory';
 import { computeAnalysis, diskChanged } from './session';

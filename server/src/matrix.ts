@@ -4,8 +4,8 @@
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ABI_NAMES } from './engine/abi';
-import { MATRIX_ABIS, VARIANTS } from './engine/matrix';
+import { ABI_NAMES } from './engine';
+import { MATRIX_ABIS, VARIANTS } from './engine';
 import type { AnalysisContext, AnalysisResult, RunSpec } from './session';
 import type { Workspace } from './workspace';
 

@@ -32,8 +32,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ConfigVariant, ConfigVariantsParams, ConfigVariantsRequestMethod, LayoutParams, LayoutRequestMethod } from '../../shared/protocol';
-import { isAbiName } from './engine/abi';
-import { VARIANTS } from './engine/matrix';
+import { isAbiName } from './engine';
+import { VARIANTS } from './engine';
 import { codeLenses } from './features/codeLens';
 import { diagnostics } from './features/diagnostics';
 import { hover } from './features/hover';

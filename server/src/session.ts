@@ -4,14 +4,14 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AbiName, isAbiName } from './engine/abi';
-import { analyze, Analysis, AnalyzeOptions } from './engine/analyze';
-import { IncrementalAnalysis, UpdateStats } from './engine/incremental';
-import { DiskHost, FileHost, OverlayHost } from './engine/host';
-import { isKernelTree, kernelSetup, KernelSetup } from './engine/kernel';
-import { ConfigOverride } from './engine/matrix';
-import { buildModel, MemdescModel } from './engine/memdesc';
-import { parseLimit, PreprocessCache, PreprocessLimits } from './engine/preprocessor';
+import { AbiName, isAbiName } from './engine';
+import { analyze, Analysis, AnalyzeOptions } from './engine';
+import { IncrementalAnalysis, UpdateStats } from './engine';
+import { DiskHost, FileHost, OverlayHost } from './engine';
+import { isKernelTree, kernelSetup, KernelSetup } from './engine';
+import { ConfigOverride } from './engine';
+import { buildModel, MemdescModel } from './engine';
+import { parseLimit, PreprocessCache, PreprocessLimits } from './engine';
 import type { MatrixSummary } from './matrix';
 import { expandGlobs, findKernelRoot, Workspace } from './workspace';
 

@@ -3,9 +3,9 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AbiName } from './engine/abi';
+import { AbiName } from './engine';
 import { kernelTreeAround } from '../../shared/kernel-tree';
-import { isKernelTree, parseDotConfig } from './engine/kernel';
+import { isKernelTree, parseDotConfig } from './engine';
 
 /** Walks up from a file to the kernel tree that contains it. */
 export const findKernelRoot = kernelTreeAround;

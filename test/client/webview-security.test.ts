@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Browser, chromium, Page } from 'playwright-core';
 import { analyzeSources, VIRTUAL_ROOT } from '../helpers';
-import { buildModel } from '../../server/src/engine/memdesc';
+import { buildModel } from '../../server/src/engine/memdesc/memdesc';
 import { layoutModel } from '../../server/src/features/layout';
 import { AnalysisResult } from '../../server/src/session';
 import { webviewHtml } from '../../client/src/webviewHtml';

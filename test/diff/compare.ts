@@ -1,7 +1,7 @@
 // Our layout (the engine's JSON) against the compilers', member by member.
 
-import { AbiName } from '../../server/src/engine/abi';
-import { LayoutJson, StructJson } from '../../server/src/engine/report';
+import { AbiName } from '../../server/src/engine/base/abi';
+import { LayoutJson, StructJson } from '../../server/src/engine/view/report';
 import { OracleRecord } from './oracle';
 
 export interface Mismatch {

@@ -1,7 +1,7 @@
 // One differential check: a generated or corpus source through the engine, gcc and clang.
 
-import { AbiName } from '../../server/src/engine/abi';
-import { LayoutJson } from '../../server/src/engine/report';
+import { AbiName } from '../../server/src/engine/base/abi';
+import { LayoutJson } from '../../server/src/engine/view/report';
 import { json } from '../helpers';
 import { compareRecord, describe as describeMismatches, toAssertions } from './compare';
 import { clangLayouts, gccBitfields, gccFailedAssertions } from './oracle';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ABI_NAMES, ABIS, AbiName } from '../../server/src/engine/abi';
+import { ABI_NAMES, ABIS, AbiName } from '../../server/src/engine/base/abi';
 import { diffSource, DiffStats } from './diff';
 import { generate } from './generator';
 import { requireTool } from './oracle';

@@ -2,7 +2,7 @@
 // nested anonymous structs/unions, bitfields of every width and base type, packed/aligned everywhere gcc
 // accepts them, arrays, enums, typedef chains, flexible and zero-length arrays, MS-extension members.
 
-import { AbiName } from '../../server/src/engine/abi';
+import { AbiName } from '../../server/src/engine/base/abi';
 
 export interface GenOptions {
   abi: AbiName;

@@ -2,7 +2,7 @@
 // the corpus. usage: node out/test/diff/minimize.js FILE.c ABI RECORD [--ms]
 
 import * as fs from 'node:fs';
-import { AbiName } from '../../server/src/engine/abi';
+import { AbiName } from '../../server/src/engine/base/abi';
 import { diffSource, DiffStats } from './diff';
 
 function fails(source: string, record: string, abi: AbiName, ms: boolean): boolean {

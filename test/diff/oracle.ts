@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ABIS, AbiName } from '../../server/src/engine/abi';
+import { ABIS, AbiName } from '../../server/src/engine/base/abi';
 
 export interface OracleMember {
   /** Byte offset, for members that are not bitfields. */

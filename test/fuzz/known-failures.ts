@@ -3,9 +3,9 @@
 // When one is fixed, move it to a regression test in test/unit.
 
 import assert from 'node:assert/strict';
-import { analyze } from '../../server/src/engine/analyze';
-import { IncrementalAnalysis } from '../../server/src/engine/incremental';
-import { PreprocessCache } from '../../server/src/engine/preprocessor';
+import { analyze } from '../../server/src/engine/analysis/analyze';
+import { IncrementalAnalysis } from '../../server/src/engine/analysis/incremental';
+import { PreprocessCache } from '../../server/src/engine/pp/preprocessor';
 import { digest, hostOf, ROOT } from './lib';
 
 interface Known {

@@ -11,13 +11,13 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, Analysis, AnalyzeOptions } from '../../server/src/engine/analyze';
-import { OverlayHost } from '../../server/src/engine/host';
-import { IncrementalAnalysis } from '../../server/src/engine/incremental';
-import { buildModel } from '../../server/src/engine/memdesc';
-import { PreprocessCache } from '../../server/src/engine/preprocessor';
-import { layoutJson, LayoutJson, StructJson } from '../../server/src/engine/report';
-import { locationOf } from '../../server/src/engine/token';
+import { analyze, Analysis, AnalyzeOptions } from '../../server/src/engine/analysis/analyze';
+import { OverlayHost } from '../../server/src/engine/base/host';
+import { IncrementalAnalysis } from '../../server/src/engine/analysis/incremental';
+import { buildModel } from '../../server/src/engine/memdesc/memdesc';
+import { PreprocessCache } from '../../server/src/engine/pp/preprocessor';
+import { layoutJson, LayoutJson, StructJson } from '../../server/src/engine/view/report';
+import { locationOf } from '../../server/src/engine/base/token';
 import { codeLenses } from '../../server/src/features/codeLens';
 import { diagnostics } from '../../server/src/features/diagnostics';
 import { hover } from '../../server/src/features/hover';

@@ -8,8 +8,8 @@ import { pathToFileURL } from 'node:url';
 import * as zlib from 'node:zlib';
 import { describe, it } from 'node:test';
 import { ABI_NAMES as CLIENT_ABIS } from '../../client/src/webviewProtocol';
-import { ABI_NAMES } from '../../server/src/engine/abi';
-import { VARIANTS } from '../../server/src/engine/matrix';
+import { ABI_NAMES } from '../../server/src/engine/base/abi';
+import { VARIANTS } from '../../server/src/engine/kernel/matrix';
 
 type PackageModule = typeof import('../../scripts/package.mjs', { with: { 'resolution-mode': 'import' } });
 

@@ -4,10 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../server/src/engine/analyze';
-import { OverlayHost } from '../../server/src/engine/host';
-import { IncrementalAnalysis } from '../../server/src/engine/incremental';
-import { PreprocessCache } from '../../server/src/engine/preprocessor';
+import { analyze } from '../../server/src/engine/analysis/analyze';
+import { OverlayHost } from '../../server/src/engine/base/host';
+import { IncrementalAnalysis } from '../../server/src/engine/analysis/incremental';
+import { PreprocessCache } from '../../server/src/engine/pp/preprocessor';
 import { digest, hostOf, ROOT } from '../fuzz/lib';
 
 function follow(files: Record<string, string>, edits: Array<[string, string | undefined]>, includePaths = [ROOT]) {

@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rng } from '../helpers';
-import { analyze, Analysis } from '../../server/src/engine/analyze';
-import { OverlayHost } from '../../server/src/engine/host';
-import { IncrementalAnalysis } from '../../server/src/engine/incremental';
-import { PreprocessCache } from '../../server/src/engine/preprocessor';
-import { layoutJson } from '../../server/src/engine/report';
-import { locationOf } from '../../server/src/engine/token';
+import { analyze, Analysis } from '../../server/src/engine/analysis/analyze';
+import { OverlayHost } from '../../server/src/engine/base/host';
+import { IncrementalAnalysis } from '../../server/src/engine/analysis/incremental';
+import { PreprocessCache } from '../../server/src/engine/pp/preprocessor';
+import { layoutJson } from '../../server/src/engine/view/report';
+import { locationOf } from '../../server/src/engine/base/token';
 
 const ROOT = '/inc';
 

@@ -2,10 +2,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lex } from '../../server/src/engine/lexer';
-import { Problems } from '../../server/src/engine/problems';
-import { SourceFile } from '../../server/src/engine/source';
-import { TokenKind } from '../../server/src/engine/token';
+import { lex } from '../../server/src/engine/pp/lexer';
+import { Problems } from '../../server/src/engine/base/problems';
+import { SourceFile } from '../../server/src/engine/base/source';
+import { TokenKind } from '../../server/src/engine/base/token';
 
 function tokens(text: string) {
   const problems = new Problems();

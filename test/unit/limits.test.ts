@@ -8,11 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { analyze, Analysis } from '../../server/src/engine/analyze';
-import { OverlayHost } from '../../server/src/engine/host';
-import { IncrementalAnalysis } from '../../server/src/engine/incremental';
-import { PreprocessCache } from '../../server/src/engine/preprocessor';
-import { layoutJson } from '../../server/src/engine/report';
+import { analyze, Analysis } from '../../server/src/engine/analysis/analyze';
+import { OverlayHost } from '../../server/src/engine/base/host';
+import { IncrementalAnalysis } from '../../server/src/engine/analysis/incremental';
+import { PreprocessCache } from '../../server/src/engine/pp/preprocessor';
+import { layoutJson } from '../../server/src/engine/view/report';
 import { expandGlobs } from '../../server/src/workspace';
 import { analyzeSources, analyzeText, json, struct } from '../helpers';
 
@@ -241,7 +241,7 @@ describe('resource bounds', { timeout: 120_000 }, () => {
 
 describe('limits are configurable: --limit NAME=N and the memdesc.limits setting', () => {
   it('parses names and units, refuses nonsense', async () => {
-    const { parseLimit } = await import('../../server/src/engine/preprocessor.js');
+    const { parseLimit } = await import('../../server/src/engine/pp/preprocessor.js');
     assert.deepEqual(parseLimit('tokens', '10M'), { key: 'maxOutputTokens', value: 10_000_000 });
     assert.deepEqual(parseLimit('file-size', '32M'), { key: 'maxFileBytes', value: 32 * 1024 * 1024 });
     assert.deepEqual(parseLimit('include-depth', 300), { key: 'maxIncludeDepth', value: 300 });

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildModel } from '../../server/src/engine/memdesc';
+import { buildModel } from '../../server/src/engine/memdesc/memdesc';
 import { analyzeSources } from '../helpers';
 
 const cli = path.resolve(__dirname, '../../../dist/cli.js');

@@ -2,10 +2,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FileHost } from '../../server/src/engine/host';
-import { preprocess, PreprocessOptions } from '../../server/src/engine/preprocessor';
-import { Problems } from '../../server/src/engine/problems';
-import { locationOf, Token, TokenKind } from '../../server/src/engine/token';
+import { FileHost } from '../../server/src/engine/base/host';
+import { preprocess, PreprocessOptions } from '../../server/src/engine/pp/preprocessor';
+import { Problems } from '../../server/src/engine/base/problems';
+import { locationOf, Token, TokenKind } from '../../server/src/engine/base/token';
 
 class MemHost implements FileHost {
   reads = new Map<string, number>();

@@ -3,9 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../server/src/engine/analyze';
-import { IncrementalAnalysis } from '../../server/src/engine/incremental';
-import { PreprocessCache } from '../../server/src/engine/preprocessor';
+import { analyze } from '../../server/src/engine/analysis/analyze';
+import { IncrementalAnalysis } from '../../server/src/engine/analysis/incremental';
+import { PreprocessCache } from '../../server/src/engine/pp/preprocessor';
 import { digest, hostOf, ROOT } from '../fuzz/lib';
 
 function editedEqualsFresh(files: Record<string, string>, mains: string[], edit: [string, string]) {

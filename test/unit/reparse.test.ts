@@ -5,14 +5,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rng } from '../helpers';
-import { ABIS } from '../../server/src/engine/abi';
-import { OverlayHost } from '../../server/src/engine/host';
-import { Layouter } from '../../server/src/engine/layout';
-import { parse, ParseResult } from '../../server/src/engine/parser';
-import { preprocess, PreprocessCache, PreprocessResult } from '../../server/src/engine/preprocessor';
-import { Problems } from '../../server/src/engine/problems';
-import { reparse, TokenSplice } from '../../server/src/engine/reparse';
-import { recordName, typeToString } from '../../server/src/engine/types';
+import { ABIS } from '../../server/src/engine/base/abi';
+import { OverlayHost } from '../../server/src/engine/base/host';
+import { Layouter } from '../../server/src/engine/sema/layout';
+import { parse, ParseResult } from '../../server/src/engine/sema/parser';
+import { preprocess, PreprocessCache, PreprocessResult } from '../../server/src/engine/pp/preprocessor';
+import { Problems } from '../../server/src/engine/base/problems';
+import { reparse, TokenSplice } from '../../server/src/engine/sema/reparse';
+import { recordName, typeToString } from '../../server/src/engine/sema/types';
 
 const abi = ABIS.x86_64;
 

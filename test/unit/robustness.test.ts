@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeText } from '../helpers';
-import { layoutJson } from '../../server/src/engine/report';
+import { layoutJson } from '../../server/src/engine/view/report';
 
 const root = path.resolve(__dirname, '../../..');
 const sample = fs.readFileSync(path.join(root, 'examples/page-sketch.h'), 'utf8');

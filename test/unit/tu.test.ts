@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { kernelSetup, parseCompilerCommand, shellWords, tuCommand } from '../../server/src/engine/kernel';
+import { kernelSetup, parseCompilerCommand, shellWords, tuCommand } from '../../server/src/engine/kernel/kernel';
 
 const cli = path.resolve(__dirname, '../../../dist/cli.js');
 

@@ -1,7 +1,7 @@
 // Command-line parsing for memdesc-layout: plain data out, errors as messages (exit 2 is the caller's job).
 
-import { ABI_NAMES, AbiName, isAbiName } from '../engine/abi';
-import { parseLimit, PreprocessLimits } from '../engine/preprocessor';
+import { ABI_NAMES, AbiName, isAbiName } from '../engine';
+import { parseLimit, PreprocessLimits } from '../engine';
 
 export type Command = 'layout' | 'check' | 'overlaps';
 export type Format = 'text' | 'json' | 'sarif';

@@ -1,9 +1,9 @@
 // `memdesc-layout check`: assertion verdicts and rule findings as text, JSON or SARIF 2.1.0, with an exit status for CI.
 
-import { AssertVerdict } from '../engine/analyze';
-import { Finding } from '../engine/memdesc';
-import { Problem } from '../engine/problems';
-import { PathDisplay } from '../engine/report';
+import { AssertVerdict } from '../engine';
+import { Finding } from '../engine';
+import { Problem } from '../engine';
+import { PathDisplay } from '../engine';
 import { CommonArgs } from './args';
 import type { Run } from './main';
 

@@ -2,14 +2,14 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ABIS, AbiName } from '../engine/abi';
-import { analyze, Analysis } from '../engine/analyze';
-import { kernelSetup, KernelSetup, TuCommand, tuCommand, tuOptions } from '../engine/kernel';
-import { buildModel, MemdescModel } from '../engine/memdesc';
-import { PreprocessCache } from '../engine/preprocessor';
-import { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, PathDisplay, recordText, structJson } from '../engine/report';
-import { SourceFile } from '../engine/source';
-import { recordName } from '../engine/types';
+import { ABIS, AbiName } from '../engine';
+import { analyze, Analysis } from '../engine';
+import { kernelSetup, KernelSetup, TuCommand, tuCommand, tuOptions } from '../engine';
+import { buildModel, MemdescModel } from '../engine';
+import { PreprocessCache } from '../engine';
+import { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, PathDisplay, recordText, structJson } from '../engine';
+import { SourceFile } from '../engine';
+import { recordName } from '../engine';
 import { startServer } from '../server';
 import { CommonArgs, parseArgs, UsageError, USAGE } from './args';
 import { matrixCheck } from './matrix';

@@ -1,9 +1,9 @@
 // `check --matrix`: the same headers under every ABI × config variant, so a failure that only one
 // configuration would show is found before anyone builds that configuration.
 
-import { ABI_NAMES } from '../engine/abi';
-import { MATRIX_ABIS, VARIANTS } from '../engine/matrix';
-import { PreprocessCache } from '../engine/preprocessor';
+import { ABI_NAMES } from '../engine';
+import { MATRIX_ABIS, VARIANTS } from '../engine';
+import { PreprocessCache } from '../engine';
 import { CommonArgs } from './args';
 import { checkOutput, LabelledRun } from './check';
 import { runAnalysis } from './main';

@@ -2,7 +2,7 @@
 // command to open the layout diagram.
 
 import { CodeLens } from 'vscode-languageserver';
-import { recordFacts } from '../engine/query';
+import { recordFacts } from '../engine';
 import type { AnalysisResult, Settings } from '../session';
 import { num, pathToUri, toRange } from './util';
 

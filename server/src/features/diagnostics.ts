@@ -4,7 +4,7 @@
 // setting names shows its failing assertions and rule findings only.
 
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity } from 'vscode-languageserver';
-import { recordName } from '../engine/types';
+import { recordName } from '../engine';
 import { assertElsewhere, compactLabels, matrixOnly } from '../matrix';
 import type { AnalysisResult } from '../session';
 import { pathToUri, sourceFile, toRange } from './util';

@@ -3,8 +3,8 @@
 // an assertion's verdict. A member named inside a MATCH invocation hovers as that member.
 
 import { Hover, MarkupKind } from 'vscode-languageserver';
-import type { AssertVerdict } from '../engine/analyze';
-import { entityAt, Entity, memberAt, memberFacts, recordFacts, tokenIndexAt } from '../engine/query';
+import type { AssertVerdict } from '../engine';
+import { entityAt, Entity, memberAt, memberFacts, recordFacts, tokenIndexAt } from '../engine';
 import { assertElsewhere, compactLabels, offsetsElsewhere, sizesElsewhere } from '../matrix';
 import type { AnalysisResult, Settings } from '../session';
 import { num, pathToUri, sourceFile, toOffset, toRange } from './util';

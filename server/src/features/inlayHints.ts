@@ -1,8 +1,8 @@
 // Inlay hints: pahole-style `/* offset size */` after each member name, and hole markers (setting memdesc.inlayHints).
 
 import { InlayHint, InlayHintKind, Range } from 'vscode-languageserver';
-import { memberFacts } from '../engine/query';
-import { recordName } from '../engine/types';
+import { memberFacts } from '../engine';
+import { recordName } from '../engine';
 import type { AnalysisResult, Settings } from '../session';
 import { num, toPosition } from './util';
 

@@ -1,12 +1,12 @@
 // memdesc/layout: the model the layout diagram draws — struct page and every descriptor as layout trees
 // (union arms side by side), with overlaps, pages and findings. Types in shared/protocol.ts.
 
-import { FieldLayout } from '../engine/layout';
-import { recordName, RecordDef, typeToString } from '../engine/types';
+import { FieldLayout } from '../engine';
+import { recordName, RecordDef, typeToString } from '../engine';
 import { LayoutFinding, LayoutNode, LayoutResult, LayoutStruct } from '../../../shared/protocol';
 import type { AnalysisResult } from '../session';
 import { pathToUri, toPosition } from './util';
-import { Span } from '../engine/source';
+import { Span } from '../engine';
 
 const loc = (s: Span) => ({ uri: pathToUri(s.file.path), ...toPosition(s.file, s.offset) });
 

@@ -2,7 +2,7 @@
 // references (a member's declaration and every assertion that names it).
 
 import { Location, Position } from 'vscode-languageserver';
-import { definitionAt, memberAt, referencesTo } from '../engine/query';
+import { definitionAt, memberAt, referencesTo } from '../engine';
 import type { AnalysisResult } from '../session';
 import { pathToUri, sourceFile, toOffset, toRange } from './util';
 

@@ -2,7 +2,7 @@
 // structs and unions as nodes holding their own members — absolute offsets and sizes in the detail.
 
 import { DocumentSymbol, SymbolKind } from 'vscode-languageserver';
-import { recordName, RecordDef } from '../engine/types';
+import { recordName, RecordDef } from '../engine';
 import type { AnalysisResult, Settings } from '../session';
 import { num, toRange } from './util';
 

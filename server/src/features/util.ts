@@ -3,8 +3,8 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Position, Range } from 'vscode-languageserver';
-import type { Analysis } from '../engine/analyze';
-import { SourceFile, Span } from '../engine/source';
+import type { Analysis } from '../engine';
+import { SourceFile, Span } from '../engine';
 import type { Settings } from '../session';
 
 export function uriToPath(uri: string): string | undefined {

@@ -1,7 +1,7 @@
 // #if expressions: integer constant expressions in intmax_t / uintmax_t, after `defined` and macro expansion.
 
-import { decodeCharConstant } from './charconst';
-import { Token, TokenKind } from './token';
+import { decodeCharConstant } from '../base/charconst';
+import { Token, TokenKind } from '../base/token';
 
 export interface PPValue {
   v: bigint;

@@ -1,10 +1,10 @@
 // The CLI's outputs: the documented JSON shape and pahole-style text, both built from an Analysis.
 
-import type { Analysis } from './analyze';
-import { FieldLayout, Layouter } from './layout';
-import { Problem } from './problems';
-import { SourceFile } from './source';
-import { Member, RecordDef, recordName, typeToString } from './types';
+import type { Analysis } from '../analysis/analyze';
+import { FieldLayout, Layouter } from '../sema/layout';
+import { Problem } from '../base/problems';
+import { SourceFile } from '../base/source';
+import { Member, RecordDef, recordName, typeToString } from '../sema/types';
 
 export interface MemberJson {
   name: string;
@@ -257,7 +257,7 @@ export function layoutText(a: Analysis, show: PathDisplay, only?: string[]): str
 
 // ---- the memdesc model in JSON and text ----
 
-import type { MemdescModel, ModelStruct } from './memdesc';
+import type { MemdescModel, ModelStruct } from '../memdesc/memdesc';
 
 export interface OverlapJson {
   struct: string;

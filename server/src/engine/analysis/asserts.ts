@@ -1,9 +1,9 @@
 // Verdicts for static assertions, explained with the values on both sides.
 
 import type { AssertVerdict } from './analyze';
-import { Expr } from './expr';
-import { StaticAssertDecl } from './parser';
-import { locationOf, Token, TokenKind, TokenStream } from './token';
+import { Expr } from '../sema/expr';
+import { StaticAssertDecl } from '../sema/parser';
+import { locationOf, Token, TokenKind, TokenStream } from '../base/token';
 
 /** Tokens s..e (inclusive) joined as written after expansion; __builtin_offsetof reads as offsetof. */
 export function tokenText(stream: TokenStream, s: number, e: number): string {

@@ -2,7 +2,7 @@
 // with the Kconfig dependencies that matter for layouts applied by hand. Shared by `check --matrix` and
 // the language server's background matrix.
 
-import { AbiName } from './abi';
+import { AbiName } from '../base/abi';
 
 /** A config override, as -D NAME[=VAL] / -U NAME give it (CONFIG_ prefix optional). */
 export type ConfigOverride = { name: string; value?: string } | { undef: string };

@@ -1,7 +1,7 @@
 // The type model: what declarations mean, independent of any ABI. Layout (layout.ts) gives them sizes.
 
-import { ScalarKind } from './abi';
-import { Span } from './source';
+import { ScalarKind } from '../base/abi';
+import { Span } from '../base/source';
 
 interface TypeCommon {
   /** The typedef name this type was spelled through, for display. */

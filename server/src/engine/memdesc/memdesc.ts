@@ -1,12 +1,12 @@
 // The memdesc model: struct page, the descriptors that assertions tie to it, which of their members share
 // bytes, which pairs the assertions guard, and the layout rules the assertions do not cover.
 
-import type { Analysis, AssertVerdict } from './analyze';
-import { Expr } from './expr';
-import { FlatMember } from './layout';
-import { StaticAssertDecl } from './parser';
-import { Span } from './source';
-import { RecordDef, recordName, Type } from './types';
+import type { Analysis, AssertVerdict } from '../analysis/analyze';
+import { Expr } from '../sema/expr';
+import { FlatMember } from '../sema/layout';
+import { StaticAssertDecl } from '../sema/parser';
+import { Span } from '../base/source';
+import { RecordDef, recordName, Type } from '../sema/types';
 
 export const BASE_STRUCT = 'page';
 

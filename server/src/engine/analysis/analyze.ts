@@ -1,16 +1,16 @@
 // The pipeline: preprocess → parse → (lazy) layout → assertion verdicts. Plain data in, plain data out.
 
 import * as path from 'node:path';
-import { Abi, ABIS, AbiName, withCharSign } from './abi';
-import { Evaluator } from './consteval';
+import { Abi, ABIS, AbiName, withCharSign } from '../base/abi';
+import { Evaluator } from '../sema/consteval';
 import { explainAssert } from './asserts';
-import { DiskHost, FileHost } from './host';
-import { Layouter } from './layout';
-import { ParseResult, parse } from './parser';
-import { preprocess, PreprocessCache, PreprocessLimits, PreprocessOptions, PreprocessResult } from './preprocessor';
-import { Problem, Problems } from './problems';
-import { SourceFile } from './source';
-import { Expansion, Token } from './token';
+import { DiskHost, FileHost } from '../base/host';
+import { Layouter } from '../sema/layout';
+import { ParseResult, parse } from '../sema/parser';
+import { preprocess, PreprocessCache, PreprocessLimits, PreprocessOptions, PreprocessResult } from '../pp/preprocessor';
+import { Problem, Problems } from '../base/problems';
+import { SourceFile } from '../base/source';
+import { Expansion, Token } from '../base/token';
 
 export interface AnalyzeOptions {
   arch: AbiName;

@@ -1,6 +1,6 @@
 // Integer constant expressions with C's types and conversions: sizeof, alignof and offsetof come from the layout.
 
-import { ScalarKind } from './abi';
+import { ScalarKind } from '../base/abi';
 import { Expr, IntType } from './expr';
 import { Layouter } from './layout';
 import { isInteger, scalar, Type } from './types';

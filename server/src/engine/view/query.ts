@@ -1,12 +1,12 @@
 // Questions about one analysis, answered as plain data: what is at this position, what does this member
 // overlap, which assertions govern it. The language server translates the answers to LSP.
 
-import type { Analysis, AssertVerdict } from './analyze';
-import { FlatMember, Layouter } from './layout';
-import { MemdescModel, ModelStruct, Overlap } from './memdesc';
-import { Span } from './source';
-import { Expansion, locationOf, Token, TokenKind } from './token';
-import { RecordDef, recordName, typeToString } from './types';
+import type { Analysis, AssertVerdict } from '../analysis/analyze';
+import { FlatMember, Layouter } from '../sema/layout';
+import { MemdescModel, ModelStruct, Overlap } from '../memdesc/memdesc';
+import { Span } from '../base/source';
+import { Expansion, locationOf, Token, TokenKind } from '../base/token';
+import { RecordDef, recordName, typeToString } from '../sema/types';
 
 export type Entity =
   | { kind: 'member'; record: RecordDef; flat: FlatMember; span: Span }

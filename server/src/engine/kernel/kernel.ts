@@ -3,11 +3,11 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AbiName } from './abi';
-import { analyze, Analysis, AnalyzeOptions } from './analyze';
-import { Evaluator } from './consteval';
-import { DiskHost, FileHost } from './host';
-import { PreprocessCache } from './preprocessor';
+import { AbiName } from '../base/abi';
+import { analyze, Analysis, AnalyzeOptions } from '../analysis/analyze';
+import { Evaluator } from '../sema/consteval';
+import { DiskHost, FileHost } from '../base/host';
+import { PreprocessCache } from '../pp/preprocessor';
 import KERNEL_DEFAULTS from './kernel-defaults.json';
 
 export interface KernelVersion {
@@ -335,7 +335,7 @@ export function defaultConfigSource(arch: AbiName): string {
 }
 
 /** Whether a directory looks like a kernel source tree. */
-export { isKernelTree } from '../../../shared/kernel-tree';
+export { isKernelTree } from './tree';
 
 // ---- one translation unit as kbuild compiles it ----
 

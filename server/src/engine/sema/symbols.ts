@@ -3,7 +3,7 @@
 // an edit re-parse one declaration instead of the translation unit.
 
 import type { StaticAssertDecl } from './parser';
-import type { Problem } from './problems';
+import type { Problem } from '../base/problems';
 import type { EnumDef, RecordDef } from './types';
 
 /** One top-level declaration (external declaration) of the translation unit and everything it did. */

@@ -1,7 +1,7 @@
 // Record layout as gcc lays out C structs and unions on Linux targets (SysV-style, PCC_BITFIELD_TYPE_MATTERS).
 
-import { Abi } from './abi';
-import { Problems } from './problems';
+import { Abi } from '../base/abi';
+import { Problems } from '../base/problems';
 import { EnumDef, Member, RecordDef, Type } from './types';
 
 export interface FieldLayout {

@@ -5,12 +5,12 @@
 
 import * as path from 'node:path';
 import { abiOf, Analysis, AnalyzeOptions, assemble, preprocessOptions } from './analyze';
-import { FileHost } from './host';
-import { Layouter } from './layout';
-import { parse, ParseResult } from './parser';
-import { PreprocessCache, PreprocessSession } from './preprocessor';
-import { Problems } from './problems';
-import { reparse } from './reparse';
+import { FileHost } from '../base/host';
+import { Layouter } from '../sema/layout';
+import { parse, ParseResult } from '../sema/parser';
+import { PreprocessCache, PreprocessSession } from '../pp/preprocessor';
+import { Problems } from '../base/problems';
+import { reparse } from '../sema/reparse';
 
 export interface UpdateStats {
   /** 'incremental', or 'full' when everything was analysed again (first run, or the change needed it). */

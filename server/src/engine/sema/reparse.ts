@@ -6,7 +6,7 @@ import { Expr } from './expr';
 import { Layouter } from './layout';
 import { Ordinary, Parser, ParseResult, ParseState, StaticAssertDecl, Tag } from './parser';
 import { Decl } from './symbols';
-import { TokenStream } from './token';
+import { TokenStream } from '../base/token';
 import { EnumDef, Member, RecordDef, Type } from './types';
 
 /** Tokens [a, oldEnd) of the previous stream are tokens [a, newEnd) of the new one; all others are the same. */

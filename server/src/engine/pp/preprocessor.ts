@@ -6,12 +6,12 @@
 // while the macros they consulted keep their definitions. Hostile input meets limits, reported as problems.
 
 import * as path from 'node:path';
-import { FileHost } from './host';
+import { FileHost } from '../base/host';
 import { lex } from './lexer';
 import { evalPPExpr, PPExprError } from './pp-expr';
-import { Problem, Problems } from './problems';
-import { SourceFile } from './source';
-import { Expansion, locationOf, Token, TokenKind, TokenStream } from './token';
+import { Problem, Problems } from '../base/problems';
+import { SourceFile } from '../base/source';
+import { Expansion, locationOf, Token, TokenKind, TokenStream } from '../base/token';
 
 export interface MacroDef {
   name: string;

@@ -2,15 +2,15 @@
 // It understands everything a struct declaration can contain and skips function bodies, initialisers and asm;
 // a syntax error costs at most the declaration it is in.
 
-import { ScalarKind } from './abi';
+import { ScalarKind } from '../base/abi';
 import { EvalResult, Evaluator } from './consteval';
 import { Binding, Expr, OffsetofStep } from './expr';
 import { Layouter } from './layout';
-import { Problem, Problems } from './problems';
+import { Problem, Problems } from '../base/problems';
 import { Decl, newDecl, SymbolTable } from './symbols';
-import { Span } from './source';
-import { decodeCharConstant, stringLiteralBytes } from './charconst';
-import { streamLocation, Token, TokenKind, TokenStream } from './token';
+import { Span } from '../base/source';
+import { decodeCharConstant, stringLiteralBytes } from '../base/charconst';
+import { streamLocation, Token, TokenKind, TokenStream } from '../base/token';
 import { EnumDef, isInteger, Member, RecordDef, scalar, Type } from './types';
 
 export interface ParseOptions {

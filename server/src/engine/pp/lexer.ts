@@ -1,9 +1,9 @@
 // Lexer: C tokens with exact source positions. Line splices are removed from spellings but offsets stay
 // in the original text; comments become whitespace; any byte at all yields a token or a problem, never a throw.
 
-import { Problems } from './problems';
-import { SourceFile } from './source';
-import { Token, TokenKind } from './token';
+import { Problems } from '../base/problems';
+import { SourceFile } from '../base/source';
+import { Token, TokenKind } from '../base/token';
 
 const DIGRAPHS: Record<string, string> = { '<:': '[', ':>': ']', '<%': '{', '%>': '}', '%:': '#', '%:%:': '##' };
 const PUNCT1 = '[](){}.&*+-~!/%<>^|?:;=,#';
