@@ -111,7 +111,10 @@ for v in "${versions[@]}"; do
   pkgver=$(dpkg-deb -f "$deb" Version)
   tree="$cache/trees/$v/src"
   stamp="$v $pkgver full=$full arches=$arches"
-  if [ -f "$tree/.memdesc-tree" ] && [ "$(cat "$tree/.memdesc-tree")" = "$stamp" ] && intact "$tree"; then
+  # A full tree of the same package serves any subset request (it is a superset): never re-unpack it under
+  # whoever is reading it.
+  have=$(cat "$tree/.memdesc-tree" 2>/dev/null || true)
+  if [ -n "$have" ] && { [ "$have" = "$stamp" ] || { [ "$refresh" = 0 ] && [ "${have#"$v $pkgver full=1 "}" != "$have" ]; }; } && intact "$tree"; then
     echo "$v $pkgver $tree"
     continue
   fi
