@@ -21,7 +21,7 @@ export type { PreprocessLimits } from './pp/preprocessor';
 export { recordName, typeToString } from './sema/types';
 export type { RecordDef } from './sema/types';
 export type { FieldLayout } from './sema/layout';
-export { analyze } from './analysis/analyze';
+export { analyze, isStale, StaleAnalysisError } from './analysis/analyze';
 export type { Analysis, AnalyzeOptions, AssertVerdict } from './analysis/analyze';
 export { IncrementalAnalysis } from './analysis/incremental';
 export type { UpdateStats } from './analysis/incremental';
