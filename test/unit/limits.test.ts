@@ -13,14 +13,15 @@ import { OverlayHost } from '../../server/src/engine/base/host';
 import { IncrementalAnalysis } from '../../server/src/engine/analysis/incremental';
 import { PreprocessCache } from '../../server/src/engine/pp/preprocessor';
 import { layoutJson } from '../../server/src/engine/view/report';
+import type { ProblemCode } from '../../server/src/engine/base/problems';
 import { expandGlobs } from '../../server/src/workspace';
 import { analyzeSources, analyzeText, json, struct } from '../helpers';
 
 const codes = (a: Analysis) => a.problems.map((p) => p.code);
-const has = (a: Analysis, code: string) => assert.ok(codes(a).includes(code), `expected ${code}, got ${[...new Set(codes(a))].join(', ') || 'nothing'}`);
+const has = (a: Analysis, code: ProblemCode) => assert.ok(codes(a).includes(code), `expected ${code}, got ${[...new Set(codes(a))].join(', ') || 'nothing'}`);
 const noInternal = (a: Analysis) => assert.ok(!codes(a).includes('internal-error'), a.problems.find((p) => p.code === 'internal-error')?.message);
 /** analyze() must return (never throw), report `code`, and keep going: the struct after the bad one is laid out. */
-function boundedBy(src: string, code: string): Analysis {
+function boundedBy(src: string, code: ProblemCode): Analysis {
   const a = analyzeText(src + '\nstruct after { int ok; };\n');
   has(a, code);
   noInternal(a);

@@ -15,7 +15,7 @@
 
 import * as path from 'node:path';
 import { FileHost } from '../base/host';
-import { Problems } from '../base/problems';
+import { CodeOf, Problems } from '../base/problems';
 import { SourceFile } from '../base/source';
 import { Expansion, locationOf, Token, TokenKind, TokenStream } from '../base/token';
 import { Cond } from './conditionals';
@@ -302,7 +302,7 @@ export class Preprocessor {
   // ---- problems ----
 
   /** Reports at a token, or at the outermost invocation when `ex` says it came from a macro body. */
-  report(severity: 'error' | 'warning', code: string, message: string, at: Token, ex?: Expansion): void {
+  report<S extends 'error' | 'warning'>(severity: S, code: CodeOf<S>, message: string, at: Token, ex?: Expansion): void {
     // A problem while remembering an expansion: do it the ordinary way, which reports it where it belongs.
     this.expander.notWhileRemembering();
     const loc = locationOf(at, ex);
