@@ -67,6 +67,8 @@ export interface IncludeRecord {
 export interface PreprocessResult extends TokenStream {
   files: SourceFile[];
   includes: IncludeRecord[];
+  /** Files entered (a guarded header skipped by its guard is not entered again). */
+  entries: number;
 }
 
 /** One step of the run: predefined text, or a file (forced include or main file). */
@@ -231,7 +233,7 @@ export class Preprocessor {
     this.outT.push(this.eof);
     this.outEx.push(undefined);
     this.outSp.push(false);
-    const result: PreprocessResult = { tokens: this.outT, exps: this.outEx, spaces: this.outSp, files: this.files.slice(), includes: this.includes.slice() };
+    const result: PreprocessResult = { tokens: this.outT, exps: this.outEx, spaces: this.outSp, files: this.files.slice(), includes: this.includes.slice(), entries: this.entryCount };
     // Lexical problems belong to the file as it is now, whichever run first read it.
     for (const f of this.files) {
       const c = this.cache.files.get(f.path);
