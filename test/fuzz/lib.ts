@@ -364,12 +364,13 @@ function startIncremental(base: Record<string, string>, mains: string[]): { text
  * A chain of random edits to a set of files, followed by an incremental analysis; after each edit it must equal
  * a fresh analysis (token by token with positions, layouts, assertions, diagnostics) and keep the invariants.
  */
-export function runIncrementalChain(base: Record<string, string>, mains: string[], r: Rng, steps: number, donors: string[]): { violations: Violation[]; steps: number; incremental: number; ms: number; repro?: { before: Record<string, string>; edited: string; after: string } } {
+export function runIncrementalChain(base: Record<string, string>, mains: string[], r: Rng, steps: number, donors: string[]): { violations: Violation[]; steps: number; incremental: number; ms: number; slowestEditMs: number; repro?: { before: Record<string, string>; edited: string; after: string } } {
   const t0 = performance.now();
   const started = startIncremental(base, mains);
-  if ('invariant' in started) return { violations: [started], steps: 0, incremental: 0, ms: performance.now() - t0 };
+  if ('invariant' in started) return { violations: [started], steps: 0, incremental: 0, ms: performance.now() - t0, slowestEditMs: 0 };
   const { texts, host, mainPaths, inc } = started;
   let incremental = 0;
+  let slowestEditMs = 0;
   for (let step = 0; step < steps; step++) {
     const before = { ...texts };
     const names = Object.keys(texts);
@@ -377,18 +378,20 @@ export function runIncrementalChain(base: Record<string, string>, mains: string[
     const roll = r.next();
     texts[name] = roll < 0.1 ? base[name] : roll < 0.55 ? mutate(texts[name], r, donors) : charEdit(texts[name], r);
     host.overlay.set(`${ROOT}/${name}`, texts[name]);
-    const v = updateEqualsFresh(inc, host, mainPaths, name);
+    const v = updateEqualsFresh(inc, host, mainPaths, name, (ms) => (slowestEditMs = Math.max(slowestEditMs, ms)));
     if (inc.lastStats.mode === 'incremental') incremental++;
-    if (v.length) return { violations: v, steps: step + 1, incremental, ms: performance.now() - t0, repro: { before, edited: name, after: texts[name] } };
+    if (v.length) return { violations: v, steps: step + 1, incremental, ms: performance.now() - t0, slowestEditMs, repro: { before, edited: name, after: texts[name] } };
   }
-  return { violations: [], steps, incremental, ms: performance.now() - t0 };
+  return { violations: [], steps, incremental, ms: performance.now() - t0, slowestEditMs };
 }
 
 /** After `name` changed in `host`: the incremental update equals a fresh analysis and keeps the invariants. */
-function updateEqualsFresh(inc: IncrementalAnalysis, host: OverlayHost, mainPaths: string[], name: string): Violation[] {
+function updateEqualsFresh(inc: IncrementalAnalysis, host: OverlayHost, mainPaths: string[], name: string, took?: (ms: number) => void): Violation[] {
   let a: Analysis;
   try {
+    const t0 = performance.now();
     a = inc.update([`${ROOT}/${name}`]);
+    took?.(performance.now() - t0);
   } catch (e) {
     return [{ invariant: 'analyze never throws', detail: `incremental update: ${String((e as Error).stack ?? e)}` }];
   }
