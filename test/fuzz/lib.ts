@@ -341,11 +341,37 @@ export function runCase(files: Record<string, string>, r: Rng, opts: { features?
   try {
     const again = analyze([main], OPTIONS, hostOf(files), new PreprocessCache());
     if (JSON.stringify(layoutJson(again, rel)) !== JSON.stringify(layoutJson(a, rel))) violations.push({ invariant: 'offsets stable under re-analysis', detail: 'a second analysis of the same input differs' });
+    violations.push(...skimmingChangesNothing(files));
   } catch (e) {
     violations.push({ invariant: 'analyze never throws', detail: `second run: ${String((e as Error).stack ?? e)}` });
   }
   if (opts.features !== false) violations.push(...features(a, main, r));
   return { violations, ms: performance.now() - t0, bytes, tokens: a.tokens.length };
+}
+
+/**
+ * The input included from another file (so that its function declarations are skimmed, not parsed) gives the same
+ * structs, layouts and assertion verdicts as when everything is parsed in full, when it has no errors.
+ */
+function skimmingChangesNothing(files: Record<string, string>): Violation[] {
+  const withWrapper = { 'wrapper.c': `#include "${Object.keys(files)[0]}"\n`, ...files };
+  const wrapper = `${ROOT}/wrapper.c`;
+  const opts: AnalyzeOptions = { ...OPTIONS, assertScope: 'all' };
+  const skimmed = analyze([wrapper], opts, hostOf(withWrapper), new PreprocessCache());
+  const full = analyze([wrapper], { ...opts, skimIncludedPrototypes: false }, hostOf(withWrapper), new PreprocessCache());
+  // On malformed declarations the skim and the full parse may recover at different places (both are bounded and
+  // consistent with themselves); the claim is about well-formed code.
+  if (full.problems.some((p) => p.severity === 'error')) return [];
+  const view = (x: Analysis) => {
+    const j = layoutJson(x, rel);
+    return JSON.stringify({ structs: j.structs, asserts: j.asserts });
+  };
+  const a = view(skimmed);
+  const b = view(full);
+  if (a === b) return [];
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  return [{ invariant: 'skimming included function declarations changes no layout or verdict', detail: `differs at\n  skimmed: ${a.slice(Math.max(0, i - 150), i + 150)}\n  full:    ${b.slice(Math.max(0, i - 150), i + 150)}` }];
 }
 
 /** An incremental analysis of `mains` among `base` (copied: the caller edits it), or why it could not start. */

@@ -4,7 +4,7 @@
 // is the one a fresh analyze() gives; the equivalence tests compare the two after random edits.
 
 import * as path from 'node:path';
-import { abiOf, Analysis, AnalysisGenerations, AnalyzeOptions, assemble, preprocessOptions } from './analyze';
+import { abiOf, Analysis, AnalysisGenerations, AnalyzeOptions, assemble, parseOptions, preprocessOptions } from './analyze';
 import { FileHost } from '../base/host';
 import { Layouter } from '../sema/layout';
 import { parse, ParseResult } from '../sema/parser';
@@ -121,7 +121,7 @@ export class IncrementalAnalysis {
 
   private fullParse(): ParseResult {
     // Parse-time layouts are the parser's own; the analysis lays out afresh (see assemble).
-    return parse(this.session.result!, new Layouter(abiOf(this.options), new Problems()), new Problems(), { msExtensions: !!this.options.msExtensions, track: true });
+    return parse(this.session.result!, new Layouter(abiOf(this.options), new Problems()), new Problems(), parseOptions(this.mainFiles, this.options, true));
   }
 
   private assemble(): Analysis {

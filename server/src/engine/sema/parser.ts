@@ -24,6 +24,13 @@ export interface ParseOptions {
    * incremental analysis sets it; a one-off parse does not pay for it).
    */
   track?: boolean;
+  /**
+   * Files whose declarations are parsed in full (the analysed files). In every other file a function declaration
+   * or definition that defines no type is skimmed: its name is bound with an unknown type, and nothing else of it
+   * is parsed. Nothing in a prototype can change a layout, and prototypes are four fifths of a kernel header's
+   * tokens. Undefined: everything is parsed in full.
+   */
+  fullyParsed?: ReadonlySet<string>;
 }
 
 export interface StaticAssertDecl {
@@ -388,6 +395,7 @@ export class Parser {
 
   private externalDeclaration(): void {
     if (this.accept(';')) return;
+    if (this.opts.fullyParsed && this.skimFunction()) return;
     if (STATIC_ASSERT.has(this.tok.text)) {
       this.staticAssert();
       this.expect(';');
@@ -430,6 +438,132 @@ export class Parser {
       if (this.accept(',')) continue;
       this.expect(';');
       return;
+    }
+  }
+
+  /**
+   * At the start of a declaration in a file that is not parsed in full: if it is a function declaration or
+   * definition (`... name(...) ... ;` or `... name(...) ... { ... }`) that defines no struct, union or enum and is
+   * no typedef, binds the name with an unknown type and moves past it. Returns false, moving nothing, otherwise.
+   */
+  private skimFunction(): boolean {
+    const toks = this.toks;
+    const start = this.pos;
+    const first = toks[start];
+    if (first.kind !== TokenKind.Identifier || first.text === 'typedef' || first.text === '__extension__' || STATIC_ASSERT.has(first.text) || ASM.has(first.text)) return false;
+    if (this.opts.fullyParsed!.has(streamLocation(this.stream, start).file.path)) return false;
+    let depth = 0;
+    let nameIdx = -1;
+    /** `struct|union|enum` keywords of the declaration specifiers: their tags are declared as a full parse would. */
+    const tagKeywords: number[] = [];
+    for (let i = start; i < toks.length; i++) {
+      const t = toks[i];
+      if (t.kind === TokenKind.EOF) return false;
+      if (t.kind === TokenKind.Identifier) {
+        if (depth === 0 && t.text === 'typedef') return false;
+        if (depth === 0 && nameIdx < 0 && (t.text === 'struct' || t.text === 'union' || t.text === 'enum')) tagKeywords.push(i);
+        continue;
+      }
+      if (t.kind !== TokenKind.Punct) continue;
+      switch (t.text) {
+        case '(':
+          if (depth === 0 && nameIdx < 0) {
+            const before = toks[i - 1];
+            // `u64 (*fp)(void)`: a typedef name before '(' is the type of a declarator in parentheses, not a name.
+            if (i > start && before.kind === TokenKind.Identifier && !KEYWORDS.has(before.text)) {
+              if (this.lookupOrdinary(before.text)?.kind === 'typedef') return false;
+              nameIdx = i - 1;
+            }
+          }
+          depth++;
+          break;
+        case '[':
+          depth++;
+          break;
+        case ')':
+        case ']':
+          if (--depth < 0) return false;
+          break;
+        case '=':
+          if (depth === 0) return false;
+          break;
+        case '{': {
+          // A body right after the declarator's parameter list (and attributes); any other brace defines something.
+          if (depth !== 0 || nameIdx < 0 || toks[i - 1].text !== ')') return false;
+          let d = 0;
+          let j = i;
+          for (; j < toks.length && toks[j].kind !== TokenKind.EOF; j++) {
+            if (toks[j].kind !== TokenKind.Punct) continue;
+            if (toks[j].text === '{') d++;
+            else if (toks[j].text === '}' && --d === 0) break;
+          }
+          if (d !== 0) return false;
+          return this.skimmed(start, nameIdx, j + 1, tagKeywords);
+        }
+        case ';':
+          if (depth !== 0) break;
+          if (nameIdx < 0) return false;
+          return this.skimmed(start, nameIdx, i + 1, tagKeywords);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A skimmed function declaration: its return type's tags are declared (as a full parse would), and its name is
+   * bound to a variable whose type is parsed only if something asks for it (typeof, sizeof,
+   * __builtin_types_compatible_p in an assertion), in the declaration's own context.
+   */
+  private skimmed(start: number, nameIdx: number, end: number, tagKeywords: number[]): true {
+    const decl = this.cur;
+    for (const k of tagKeywords) {
+      const next = this.toks[k + 1];
+      if (next?.kind !== TokenKind.Identifier || KEYWORDS.has(next.text)) continue;
+      this.pos = k;
+      try {
+        if (this.toks[k].text === 'enum') this.enumSpecifier();
+        else this.recordSpecifier();
+      } catch (e) {
+        if (e !== SYNTAX) throw e;
+      }
+    }
+    // An incremental analysis changes its token arrays in place: the declaration's tokens are kept for later.
+    const own: TokenStream | undefined = this.track
+      ? { tokens: [...this.toks.slice(start, end), this.toks[this.toks.length - 1]], exps: [...this.stream.exps.slice(start, end), undefined], spaces: [...this.spaces.slice(start, end), false] }
+      : undefined;
+    const parser = this;
+    let type: Type | undefined;
+    const value: Ordinary = {
+      kind: 'variable',
+      get type(): Type {
+        return (type ??= own ? new Parser(own, parser.lay, parser.state).skimmedType(0, decl) : parser.skimmedType(start, decl));
+      },
+      loc: this.span(nameIdx),
+    };
+    this.defineOrdinary(this.toks[nameIdx].text, value);
+    this.pos = end;
+    if (this.pos > this.cur.reach) this.cur.reach = this.pos;
+    return true;
+  }
+
+  /** The type of a skimmed function declaration starting at `start`, parsed as declaration `decl` saw things. */
+  private skimmedType(start: number, decl: Decl): Type {
+    const saved = { pos: this.pos, cur: this.cur, depth: this.depth, problems: this.problems };
+    this.pos = start;
+    this.cur = decl;
+    this.depth = 0;
+    this.problems = Parser.QUIET;
+    try {
+      const spec = this.declSpecifiers(true);
+      return this.declarator(spec.type, false).type;
+    } catch (e) {
+      if (e !== SYNTAX) throw e;
+      return { kind: 'unknown', name: this.toks[start].text };
+    } finally {
+      this.pos = saved.pos;
+      this.cur = saved.cur;
+      this.depth = saved.depth;
+      this.problems = saved.problems;
     }
   }
 
