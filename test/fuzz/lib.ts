@@ -404,11 +404,31 @@ export function runIncrementalChain(base: Record<string, string>, mains: string[
     const roll = r.next();
     texts[name] = roll < 0.1 ? base[name] : roll < 0.55 ? mutate(texts[name], r, donors) : charEdit(texts[name], r);
     host.overlay.set(`${ROOT}/${name}`, texts[name]);
+    // Before following the edit: a replay of the previous run under the edited files equals a fresh analysis.
+    const rv = replayEqualsFresh(inc, host, mainPaths);
+    if (rv.length) return { violations: rv, steps: step + 1, incremental, ms: performance.now() - t0, slowestEditMs, repro: { before, edited: name, after: texts[name] } };
     const v = updateEqualsFresh(inc, host, mainPaths, name, (ms) => (slowestEditMs = Math.max(slowestEditMs, ms)));
     if (inc.lastStats.mode === 'incremental') incremental++;
     if (v.length) return { violations: v, steps: step + 1, incremental, ms: performance.now() - t0, slowestEditMs, repro: { before, edited: name, after: texts[name] } };
   }
   return { violations: [], steps, incremental, ms: performance.now() - t0, slowestEditMs };
+}
+
+/** The host's files changed since `inc` last ran: its replay under them equals a fresh analysis. */
+function replayEqualsFresh(inc: IncrementalAnalysis, host: OverlayHost, mainPaths: string[]): Violation[] {
+  let a: Analysis;
+  try {
+    a = inc.replayed().analysis;
+  } catch (e) {
+    return [{ invariant: 'analyze never throws', detail: `replay: ${String((e as Error).stack ?? e)}` }];
+  }
+  const b = analyze(mainPaths, OPTIONS, host, new PreprocessCache());
+  const da = digest(a);
+  const db = digest(b);
+  if (da === db) return [];
+  let i = 0;
+  while (da[i] === db[i]) i++;
+  return [{ invariant: 'a replay under changed files equals a fresh analysis', detail: `differs at\n  replay: ${da.slice(Math.max(0, i - 120), i + 120)}\n  fresh:  ${db.slice(Math.max(0, i - 120), i + 120)}` }];
 }
 
 /** After `name` changed in `host`: the incremental update equals a fresh analysis and keeps the invariants. */

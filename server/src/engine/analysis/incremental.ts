@@ -9,6 +9,7 @@ import { FileHost } from '../base/host';
 import { Layouter } from '../sema/layout';
 import { parse, ParseResult } from '../sema/parser';
 import { PreprocessCache, PreprocessSession } from '../pp/preprocessor';
+import type { ReplayStats } from '../pp/replay';
 import { Problems } from '../base/problems';
 import { reparse } from '../sema/reparse';
 
@@ -110,6 +111,20 @@ export class IncrementalAnalysis {
       ms: { preprocess: tPre, parse: t2 - t0 - tPre, assemble: t3 - t2 },
     };
     return this.current;
+  }
+
+  /**
+   * A fresh analysis of the inputs as the host reads them now (another config's generated headers, say), replaying
+   * this analysis' preprocessing wherever it does not depend on what changed. This analysis is left as it is; the
+   * result is standalone (never superseded) and equals a fresh analyze().
+   */
+  replayed(): { analysis: Analysis; stats: ReplayStats } {
+    const t0 = performance.now();
+    const r = this.session.replay();
+    const t1 = performance.now();
+    const parsed = parse(r.result, new Layouter(abiOf(this.options), new Problems()), new Problems(), parseOptions(this.mainFiles, this.options));
+    const t2 = performance.now();
+    return { analysis: assemble(this.mainFiles, this.options, r.result, r.problems, parsed, { preprocess: t1 - t0, parse: t2 - t1 }), stats: r.stats };
   }
 
   /** A journalled preprocessor run of the main files, from the start. */

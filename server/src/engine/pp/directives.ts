@@ -319,7 +319,7 @@ export class Directives {
       return;
     }
     const found = this.resolveInclude(parsed.name, parsed.quoted, next);
-    const rec: IncludeRecord = { from: from.sf, offset: at.offset, to: undefined, spelled, resolved: found?.path };
+    const rec: IncludeRecord = { from: from.sf, offset: at.offset, to: undefined, spelled, resolved: found?.path, next, text: found ? pp.host.readFile(found.path) : undefined };
     pp.includes.push(rec);
     if (!found) {
       pp.report('error', 'include-not-found', `'${parsed.name}' not found in the include path`, at);
