@@ -136,7 +136,7 @@ export class Replayer {
       if (!name) continue;
       const found = this.pp.directives.resolveInclude(name.name, name.quoted, !!rec.next);
       if (found?.path !== rec.resolved) return false;
-      if (found && this.pp.host.readFile(found.path) !== rec.text) return false;
+      if (found && rec.text !== undefined && this.pp.host.readFile(found.path) !== rec.text) return false;
     }
     for (const e of this.entriesAt.get(k) ?? []) {
       // Text phases are not files: their text was compared above. A file must read as it did then.
