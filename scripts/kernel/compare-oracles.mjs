@@ -11,12 +11,14 @@ import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cache = process.argv[2] ?? process.env.MEMDESC_CACHE ?? path.join(os.homedir(), '.cache/memdesc-layout');
+const oracleDir = process.env.MEMDESC_ORACLE_DIR ?? path.join(cache, 'oracle');
 const total = { builds: 0, structs: 0, members: 0, mismatches: 0, engineErrors: 0, assertsNotHolding: 0 };
-for (const f of fs.readdirSync(path.join(cache, 'oracle')).filter((x) => x.endsWith('.json')).sort()) {
-  const o = JSON.parse(fs.readFileSync(path.join(cache, 'oracle', f), 'utf8'));
-  const build = path.join(cache, 'builds', f.replace(/\.json$/, ''));
-  const src = path.join(cache, 'trees', o.version, 'src');
-  const r = spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'layout', '--kernel', src, '--config', path.join(build, '.config'), '--arch', o.arch, '--all', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+for (const f of fs.readdirSync(oracleDir).filter((x) => x.endsWith('.json')).sort()) {
+  const o = JSON.parse(fs.readFileSync(path.join(oracleDir, f), 'utf8'));
+  const build = o.build ?? path.join(cache, 'builds', f.replace(/\.json$/, ''));
+  const src = o.src ?? path.join(cache, 'trees', o.version, 'src');
+  // The ABI comes from the .config (no --arch): the product must find it there, as a user's would.
+  const r = spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'layout', '--kernel', src, '--config', path.join(build, '.config'), '--all', '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0) {
     console.log(`${f}: memdesc-layout failed: ${r.stderr.split('\n')[0]}`);
     total.mismatches++;

@@ -15,7 +15,7 @@
 // removed afterwards (--keep keeps them).
 //
 // usage: node scripts/kernel/gcc-oracle.mjs BUILD_DIR [--out FILE] [--keep] [--structs a,b,...]
-// writes  $MEMDESC_CACHE/oracle/VERSION-ARCH-VARIANT.json (or --out), and the compiler command line of a
+// writes  $MEMDESC_CACHE/oracle/VERSION-ARCH-VARIANT.json (or under $MEMDESC_ORACLE_DIR, or --out), and the compiler command line of a
 //         file in mm/ to $MEMDESC_CACHE/notes/VERSION-ARCH[-VARIANT]-cmdline.txt
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -23,10 +23,28 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { attrNum, Dwarf } from './dwarf.mjs';
 
+// kbuild's ARCH, the cross compiler, byte order, and how wide the assembler's `.word` is (as prepare-build.sh).
 const ARCHES = {
-  x86_64: { karch: 'x86_64', cross: '' },
-  i386: { karch: 'i386', cross: 'i686-linux-gnu-' },
-  arm64: { karch: 'arm64', cross: 'aarch64-linux-gnu-' },
+  x86_64: { karch: 'x86_64', cross: '', word: 2 },
+  i386: { karch: 'i386', cross: 'i686-linux-gnu-', word: 2 },
+  arm64: { karch: 'arm64', cross: 'aarch64-linux-gnu-', word: 4 },
+  arm: { karch: 'arm', cross: 'arm-linux-gnueabihf-', word: 4 },
+  riscv64: { karch: 'riscv', cross: 'riscv64-linux-gnu-', word: 4 },
+  s390x: { karch: 's390', cross: 's390x-linux-gnu-', word: 2, big: true },
+  ppc64le: { karch: 'powerpc', cross: 'powerpc64le-linux-gnu-', word: 4 },
+  ppc64: { karch: 'powerpc', cross: 'powerpc64-linux-gnu-', word: 4, big: true },
+  ppc32: { karch: 'powerpc', cross: 'powerpc-linux-gnu-', word: 4, big: true },
+  mips: { karch: 'mips', cross: 'mips-linux-gnu-', word: 4, big: true },
+  mipsel: { karch: 'mips', cross: 'mipsel-linux-gnu-', word: 4 },
+  mips64: { karch: 'mips', cross: 'mips64-linux-gnuabi64-', word: 4, big: true },
+  mips64el: { karch: 'mips', cross: 'mips64el-linux-gnuabi64-', word: 4 },
+  m68k: { karch: 'm68k', cross: 'm68k-linux-gnu-', word: 2, big: true },
+  sparc64: { karch: 'sparc64', cross: 'sparc64-linux-gnu-', word: 4, big: true },
+  parisc: { karch: 'parisc', cross: 'hppa-linux-gnu-', word: 4, big: true },
+  parisc64: { karch: 'parisc64', cross: 'hppa64-linux-gnu-', word: 4, big: true },
+  sh4: { karch: 'sh', cross: 'sh4-linux-gnu-', word: 2 },
+  alpha: { karch: 'alpha', cross: 'alpha-linux-gnu-', word: 2 },
+  arc: { karch: 'arc', cross: 'arc-linux-gnu-', word: 4 },
 };
 // CONFIG symbols that change these layouts (recorded in the JSON, null when unset).
 const LAYOUT_CONFIG = ['64BIT', 'SMP', 'NR_CPUS', 'NUMA', 'NODES_SHIFT', 'SPARSEMEM', 'SPARSEMEM_VMEMMAP', 'MEMCG', 'MEMCG_KMEM', 'SLAB_OBJ_EXT', 'SLUB_TINY', 'SLUB_CPU_PARTIAL', 'KASAN', 'KMSAN', 'PAGE_POOL', 'NUMA_BALANCING', 'LRU_GEN', 'TRANSPARENT_HUGEPAGE', 'HUGETLB_PAGE', 'HUGETLBFS', 'ZSMALLOC', 'ZONE_DEVICE', 'ZONE_DMA', 'ZONE_DMA32', 'HIGHMEM', 'HIGHMEM4G', 'HIGHMEM64G', 'X86_PAE', 'PHYS_ADDR_T_64BIT', 'PGTABLE_LEVELS', 'SPLIT_PTE_PTLOCKS', 'SPLIT_PMD_PTLOCKS', 'PREEMPT_RT', 'DEBUG_SPINLOCK', 'DEBUG_LOCK_ALLOC', 'PROVE_LOCKING', 'LOCK_STAT', 'DEBUG_VM', 'PAGE_EXTENSION', 'KFENCE', 'ARM64_MTE', 'ARM64_4K_PAGES', 'ARM64_VA_BITS', 'CC_MS_EXTENSIONS', 'GCC_VERSION'];
@@ -129,15 +147,17 @@ function checkProbe(src, layouts) {
   return lines.join('\n');
 }
 
-/** Bytes of an initialised object, read from gcc's assembly. */
+/** Bytes of an initialised object, in memory order, read from gcc's assembly. */
 function objectBytes(asm, label, arch) {
   const at = asm.indexOf(`\n${label}:`);
   if (at < 0) return undefined;
-  const widths = { byte: 1, value: 2, short: 2, hword: 2, '2byte': 2, long: 4, int: 4, '4byte': 4, quad: 8, xword: 8, '8byte': 8, dword: 8, word: arch === 'arm64' ? 4 : 2 };
+  const { word, big } = ARCHES[arch];
+  const widths = { byte: 1, value: 2, short: 2, hword: 2, half: 2, '2byte': 2, long: 4, int: 4, '4byte': 4, quad: 8, xword: 8, '8byte': 8, dword: 8, word };
   const bytes = [];
   for (const line of asm.slice(at + label.length + 2).split('\n')) {
-    const t = line.replace(/\s[#@\/]{1,2}\s.*$/, '').trim();
-    if (t === '' || t.startsWith('#') || t.startsWith('//')) continue;
+    // kbuild compiles .s with -fverbose-asm: comments start with the target's comment character (# @ // | ! ;).
+    const t = line.replace(/\s(#|@|\/\/|\||!|;)\s.*$/, '').trim();
+    if (t === '' || /^(#|@|\/\/|\||!|;)/.test(t)) continue;
     const m = /^\.(\w+)\s+(.*)$/.exec(t);
     if (!m) break; // next label
     const [, dir, arg] = m;
@@ -149,22 +169,28 @@ function objectBytes(asm, label, arch) {
     if (!w) break; // .size, .section, .globl, ...: the object is over
     for (const v of arg.split(',')) {
       let n = BigInt.asUintN(w * 8, BigInt(v.trim()));
+      const le = [];
       for (let k = 0; k < w; k++) {
-        bytes.push(Number(n & 0xffn));
+        le.push(Number(n & 0xffn));
         n >>= 8n;
       }
+      bytes.push(...(big ? le.reverse() : le));
     }
   }
   return bytes;
 }
 
-/** First set bit and number of bits up to the last set one (little-endian allocation order). */
-function bitRange(bytes) {
+/**
+ * First set bit and number of bits up to the last set one, in allocation order: from the least significant bit
+ * of each byte on little-endian targets, from the most significant on big-endian ones (gcc allocates bitfields
+ * from the MSB there, and DW_AT_data_bit_offset counts the same way).
+ */
+function bitRange(bytes, big) {
   let first = -1;
   let last = -1;
   bytes.forEach((b, i) => {
     for (let k = 0; k < 8; k++) {
-      if ((b >> k) & 1) {
+      if ((big ? (b >> (7 - k)) & 1 : (b >> k) & 1)) {
         if (first < 0) first = i * 8 + k;
         last = i * 8 + k;
       }
@@ -278,7 +304,7 @@ function main() {
         if (m.bitSize !== undefined) {
           nBitfields++;
           const bytes = objectBytes(asm, `memdesc_bf_s${si}_m${mi}`, d.arch);
-          const range = bytes && bitRange(bytes);
+          const range = bytes && bitRange(bytes, !!ARCHES[d.arch].big);
           agree(`struct ${s.name}.${m.name} bit offset`, m.bitOffset, range?.bitOffset);
           agree(`struct ${s.name}.${m.name} bit size`, m.bitSize, range?.bitSize);
           rec.bitOffset = m.bitOffset;
@@ -300,6 +326,8 @@ function main() {
     const cmd = /^(?:savedcmd|cmd)_\S+ := (.*)$/m.exec(fs.readFileSync(cmdFile, 'utf8'))[1];
     const gccVersion = spawnSync(`${cross}gcc`, ['-dumpfullversion'], { encoding: 'utf8' }).stdout.trim();
     out = {
+      build: d.build,
+      src: d.src,
       version: d.version,
       kernelRelease: d.kernelRelease,
       debianPackage: d.debianPackage,
@@ -325,7 +353,7 @@ function main() {
   } finally {
     if (!o.keep) for (const f of files) fs.rmSync(f, { force: true });
   }
-  const file = o.out ?? path.join(cache, 'oracle', `${d.version}-${d.arch}-${d.variant}.json`);
+  const file = o.out ?? path.join(process.env.MEMDESC_ORACLE_DIR ?? path.join(cache, 'oracle'), `${d.version}-${d.arch}-${d.variant}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(out, null, 1) + '\n');
   const sz = (n) => (out.structs[n] ? `${n} ${out.structs[n].size}/${out.structs[n].align}` : `${n} -`);

@@ -26,6 +26,19 @@ export const KERNEL_ARCH: Record<AbiName, { srcarch: string; archConfig: string[
   riscv64: { srcarch: 'riscv', archConfig: ['RISCV', '64BIT'] },
   s390x: { srcarch: 's390', archConfig: ['S390', '64BIT'] },
   ppc64le: { srcarch: 'powerpc', archConfig: ['PPC', 'PPC64', 'CPU_LITTLE_ENDIAN'] },
+  ppc32: { srcarch: 'powerpc', archConfig: ['PPC', 'PPC32', 'CPU_BIG_ENDIAN'] },
+  ppc64: { srcarch: 'powerpc', archConfig: ['PPC', 'PPC64', 'CPU_BIG_ENDIAN'] },
+  mips: { srcarch: 'mips', archConfig: ['MIPS', '32BIT', 'CPU_BIG_ENDIAN'] },
+  mipsel: { srcarch: 'mips', archConfig: ['MIPS', '32BIT', 'CPU_LITTLE_ENDIAN'] },
+  mips64: { srcarch: 'mips', archConfig: ['MIPS', '64BIT', 'CPU_BIG_ENDIAN'] },
+  mips64el: { srcarch: 'mips', archConfig: ['MIPS', '64BIT', 'CPU_LITTLE_ENDIAN'] },
+  m68k: { srcarch: 'm68k', archConfig: ['M68K'] },
+  sparc64: { srcarch: 'sparc', archConfig: ['SPARC', 'SPARC64', '64BIT'] },
+  parisc: { srcarch: 'parisc', archConfig: ['PARISC'] },
+  parisc64: { srcarch: 'parisc', archConfig: ['PARISC', '64BIT'] },
+  sh4: { srcarch: 'sh', archConfig: ['SUPERH', 'CPU_SH4', 'CPU_LITTLE_ENDIAN'] },
+  alpha: { srcarch: 'alpha', archConfig: ['ALPHA', '64BIT'] },
+  arc: { srcarch: 'arc', archConfig: ['ARC', 'ISA_ARCV2', 'CPU_LITTLE_ENDIAN'] },
 };
 
 /** The files that define struct page and its descriptors, in the order a kernel build sees them. */
@@ -153,7 +166,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
   const version = readKernelVersion(root, base);
 
   let configText: string | undefined;
-  let configSource = `built-in default (${defaultConfigSource(opts.arch)})`;
+  let configSource = `built-in default (${defaultConfigSource(opts.arch, version)})`;
   if (opts.configFile) {
     configText = base.readFile(path.resolve(opts.configFile));
     configSource = opts.configFile;
@@ -161,7 +174,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     configText = base.readFile(path.join(objtree, '.config'));
     configSource = path.join(opts.buildDir, '.config');
   }
-  const config = configText !== undefined ? parseDotConfig(configText) : defaultConfig(opts.arch);
+  const config = configText !== undefined ? parseDotConfig(configText) : defaultConfig(opts.arch, version);
   for (const o of opts.configOverrides ?? []) {
     if ('undef' in o) config.delete(o.undef.replace(/^CONFIG_/, ''));
     else config.set(o.name.replace(/^CONFIG_/, ''), o.value ?? 'y');
@@ -209,6 +222,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     path.join(objtree, 'arch', srcarch, 'include/generated/uapi'),
     path.join(root, 'include/uapi'),
     path.join(objtree, 'include/generated/uapi'),
+    ...archIncludeDirs(root, srcarch, config, base),
   ];
   const forced = ['include/linux/compiler-version.h', 'include/linux/kconfig.h', 'include/linux/compiler_types.h']
     .map((f) => path.join(root, f))
@@ -249,6 +263,47 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     root,
     objtree,
   };
+}
+
+/**
+ * The -I directories an arch Makefile adds after LINUXINCLUDE (KBUILD_CPPFLAGS, then the cflags that go into
+ * KBUILD_CFLAGS): powerpc's arch/powerpc; sh's CPU and board header dirs (cpuincdir-y, machdir-y); MIPS's board
+ * dirs from each configured platform's Platform file (Kbuild.platforms), then asm/mach-generic.
+ */
+function archIncludeDirs(root: string, srcarch: string, config: Map<string, string>, base: FileHost): string[] {
+  const arch = path.join(root, 'arch', srcarch);
+  const on = (v: string) => v.replace(/\$\(CONFIG_(\w+)\)/g, (_, n: string) => config.get(n) ?? '');
+  /** `NAME-y += words` lines of a Makefile (continuations joined), with $(CONFIG_X) resolved. */
+  const listOf = (text: string, name: string) => {
+    const out: string[] = [];
+    for (const line of makefileLines(text)) {
+      const m = /^([\w$()-]+)\s*(?::=|\+=|=)\s*(.*)$/.exec(line);
+      if (m && on(m[1]) === `${name}-y`) out.push(...m[2].split(/\s+/).filter(Boolean));
+    }
+    return out;
+  };
+  const includes = (words: string[]) => {
+    const out: string[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const d = words[i] === '-I' ? words[++i] : words[i].startsWith('-I') ? words[i].slice(2) : undefined;
+      if (d) out.push(path.normalize(d.replace(/\$\(srctree\)/g, root)));
+    }
+    return out;
+  };
+  const makefile = base.readFile(path.join(arch, 'Makefile')) ?? '';
+  switch (srcarch) {
+    case 'powerpc':
+      return /KBUILD_CPPFLAGS\s*\+=\s*-I\s*\$\(srctree\)\/arch\/powerpc\b/.test(makefile) ? [arch] : [];
+    case 'sh':
+      return [...listOf(makefile, 'cpuincdir'), ...listOf(makefile, 'machdir')].map((d) => path.join(arch, 'include', d));
+    case 'mips': {
+      const platforms = listOf(base.readFile(path.join(arch, 'Kbuild.platforms')) ?? '', 'platform');
+      const dirs = platforms.flatMap((p) => includes(listOf(base.readFile(path.join(arch, p, 'Platform')) ?? '', 'cflags')));
+      return [...dirs, ...includes(listOf(makefile, 'cflags'))];
+    }
+    default:
+      return [];
+  }
 }
 
 /** -D flags an arch Makefile adds to every compile, from the config (and, where kbuild asks the compiler, gcc 12's answer). */
@@ -321,17 +376,34 @@ export function boundsHeader(bounds: Map<string, bigint>): string {
   return lines.join('\n') + '\n';
 }
 
-/**
- * Built-in CONFIG values per ABI when no .config is given: each arch's Linux 6.12 defconfig, restricted to the
- * symbols the memdesc headers and their includes mention (regenerate with scripts/kernel/make-defaults.mjs).
- */
-export function defaultConfig(arch: AbiName): Map<string, string> {
-  const entry = (KERNEL_DEFAULTS as Record<string, { source: string; values: Record<string, string> }>)[arch];
-  return new Map(Object.entries(entry?.values ?? {}));
+/** kernel-defaults.json: per kernel version family (the major version), per ABI, a defconfig restricted to what the memdesc headers read. */
+interface DefaultsFile {
+  families: Record<string, { from: string; common?: Record<string, string>; abis: Partial<Record<AbiName, { source: string; values: Record<string, string> }>> }>;
 }
 
-export function defaultConfigSource(arch: AbiName): string {
-  return (KERNEL_DEFAULTS as Record<string, { source: string }>)[arch]?.source ?? 'none';
+/** The family of built-in defaults for a tree: its major version's, else the nearest older one, else the oldest. */
+function defaultsFamily(version: KernelVersion | undefined): DefaultsFile['families'][string] | undefined {
+  const families = (KERNEL_DEFAULTS as DefaultsFile).families;
+  const majors = Object.keys(families).map(Number).sort((a, b) => a - b);
+  if (majors.length === 0) return undefined;
+  const major = version?.version ?? majors[majors.length - 1];
+  const pick = [...majors].reverse().find((m) => m <= major) ?? majors[0];
+  return families[String(pick)];
+}
+
+/**
+ * Built-in CONFIG values per ABI when no .config is given: that arch's defconfig of the tree's version family
+ * (6.x: Linux 6.12's, 7.x: 7.3's), restricted to the symbols the memdesc headers and their includes mention
+ * (regenerate with scripts/kernel/make-defaults.mjs).
+ */
+export function defaultConfig(arch: AbiName, version?: KernelVersion): Map<string, string> {
+  const family = defaultsFamily(version);
+  const entry = family?.abis[arch];
+  return new Map(entry ? Object.entries({ ...family?.common, ...entry.values }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : []);
+}
+
+export function defaultConfigSource(arch: AbiName, version?: KernelVersion): string {
+  return defaultsFamily(version)?.abis[arch]?.source ?? 'none';
 }
 
 /** Whether a directory looks like a kernel source tree. */
