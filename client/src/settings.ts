@@ -29,8 +29,9 @@ export function get<T>(key: string, uri?: vscode.Uri): T | undefined {
   return vscode.workspace.getConfiguration(SECTION, uri).get<T>(key);
 }
 
+/** memdesc.arch: an ABI, or '' to follow the kernel config. */
 export function currentArch(uri?: vscode.Uri): string {
-  return get<string>('arch', uri) || 'x86_64';
+  return get<string>('arch', uri) ?? '';
 }
 
 /** Where the pickers write: the workspace when one is open (a kernel tree is usually one), else the user. */

@@ -3,13 +3,15 @@
 
 import { ABI_NAMES } from '../engine';
 import { MATRIX_ABIS, VARIANTS } from '../engine';
+import type { KernelConfigChoice } from '../engine';
 import { PreprocessCache } from '../engine';
 import { CommonArgs } from './args';
 import { checkOutput, LabelledRun } from './check';
 import { runAnalysis } from './main';
 
-export function matrixCheck(args: CommonArgs, out: (s: string) => void): number {
-  const abis = args.archGiven ? [args.arch] : ABI_NAMES.filter((a) => MATRIX_ABIS.includes(a));
+export function matrixCheck(args: CommonArgs, out: (s: string) => void, choice?: KernelConfigChoice): number {
+  // --arch: that ABI only; else the matrix ABIs, and the config's own first when a .config decided it.
+  const abis = args.archGiven ? [args.arch] : [...(choice && choice.abiFrom === 'config' ? [choice.abi] : []), ...ABI_NAMES.filter((a) => MATRIX_ABIS.includes(a) && !(choice?.abiFrom === 'config' && a === choice.abi))];
   const cache = new PreprocessCache();
   const runs: LabelledRun[] = [];
   for (const abi of abis) {
@@ -21,5 +23,5 @@ export function matrixCheck(args: CommonArgs, out: (s: string) => void): number 
       runs.push({ run, label: `${abi}·${v.name === 'config' ? (useGiven && (args.config || args.build) ? 'config' : 'default') : v.name}` });
     }
   }
-  return checkOutput(args, runs, out);
+  return checkOutput(args, runs, out, choice?.notice ? [`note: ${choice.notice}`] : []);
 }

@@ -29,6 +29,8 @@ export { buildModel } from './memdesc/memdesc';
 export type { Finding, MemdescModel } from './memdesc/memdesc';
 export { isKernelTree, kernelSetup, parseDotConfig, tuCommand, tuOptions } from './kernel/kernel';
 export type { KernelSetup, TuCommand } from './kernel/kernel';
+export { chooseKernelConfig, CLI_WORDS, configArch } from './kernel/config-arch';
+export type { ConfigArch, ConfigWords, KernelConfigChoice } from './kernel/config-arch';
 export { MATRIX_ABIS, VARIANTS } from './kernel/matrix';
 export type { ConfigOverride } from './kernel/matrix';
 export { definitionAt, entityAt, memberAt, memberFacts, recordFacts, referencesTo, tokenIndexAt } from './view/query';
