@@ -26,6 +26,7 @@ for (const f of fs.readdirSync(oracleDir).filter((x) => x.endsWith('.json')).sor
   }
   const ours = JSON.parse(r.stdout);
   const mm = [];
+  if (ours.arch !== o.arch) mm.push(`the ABI from the .config is ${ours.arch}, the build's is ${o.arch}`);
   for (const [name, s] of Object.entries(o.structs)) {
     total.structs++;
     const os_ = ours.structs.find((x) => x.name === name);
@@ -51,11 +52,21 @@ for (const f of fs.readdirSync(oracleDir).filter((x) => x.endsWith('.json')).sor
   }
   const errors = ours.diagnostics.filter((d) => d.severity === 'error').length;
   const notHolding = ours.asserts.filter((a) => a.holds !== true).length;
+  // gcc's verdict: the assertions it sees in each memdesc file (as many as ours), and the ones that fail (the same).
+  if (o.asserts) {
+    for (const [file, n] of Object.entries(o.asserts.counts)) {
+      const mine = ours.asserts.filter((a) => a.file === file).length;
+      if (mine !== n) mm.push(`${file}: ${mine} assertions, gcc sees ${n}`);
+    }
+    const oursFailing = ours.asserts.filter((a) => a.holds === false).map((a) => a.text);
+    if (oursFailing.length !== o.asserts.failed.length) mm.push(`assertions failing: ours ${oursFailing.length} (${oursFailing.join('; ')}), gcc ${o.asserts.failed.length} (${o.asserts.failed.join('; ')})`);
+  }
   total.builds++;
   total.mismatches += mm.length;
   total.engineErrors += errors;
   total.assertsNotHolding += notHolding;
-  console.log(`${f.replace(/\.json$/, '').padEnd(24)} ${Object.keys(o.structs).length} structs, ${ours.asserts.length} assertions (${notHolding} not holding), ${errors} engine errors, ${mm.length} mismatches${mm.length ? `: ${mm.slice(0, 5).join('; ')}` : ''}`);
+  const gccSees = o.asserts ? Object.values(o.asserts.counts).reduce((x, y) => x + y, 0) : '?';
+  console.log(`${f.replace(/\.json$/, '').padEnd(24)} ${ours.arch.padEnd(8)} ${Object.keys(o.structs).length} structs, ${Object.values(o.structs).reduce((n, st) => n + Object.keys(st.members).length, 0)} members, ${ours.asserts.length} assertions (gcc ${gccSees}; ${notHolding} not holding), ${errors} engine errors, ${mm.length} mismatches${mm.length ? `: ${mm.slice(0, 5).join('; ')}` : ''}`);
 }
 console.log(JSON.stringify(total));
 process.exit(total.mismatches || total.engineErrors || total.assertsNotHolding ? 1 : 0);

@@ -7,6 +7,8 @@
 //      each type's DWARF; `readelf --debug-dump=info` is walked to list every member reachable through
 //      anonymous structs/unions (and MS-extension tagged anonymous members) with absolute offsets, sizes,
 //      and bitfields' absolute bit offsets (DW_AT_data_bit_offset).
+//   3. mm/memdesc_probe_asserts.{i,o}: the memdesc files (iommu-pages.c too) preprocessed, to count the static
+//      assertions gcc sees in each, and compiled, for gcc's verdict on them (a failing one names itself).
 //   2. mm/memdesc_probe_check.s: asm-offsets-style constants for sizeof/__alignof__ of each struct and
 //      offsetof/sizeof of each non-bitfield member (which also proves the names are what offsetof accepts),
 //      and, per bitfield, a const object with that bitfield set to all ones whose bytes are read back from the
@@ -92,6 +94,15 @@ function describeBuild(build) {
   return { build, src, arch, variant, version, debianPackage: tree ? `linux-source-${version} ${tree}` : undefined, kernelRelease: release, config };
 }
 
+/** Like kmake, but returns the status and output instead of throwing. */
+function kmakeStatus(d, extra, target) {
+  const { karch, cross } = ARCHES[d.arch];
+  const cache = process.env.MEMDESC_CACHE ?? path.join(os.homedir(), '.cache/memdesc-layout');
+  const args = [path.join(cache, '.make.lock'), 'make', '-s', '-C', d.src, `O=${d.build}`, `ARCH=${karch}`, ...(cross ? [`CROSS_COMPILE=${cross}`] : []), ...extra, target];
+  const r = spawnSync('flock', args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return { status: r.status, stderr: `${r.stdout}\n${r.stderr}` };
+}
+
 function kmake(d, extra, target) {
   const { karch, cross } = ARCHES[d.arch];
   const cache = process.env.MEMDESC_CACHE ?? path.join(os.homedir(), '.cache/memdesc-layout');
@@ -121,11 +132,55 @@ function dwarfProbe(src, structs) {
   ].join('\n');
 }
 
-function checkProbe(src, layouts) {
+/** The memdesc files memdesc-layout analyses in a tree (engine/kernel/kernel.ts MEMDESC_FILES), those that exist. */
+const MEMDESC_FILES = ['include/linux/mm_types.h', 'mm/slab.h', 'mm/zpdesc.h', 'include/net/netmem.h', 'drivers/iommu/iommu-pages.h', 'drivers/iommu/iommu-pages.c'];
+
+function assertsProbe(src) {
+  const lines = ['/* memdesc-layout gcc oracle, assertion probe (generated; removed after use) */', ...headerIncludes(src)];
+  if (fs.existsSync(path.join(src, 'drivers/iommu/iommu-pages.c'))) lines.push(`#include "${path.join(src, 'drivers/iommu/iommu-pages.c')}"`);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * File-scope `_Static_assert`s per memdesc file in preprocessed output, by its line markers (relative to the
+ * tree). Those inside braces are left out: a struct body has none, and in a function they are container_of's
+ * type checks inside statement expressions, not layout assertions (memdesc-layout does not report them).
+ */
+function assertCounts(text, d) {
+  const counts = Object.fromEntries(MEMDESC_FILES.filter((f) => fs.existsSync(path.join(d.src, f))).map((f) => [f, 0]));
+  /** The file-scope assertions of the .c file, whole (an expanded macro is one line), for a fallback probe. */
+  const cAsserts = [];
+  let file;
+  let depth = 0;
+  for (const line of text.split('\n')) {
+    const m = /^# \d+ "([^"]*)"/.exec(line);
+    if (m) {
+      file = path.relative(d.src, path.resolve(d.build, m[1]));
+      continue;
+    }
+    // Braces outside string and character literals; the assertion's place is where its keyword starts.
+    const code = line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, (q) => '"' + ' '.repeat(q.length - 2) + '"');
+    for (const t of code.matchAll(/[{}]|\b_Static_assert\b/g)) {
+      if (t[0] === '{') depth++;
+      else if (t[0] === '}') depth = Math.max(0, depth - 1);
+      else if (depth === 0 && file in counts) {
+        counts[file]++;
+        if (file.endsWith('.c')) {
+          const end = code.indexOf(';', t.index);
+          cAsserts.push(line.slice(t.index, end < 0 ? undefined : end + 1));
+        }
+      }
+    }
+  }
+  return { counts, cAsserts };
+}
+
+function checkProbe(src, layouts, arch) {
   const lines = [
     '/* memdesc-layout gcc oracle, offsetof probe (generated; removed after use) */',
     ...headerIncludes(src),
-    '#define MEMDESC_VAL(sym, val) asm volatile("\\n.ascii \\"@@memdesc " #sym " %c0 @@\\"" : : "i" ((long)(val)))',
+    // %c0 prints a bare constant, except on s390, where it prints the low byte as a signed char: %0 there.
+    `#define MEMDESC_VAL(sym, val) asm volatile("\\n.ascii \\"@@memdesc " #sym " ${arch === 's390x' ? '%0' : '%c0'} @@\\"" : : "i" ((long)(val)))`,
     'void memdesc_probe(void);',
     'void memdesc_probe(void)',
     '{',
@@ -280,7 +335,7 @@ function main() {
     const t1 = Date.now();
 
     // 2. offsetof / sizeof / bitfield bytes
-    put('memdesc_probe_check.c', checkProbe(d.src, layouts));
+    put('memdesc_probe_check.c', checkProbe(d.src, layouts, d.arch));
     files.push(...generated('memdesc_probe_check', 's'));
     kmake(d, ['CFLAGS_memdesc_probe_check.o=-Wno-error'], 'mm/memdesc_probe_check.s');
     const asm = fs.readFileSync(path.join(mmDir, 'memdesc_probe_check.s'), 'utf8');
@@ -322,6 +377,27 @@ function main() {
     if (problems.length) throw new Error(`DWARF and the offsetof probe disagree:\n  ${problems.join('\n  ')}`);
     const t2 = Date.now();
 
+    // 3. gcc's verdict on every static assertion of the memdesc files: how many it sees in each (preprocessed),
+    // and which fail (compiled; a failing one is gcc's `static assertion failed: "..."`).
+    put('memdesc_probe_asserts.c', assertsProbe(d.src));
+    files.push(...generated('memdesc_probe_asserts', 'i'), ...generated('memdesc_probe_asserts', 'o'));
+    kmake(d, ['CFLAGS_memdesc_probe_asserts.o=-Wno-error'], 'mm/memdesc_probe_asserts.i');
+    const { counts, cAsserts } = assertCounts(fs.readFileSync(path.join(mmDir, 'memdesc_probe_asserts.i'), 'utf8'), d);
+    let compiled = kmakeStatus(d, ['CFLAGS_memdesc_probe_asserts.o=-Wno-error'], 'mm/memdesc_probe_asserts.o');
+    let failed = [...compiled.stderr.matchAll(/static assertion failed: "([^"\n]*)"/g)].map((m) => m[1]);
+    let how = 'the memdesc files compiled';
+    if (compiled.status !== 0 && failed.length === 0 && cAsserts.length) {
+      // iommu-pages.c's functions need its config (CONFIG_IOMMU_SUPPORT's NR_IOMMU_PAGES): its file-scope
+      // assertions, as preprocessed, after the headers instead.
+      put('memdesc_probe_asserts2.c', [...headerIncludes(d.src), ...cAsserts].join('\n') + '\n');
+      files.push(...generated('memdesc_probe_asserts2', 'o'));
+      compiled = kmakeStatus(d, ['CFLAGS_memdesc_probe_asserts2.o=-Wno-error'], 'mm/memdesc_probe_asserts2.o');
+      failed = [...compiled.stderr.matchAll(/static assertion failed: "([^"\n]*)"/g)].map((m) => m[1]);
+      how = 'the memdesc headers compiled, with the file-scope assertions of iommu-pages.c (its functions need CONFIG_IOMMU_SUPPORT)';
+    }
+    if (compiled.status !== 0 && failed.length === 0) throw new Error(`the assertion probe does not compile:\n${compiled.stderr.split('\n').slice(0, 20).join('\n')}`);
+    const asserts = { counts, failed, how };
+
     const cmdFile = path.join(mmDir, '.memdesc_probe_check.s.cmd');
     const cmd = /^(?:savedcmd|cmd)_\S+ := (.*)$/m.exec(fs.readFileSync(cmdFile, 'utf8'))[1];
     const gccVersion = spawnSync(`${cross}gcc`, ['-dumpfullversion'], { encoding: 'utf8' }).stdout.trim();
@@ -340,7 +416,8 @@ function main() {
       bounds: boundsValues(d.build),
       config: Object.fromEntries(LAYOUT_CONFIG.map((c) => [c, configValue(d.config, c)])),
       dialect: { ...makefileDialect(d), cmdline: describeCmdline(cmd, d) },
-      stats: { members: nMembers, bitfields: nBitfields, dwarfMs: t1 - t0, checkMs: t2 - t1 },
+      asserts,
+      stats: { members: nMembers, bitfields: nBitfields, dwarfMs: t1 - t0, checkMs: t2 - t1, assertsMs: Date.now() - t2 },
     };
     const notes = path.join(cache, 'notes');
     fs.mkdirSync(notes, { recursive: true });

@@ -35,7 +35,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ConfigVariant, ConfigVariantsParams, ConfigVariantsRequestMethod, LayoutParams, LayoutRequestMethod } from '../../shared/protocol';
 import { ABI_NAMES, isAbiName } from './engine';
-import { VARIANTS } from './engine';
+import { VARIANTS, variantOverrides } from './engine';
+import type { AbiName } from './engine';
 import { codeLenses } from './features/codeLens';
 import { diagnostics } from './features/diagnostics';
 import { hover } from './features/hover';
@@ -506,7 +507,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (p.arch) override.arch = p.arch as Settings['arch'];
       if (p.config) override.config = p.config;
       if (rootPath) override.kernelRoot = rootPath;
-      if (variant) override.defines = [...base.defines, ...variant.overrides.map((o) => ('undef' in o ? `${o.undef}=n` : o.value === undefined ? o.name : `${o.name}=${o.value}`))];
+      if (variant) override.defines = [...base.defines, ...variantOverrides(variant, isAbiName(p.arch ?? '') ? (p.arch as AbiName) : isAbiName(base.arch) ? base.arch : undefined).map((o) => ('undef' in o ? `${o.undef}=n` : o.value === undefined ? o.name : `${o.name}=${o.value}`))];
       const s = await served(anchor, token, override);
       if (!s) return null;
       return { ...layoutModel(s.result), ...(variant ? { variant: variant.name } : {}) };
@@ -521,7 +522,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         name: v.name,
         description: v.description,
         abis: v.abis ? [...v.abis] : undefined,
-        defines: v.overrides.map((o) => ('undef' in o ? `${o.undef}=n` : o.value === undefined ? o.name : `${o.name}=${o.value}`)),
+        defines: variantOverrides(v, typeof p?.arch === 'string' && isAbiName(p.arch) ? p.arch : undefined).map((o) => ('undef' in o ? `${o.undef}=n` : o.value === undefined ? o.name : `${o.name}=${o.value}`)),
       }));
     }, []),
   );

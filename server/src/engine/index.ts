@@ -31,7 +31,7 @@ export { isKernelTree, kernelSetup, parseDotConfig, tuCommand, tuOptions } from 
 export type { KernelSetup, TuCommand } from './kernel/kernel';
 export { chooseKernelConfig, CLI_WORDS, configArch } from './kernel/config-arch';
 export type { ConfigArch, ConfigWords, KernelConfigChoice } from './kernel/config-arch';
-export { MATRIX_ABIS, VARIANTS } from './kernel/matrix';
+export { MATRIX_ABIS, matrixCombinations, variantOverrides, VARIANTS } from './kernel/matrix';
 export type { ConfigOverride } from './kernel/matrix';
 export { definitionAt, entityAt, memberAt, memberFacts, recordFacts, referencesTo, tokenIndexAt } from './view/query';
 export type { Entity } from './view/query';

@@ -210,6 +210,14 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     // System-register field macros (from arch/arm64/tools/sysreg) are used only inside functions.
     gen('arch/arm64/include/generated/asm/sysreg-defs.h', '/* stand-in: register field macros are not needed for layouts */\n');
   }
+  // sh numbers its boards from a table at build time (arch/sh/tools/mach-types → include/generated/machtypes.h).
+  const machTypes = srcarch === 'sh' ? base.readFile(path.join(root, 'arch/sh/tools/mach-types')) : undefined;
+  if (machTypes !== undefined) {
+    const rows = machTypes.split('\n').map((l) => l.trim().split(/\s+/)).filter((w) => w.length === 2 && !w[0].startsWith('#'));
+    const defs = rows.map(([mach, cfg]) => `#ifdef CONFIG_${cfg}\n  #define MACH_${mach}\t\t1\n#else\n  #define MACH_${mach}\t\t0\n#endif\n`).join('');
+    const checks = rows.map(([mach]) => `#define mach_is_${mach.toLowerCase()}()\t\t\t(MACH_${mach})\n`).join('');
+    gen('include/generated/machtypes.h', `#ifndef __ASM_SH_MACHTYPES_H\n#define __ASM_SH_MACHTYPES_H\n${defs}${checks}#endif\n`);
+  }
   // Headers only a build generates and that no layout depends on: empty stand-ins (documented in the README).
   for (const rel of ['include/generated/timeconst.h', 'include/generated/asm-offsets.h', 'include/generated/rq-offsets.h', 'include/generated/compile.h', 'include/generated/utsversion.h', 'include/generated/rustc_cfg']) gen(rel, '/* stand-in */\n');
 
