@@ -49,7 +49,8 @@ function gccValues(abi: AbiName, body: string): Map<string, number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memdesc-abi-'));
   try {
     const file = path.join(dir, 'probe.c');
-    fs.writeFileSync(file, `#define V(name, val) asm volatile("\\n.ascii \\"@@" #name " %c0@@\\"" : : "i" ((long)(val)))\nvoid probe(void) {\n${body}\n}\n`);
+    // %c0 prints a bare constant, except on s390, where it prints the low byte as a signed char: %0 there.
+    fs.writeFileSync(file, `#define V(name, val) asm volatile("\\n.ascii \\"@@" #name " ${abi === 's390x' ? '%0' : '%c0'}@@\\"" : : "i" ((long)(val)))\nvoid probe(void) {\n${body}\n}\n`);
     const r = spawnSync(ABIS[abi].gcc, [...ABIS[abi].gccFlags, ...FLAGS, '-w', '-S', '-o', '-', file], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     return new Map([...r.stdout.matchAll(/@@(\S+) [$#]?(-?\d+)@@/g)].map((m) => [m[1], Number(m[2])]));
