@@ -207,7 +207,8 @@ function objectBytes(asm, label, arch) {
   const at = asm.indexOf(`\n${label}:`);
   if (at < 0) return undefined;
   const { word, big } = ARCHES[arch];
-  const widths = { byte: 1, value: 2, short: 2, hword: 2, half: 2, '2byte': 2, long: 4, int: 4, '4byte': 4, quad: 8, xword: 8, '8byte': 8, dword: 8, word };
+  // Unaligned data has its own directives on sparc (.uahalf .uaword .uaxword) and sh (.uaword .ualong .uaquad).
+  const widths = { byte: 1, value: 2, short: 2, hword: 2, half: 2, uahalf: 2, '2byte': 2, long: 4, ualong: 4, int: 4, '4byte': 4, quad: 8, uaquad: 8, xword: 8, uaxword: 8, '8byte': 8, dword: 8, word, uaword: word };
   const bytes = [];
   for (const line of asm.slice(at + label.length + 2).split('\n')) {
     // kbuild compiles .s with -fverbose-asm: comments start with the target's comment character (# @ // | ! ;).

@@ -170,7 +170,9 @@ export function gccBitfields(source: string, fields: Array<{ record: string; kin
   }
 }
 
-const WIDTHS: Record<string, number> = { byte: 1, '2byte': 2, short: 2, value: 2, hword: 2, half: 2, '4byte': 4, long: 4, word: 4, int: 4, '8byte': 8, quad: 8, xword: 8, dword: 8 };
+// Unaligned data (packed members) has directives of its own on sparc (.uahalf .uaword .uaxword) and sh (.uaword
+// .ualong .uaquad).
+const WIDTHS: Record<string, number> = { byte: 1, '2byte': 2, short: 2, value: 2, hword: 2, half: 2, uahalf: 2, '4byte': 4, long: 4, ualong: 4, word: 4, uaword: 4, int: 4, '8byte': 8, quad: 8, uaquad: 8, xword: 8, uaxword: 8, dword: 8 };
 /** ABIs whose assembler's `.word` is 16 bits (x86, s390, m68k, alpha, sh); elsewhere it is 32. */
 const WORD16 = new Set<AbiName>(['x86_64', 'i386', 's390x', 'm68k', 'alpha', 'sh4']);
 
@@ -179,7 +181,7 @@ function objectBytes(asm: string, label: string, bigEndian: boolean, abi: AbiNam
   if (at < 0) return undefined;
   const bytes: number[] = [];
   for (const line of asm.slice(at).split('\n').slice(1)) {
-    const m = /^\s*\.(byte|2byte|short|value|hword|half|4byte|long|word|int|8byte|quad|xword|dword|zero|skip|space)\s+(.*)$/.exec(line);
+    const m = /^\s*\.(byte|2byte|short|value|hword|half|uahalf|4byte|long|ualong|word|uaword|int|8byte|quad|uaquad|xword|uaxword|dword|zero|skip|space)\s+(.*)$/.exec(line);
     if (!m) {
       if (/^\S+:/.test(line) || /^\s*\.(size|section|text|data|globl|type|align|p2align|ident|balign)\b/.test(line)) break;
       continue;
@@ -188,7 +190,7 @@ function objectBytes(asm: string, label: string, bigEndian: boolean, abi: AbiNam
       for (let k = Number(m[2].split(',')[0]); k > 0; k--) bytes.push(0);
       continue;
     }
-    const width = m[1] === 'word' && WORD16.has(abi) ? 2 : WIDTHS[m[1]];
+    const width = (m[1] === 'word' || m[1] === 'uaword') && WORD16.has(abi) ? 2 : WIDTHS[m[1]];
     for (const v of m[2].split(',')) {
       let n = BigInt.asUintN(width * 8, BigInt(v.trim()));
       const b: number[] = [];
