@@ -53,7 +53,16 @@ for (const f of fs.readdirSync(oracleDir).filter((x) => x.endsWith('.json')).sor
   const errors = ours.diagnostics.filter((d) => d.severity === 'error').length;
   const notHolding = ours.asserts.filter((a) => a.holds !== true).length;
   // gcc's verdict: the assertions it sees in each memdesc file (as many as ours), and the ones that fail (the same).
-  if (o.asserts) {
+  if (o.asserts?.sites) {
+    // Where each assertion is written: every one gcc sees at file scope is ours, every one of ours gcc sees.
+    const mine = {};
+    for (const a of ours.asserts) if (a.file in o.asserts.counts) mine[`${a.file}:${a.line}`] = (mine[`${a.file}:${a.line}`] ?? 0) + 1;
+    for (const [site, [all, fileScope]] of Object.entries(o.asserts.sites)) {
+      if ((mine[site] ?? 0) < fileScope) mm.push(`${site}: ${mine[site] ?? 0} assertions, gcc has ${fileScope} at file scope`);
+      if ((mine[site] ?? 0) > all) mm.push(`${site}: ${mine[site]} assertions, gcc sees ${all}`);
+    }
+    for (const site of Object.keys(mine)) if (!(site in o.asserts.sites)) mm.push(`${site}: an assertion gcc does not see`);
+  } else if (o.asserts) {
     for (const [file, n] of Object.entries(o.asserts.counts)) {
       const mine = ours.asserts.filter((a) => a.file === file).length;
       if (mine !== n) mm.push(`${file}: ${mine} assertions, gcc sees ${n}`);
@@ -65,7 +74,7 @@ for (const f of fs.readdirSync(oracleDir).filter((x) => x.endsWith('.json')).sor
   total.mismatches += mm.length;
   total.engineErrors += errors;
   total.assertsNotHolding += notHolding;
-  const gccSees = o.asserts ? Object.values(o.asserts.counts).reduce((x, y) => x + y, 0) : '?';
+  const gccSees = o.asserts ? Object.values(o.asserts.counts).reduce((x, y) => x + y, 0) : '?'; // at file scope
   console.log(`${f.replace(/\.json$/, '').padEnd(24)} ${ours.arch.padEnd(8)} ${Object.keys(o.structs).length} structs, ${Object.values(o.structs).reduce((n, st) => n + Object.keys(st.members).length, 0)} members, ${ours.asserts.length} assertions (gcc ${gccSees}; ${notHolding} not holding), ${errors} engine errors, ${mm.length} mismatches${mm.length ? `: ${mm.slice(0, 5).join('; ')}` : ''}`);
 }
 console.log(JSON.stringify(total));

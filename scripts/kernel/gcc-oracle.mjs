@@ -143,27 +143,38 @@ function assertsProbe(src) {
 
 /**
  * File-scope `_Static_assert`s per memdesc file in preprocessed output, by its line markers (relative to the
- * tree). Those inside braces are left out: a struct body has none, and in a function they are container_of's
- * type checks inside statement expressions, not layout assertions (memdesc-layout does not report them).
+ * tree), and every one's place (file:line, how many there, how many at file scope). Those inside braces are not
+ * counted: in a function they are mostly container_of's type checks inside statement expressions, which
+ * memdesc-layout need not report; the ones it does report must be among them.
  */
 function assertCounts(text, d) {
   const counts = Object.fromEntries(MEMDESC_FILES.filter((f) => fs.existsSync(path.join(d.src, f))).map((f) => [f, 0]));
   /** The file-scope assertions of the .c file, whole (an expanded macro is one line), for a fallback probe. */
   const cAsserts = [];
+  /** Every assertion of the memdesc files, file-scope or not, where it is written: "file:line" → [all, file-scope]. */
+  const sites = {};
   let file;
+  let lineNo = 0;
   let depth = 0;
   for (const line of text.split('\n')) {
-    const m = /^# \d+ "([^"]*)"/.exec(line);
+    const m = /^# (\d+) "([^"]*)"/.exec(line);
     if (m) {
-      file = path.relative(d.src, path.resolve(d.build, m[1]));
+      file = path.relative(d.src, path.resolve(d.build, m[2]));
+      lineNo = Number(m[1]);
       continue;
     }
+    const here = lineNo++;
     // Braces outside string and character literals; the assertion's place is where its keyword starts.
     const code = line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, (q) => '"' + ' '.repeat(q.length - 2) + '"');
     for (const t of code.matchAll(/[{}]|\b_Static_assert\b/g)) {
       if (t[0] === '{') depth++;
       else if (t[0] === '}') depth = Math.max(0, depth - 1);
-      else if (depth === 0 && file in counts) {
+      if (t[0] === '_Static_assert' && file in counts) {
+        const site = (sites[`${file}:${here}`] ??= [0, 0]);
+        site[0]++;
+        if (depth === 0) site[1]++;
+      }
+      if (t[0] === '_Static_assert' && depth === 0 && file in counts) {
         counts[file]++;
         if (file.endsWith('.c')) {
           const end = code.indexOf(';', t.index);
@@ -172,7 +183,7 @@ function assertCounts(text, d) {
       }
     }
   }
-  return { counts, cAsserts };
+  return { counts, cAsserts, sites };
 }
 
 function checkProbe(src, layouts, arch) {
@@ -383,7 +394,7 @@ function main() {
     put('memdesc_probe_asserts.c', assertsProbe(d.src));
     files.push(...generated('memdesc_probe_asserts', 'i'), ...generated('memdesc_probe_asserts', 'o'));
     kmake(d, ['CFLAGS_memdesc_probe_asserts.o=-Wno-error'], 'mm/memdesc_probe_asserts.i');
-    const { counts, cAsserts } = assertCounts(fs.readFileSync(path.join(mmDir, 'memdesc_probe_asserts.i'), 'utf8'), d);
+    const { counts, cAsserts, sites } = assertCounts(fs.readFileSync(path.join(mmDir, 'memdesc_probe_asserts.i'), 'utf8'), d);
     let compiled = kmakeStatus(d, ['CFLAGS_memdesc_probe_asserts.o=-Wno-error'], 'mm/memdesc_probe_asserts.o');
     let failed = [...compiled.stderr.matchAll(/static assertion failed: "([^"\n]*)"/g)].map((m) => m[1]);
     let how = 'the memdesc files compiled';
@@ -397,7 +408,7 @@ function main() {
       how = 'the memdesc headers compiled, with the file-scope assertions of iommu-pages.c (its functions need CONFIG_IOMMU_SUPPORT)';
     }
     if (compiled.status !== 0 && failed.length === 0) throw new Error(`the assertion probe does not compile:\n${compiled.stderr.split('\n').slice(0, 20).join('\n')}`);
-    const asserts = { counts, failed, how };
+    const asserts = { counts, sites, failed, how };
 
     const cmdFile = path.join(mmDir, '.memdesc_probe_check.s.cmd');
     const cmd = /^(?:savedcmd|cmd)_\S+ := (.*)$/m.exec(fs.readFileSync(cmdFile, 'utf8'))[1];
