@@ -111,7 +111,9 @@ for v in "${versions[@]}"; do
   pkgver=$(dpkg-deb -f "$deb" Version)
   tree="$cache/trees/$v/src"
   stamp="$v $pkgver full=$full arches=$arches"
-  if [ -f "$tree/.memdesc-tree" ] && [ "$(cat "$tree/.memdesc-tree")" = "$stamp" ] && intact "$tree"; then
+  # A whole tree serves a request for a subset too (unpacking a subset over it would only lose files).
+  have=$(cat "$tree/.memdesc-tree" 2>/dev/null || true)
+  if { [ "$have" = "$stamp" ] || [[ "$have" == "$v $pkgver full=1 "* ]]; } && intact "$tree"; then
     echo "$v $pkgver $tree"
     continue
   fi

@@ -315,8 +315,33 @@ function archIncludeDirs(root: string, srcarch: string, config: Map<string, stri
 }
 
 /** -D flags an arch Makefile adds to every compile, from the config (and, where kbuild asks the compiler, gcc 12's answer). */
-function archMakefileDefines(srcarch: string, config: Map<string, string>, makefile: string): Array<{ name: string; value?: string }> {
-  const out: Array<{ name: string; value?: string }> = [];
+function archMakefileDefines(srcarch: string, config: Map<string, string>, makefile: string): Define[] {
+  const out: Define[] = [];
+  const y = (k: string) => config.get(k) === 'y';
+  /** A predefined macro the arch's -m flags give another value (or take away). */
+  const redefine = (name: string, value?: string | null) => out.push({ undef: name }, ...(value === null ? [] : [{ name, value }]));
+  if (srcarch === 'm68k') {
+    // Without an MMU the Makefile adds -D__uClinux__; ColdFire's -mcpu= gives __mcoldfire__ instead of the 68020's macros.
+    if (!y('MMU')) out.push({ name: 'UTS_SYSNAME', value: '"uClinux"' }, { name: '__uClinux__' });
+    if (y('COLDFIRE')) {
+      for (const m of ['__mc68020__', '__mc68020', 'mc68020', '__HAVE_68881__']) redefine(m, null);
+      out.push({ name: '__mcoldfire__' });
+    }
+  }
+  if (srcarch === 'mips') {
+    // -march= from the CPU: the ISA revision (and, for pre-MIPS32 CPUs, the ISA level) gcc predefines.
+    const rev: Array<[string, 32 | 64, number]> = [['CPU_MIPS32_R1', 32, 1], ['CPU_MIPS32_R2', 32, 2], ['CPU_MIPS32_R5', 32, 5], ['CPU_MIPS32_R6', 32, 6], ['CPU_P5600', 32, 5], ['CPU_BMIPS', 32, 1], ['CPU_MIPS64_R1', 64, 1], ['CPU_MIPS64_R2', 64, 2], ['CPU_MIPS64_R5', 64, 5], ['CPU_MIPS64_R6', 64, 6], ['CPU_SB1', 64, 1]];
+    const legacy: Array<[string, number]> = [['CPU_R3000', 1], ['CPU_R4300', 3], ['CPU_R4X00', 3], ['CPU_TX49XX', 3], ['CPU_R5000', 4], ['CPU_R5500', 4], ['CPU_NEVADA', 4], ['CPU_RM7000', 4], ['CPU_R10000', 4]];
+    const r = rev.find(([k]) => y(k));
+    const l = legacy.find(([k]) => y(k));
+    if (r && r[2] !== 2) redefine('__mips_isa_rev', String(r[2]));
+    if (l) {
+      redefine('__mips_isa_rev', null);
+      redefine('_MIPS_ISA', `_MIPS_ISA_MIPS${l[1]}`);
+      redefine('__mips', String(l[1]));
+    }
+  }
+  if (srcarch === 'powerpc' && y('PPC64') && y('PPC64_ELF_ABI_V1')) redefine('_CALL_ELF', '1');
   if (srcarch === 'arm') {
     const level = ['7', '6', '6K', '5', '4T', '4'].find((v) => config.get(`CPU_32v${v}`) === 'y');
     if (level) out.push({ name: '__LINUX_ARM_ARCH__', value: level.replace(/\D+$/, '') });
