@@ -4,7 +4,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ConfigVariant } from '../../shared/protocol';
 import { resolvePath as resolveAgainst, settingsForServer as settingsFor } from './serverSettings';
 
 export const SECTION = 'memdesc';
@@ -21,8 +20,8 @@ export function resolvePath(p: string, folder: vscode.WorkspaceFolder | undefine
 }
 
 /** One `memdesc` section as VS Code answered it → what the server is given. */
-export function settingsForServer(raw: unknown, folder: vscode.WorkspaceFolder | undefined, variants: readonly ConfigVariant[] | undefined): unknown {
-  return settingsFor(raw, folderPath(folder), variants);
+export function settingsForServer(raw: unknown, folder: vscode.WorkspaceFolder | undefined): unknown {
+  return settingsFor(raw, folderPath(folder));
 }
 
 export function get<T>(key: string, uri?: vscode.Uri): T | undefined {

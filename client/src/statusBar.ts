@@ -9,17 +9,22 @@ import { configLabel, currentArch } from './settings';
 
 export const SWITCH_COMMAND = 'memdesc.switch';
 
-/** The config in a few characters, as the server chose it: the tree's own .config, a build dir found, the built-in default. */
+/**
+ * The config in a few characters, as the server chose it when no setting names one (the tree's own .config, a build
+ * dir found, the built-in default), else as the settings name it; the variant after a "+".
+ */
 function statusConfig(model: LayoutResult | null, fromSettings: string): string {
+  const variant = / \+ (.*)$/.exec(fromSettings)?.[1];
+  const plus = variant ? ` + ${variant}` : '';
   switch (model?.configKind) {
     case 'in-tree':
-      return '.config (tree)';
+      return `.config (tree)${plus}`;
     case 'build-dir':
-      return `${model.configSource?.replace(/\/\.config$/, '').split('/').pop() ?? 'build'}/ (found)`;
+      return `${model.configSource?.replace(/\/\.config$/, '').split('/').pop() ?? 'build'}/ (found)${plus}`;
     case 'default':
-      return 'built-in default (no .config)';
+      return `built-in default (no .config)${plus}`;
     default:
-      return fromSettings === 'default' ? 'automatic' : fromSettings;
+      return fromSettings;
   }
 }
 

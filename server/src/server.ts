@@ -36,7 +36,6 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ConfigVariant, ConfigVariantsParams, ConfigVariantsRequestMethod, LayoutParams, LayoutRequestMethod } from '../../shared/protocol';
 import { ABI_NAMES, isAbiName } from './engine';
 import { VARIANTS, variantOverrides } from './engine';
-import type { AbiName } from './engine';
 import { codeLenses } from './features/codeLens';
 import { diagnostics } from './features/diagnostics';
 import { hover } from './features/hover';
@@ -502,12 +501,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const rootPath = p.root === undefined ? undefined : p.root.startsWith('file:') ? uriToPath(p.root) : path.resolve(p.root);
       if (p.root !== undefined && !rootPath) return null;
       const anchor = rootPath ? pathToUri(path.join(rootPath, 'include/linux/mm_types.h')) : p.uri!;
-      const base = await settingsFor(anchor);
       const override: Partial<Settings> = {};
       if (p.arch) override.arch = p.arch as Settings['arch'];
       if (p.config) override.config = p.config;
       if (rootPath) override.kernelRoot = rootPath;
-      if (variant) override.defines = [...base.defines, ...variantOverrides(variant, isAbiName(p.arch ?? '') ? (p.arch as AbiName) : isAbiName(base.arch) ? base.arch : undefined).map((o) => ('undef' in o ? `${o.undef}=n` : o.value === undefined ? o.name : `${o.name}=${o.value}`))];
+      // The server applies a variant for the ABI it chooses (phys64's switches differ by arch).
+      if (variant) override.variant = variant.name;
       const s = await served(anchor, token, override);
       if (!s) return null;
       return { ...layoutModel(s.result), ...(variant ? { variant: variant.name } : {}) };

@@ -10,7 +10,7 @@ import { IncrementalAnalysis, UpdateStats } from './engine';
 import { DiskHost, FileHost, OverlayHost } from './engine';
 import { chooseKernelConfig, isKernelTree, kernelSetup, KernelSetup } from './engine';
 import type { ConfigWords, KernelConfigChoice } from './engine';
-import { ConfigOverride } from './engine';
+import { ConfigOverride, variantOverrides, VARIANTS } from './engine';
 import { buildModel, MemdescModel } from './engine';
 import { parseLimit, PreprocessCache, PreprocessLimits } from './engine';
 import type { MatrixSummary } from './matrix';
@@ -39,6 +39,8 @@ export interface Settings {
   trace: TraceLevel;
   /** memdesc.limits: resource limits by their CLI names (`{ "tokens": "10M" }`); bad entries are ignored. */
   limits: Partial<PreprocessLimits>;
+  /** memdesc.variant: a config variant of the matrix on top of the config (kernel trees), for the ABI chosen. */
+  variant: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -54,6 +56,7 @@ export const DEFAULT_SETTINGS: Settings = {
   numberFormat: 'decimal',
   trace: 'off',
   limits: {},
+  variant: '',
 };
 
 /** Settings as a client sent them (any shape) → valid settings; bad values fall back to defaults. */
@@ -74,7 +77,8 @@ export function normalizeSettings(raw: unknown): Settings {
       if (l && typeof l !== 'string') limits[l.key] = l.value;
     }
   }
-  return { arch, config: str('config'), buildDir: str('buildDir'), defines: list('defines'), includePaths: list('includePaths'), kernelRoot: str('kernelRoot'), files: list('files'), matrix: r.matrix === true, inlayHints: hints, numberFormat: fmt, trace, limits };
+  const variant = typeof r.variant === 'string' && VARIANTS.some((v) => v.name === r.variant && v.name !== 'config') ? r.variant : '';
+  return { arch, config: str('config'), buildDir: str('buildDir'), defines: list('defines'), includePaths: list('includePaths'), kernelRoot: str('kernelRoot'), files: list('files'), matrix: r.matrix === true, inlayHints: hints, numberFormat: fmt, trace, limits, variant };
 }
 
 /**
@@ -284,7 +288,7 @@ export class Session {
     const root = (given && isKernelTree(given) ? given : undefined) ?? findKernelRoot(file) ?? (sketch ? this.workspace.kernelTrees()[0] : undefined);
     const includePaths = settings.includePaths.map((p) => path.resolve(this.workspace.folderOf(file) ?? path.dirname(file), p));
     if (root) {
-      const defines = parseDefines(settings.defines, true);
+      const userDefines = parseDefines(settings.defines, true);
       // Relative paths in settings are relative to the workspace folder (else the tree).
       const base = this.workspace.folderOf(file) ?? root;
       // The config and the ABI: memdesc.config / buildDir, else an O= build dir among the workspace folders, else
@@ -306,6 +310,9 @@ export class Session {
       const files = [...g.files, ...(sketch && !g.files.includes(file) ? [file] : [])];
       const limits = settings.limits;
       const configChoice = { kind: choice.kind, abiFrom: choice.abiFrom, evidence: choice.evidence, notice: choice.notice, error: choice.error };
+      // memdesc.variant, as it is for the ABI chosen (phys64's switches differ by arch), before the user's own defines.
+      const variant = VARIANTS.find((v) => v.name === settings.variant && (!v.abis || v.abis.includes(choice.abi)));
+      const defines = [...(variant ? variantOverrides(variant, choice.abi) : []), ...userDefines];
       const key = JSON.stringify(['kernel', root, choice.abi, config, buildDir, defines, includePaths, files, limits, choice.error ?? '']);
       const message = choice.error ?? (choice.kind === 'default' ? choice.notice : undefined);
       if (message && !this.noticesSent.has(`${root}|${message}`)) {

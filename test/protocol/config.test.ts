@@ -83,6 +83,22 @@ describe('the user\'s config: in place, followed by the ABI, never a silent defa
     }
   });
 
+  it('memdesc.variant is applied by the server for the ABI it chose: phys64 sets ppc32\'s own switch', async () => {
+    const wide = makeTree({ files: { '.config': PPC32 }, mmTypes: MM_TYPES.replace('\tint _refcount;\n#ifdef CONFIG_MEMCG', '\tint _refcount;\n#ifdef CONFIG_PHYS_64BIT\n\tunsigned long long dma_addr;\n#endif\n#ifdef CONFIG_MEMCG') }, path.join(top, 'wide'));
+    const c = await TestClient.start({ folders: [wide], settings: { variant: 'phys64' } });
+    try {
+      const uri = await c.open(path.join(wide, 'include/linux/mm_types.h'));
+      const l = (await c.request('memdesc/layout', { uri })) as Layout & { pageSize: number };
+      assert.equal(l.arch, 'ppc32');
+      assert.equal(l.pageSize, 40, 'PHYS_64BIT on: dma_addr after _refcount, 8-aligned');
+      c.settings = {};
+      await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+      assert.equal(((await c.request('memdesc/layout', { uri })) as { pageSize: number }).pageSize, 28);
+    } finally {
+      await c.stop();
+    }
+  });
+
   it('memdesc.arch contradicting memdesc.config is an error naming both: a diagnostic, an error message, nothing analysed', async () => {
     const named = path.join(top, 'ppc32.config');
     write(top, { 'ppc32.config': PPC32 });
