@@ -77,6 +77,8 @@ case "$variant" in
       arc) on=(ARC_HAS_PAE40 PHYS_ADDR_T_64BIT) ;;
       *) echo "phys64: $arch has no 64-bit physical address option here" >&2; exit 3 ;;
     esac ;;
+  # Any of the arch's defconfig targets, as it is (mips malta_defconfig, m68k m5208evb_defconfig, arc axs101_defconfig).
+  *_defconfig) target=$variant ;;
   *) echo "unknown variant $variant" >&2; exit 2 ;;
 esac
 

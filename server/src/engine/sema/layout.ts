@@ -248,6 +248,7 @@ export class Layouter {
         if (!abi.pccBitfieldTypeMatters) {
           // A union member is laid out as if at a position aligned to anything (gcc's known_align 0).
           const declAlign = this.nonPccBitfieldAlign(m, w, packed, 0);
+          fields[fields.length - 1].align = declAlign === undefined ? undefined : Math.max(1, declAlign / 8);
           if (recordAlign !== undefined) recordAlign = declAlign === undefined ? undefined : Math.max(recordAlign, declAlign / 8);
           continue;
         }
