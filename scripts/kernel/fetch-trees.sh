@@ -111,9 +111,10 @@ for v in "${versions[@]}"; do
   pkgver=$(dpkg-deb -f "$deb" Version)
   tree="$cache/trees/$v/src"
   stamp="$v $pkgver full=$full arches=$arches"
-  # A whole tree serves a request for a subset too (unpacking a subset over it would only lose files).
+  # A full tree of the same package serves any subset request (it is a superset): never re-unpack it under
+  # whoever is reading it.
   have=$(cat "$tree/.memdesc-tree" 2>/dev/null || true)
-  if { [ "$have" = "$stamp" ] || [[ "$have" == "$v $pkgver full=1 "* ]]; } && intact "$tree"; then
+  if [ -n "$have" ] && { [ "$have" = "$stamp" ] || { [ "$refresh" = 0 ] && [ "${have#"$v $pkgver full=1 "}" != "$have" ]; }; } && intact "$tree"; then
     echo "$v $pkgver $tree"
     continue
   fi

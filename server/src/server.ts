@@ -47,6 +47,7 @@ import { pathToUri, uriToPath } from './features/util';
 import { matrixPlan, MatrixRunner } from './matrix';
 import { capHeapGrowth, collectGarbage, heapUsedMiB } from './memory';
 import { AnalysisContext, AnalysisResult, DEFAULT_SETTINGS, normalizeSettings, Session, Settings, TraceLevel } from './session';
+import { VERSION } from './version';
 
 /** Quiet time after an edit before diagnostics are pushed (clients without pull) and refreshes are sent. */
 const DEBOUNCE_MS = 100;
@@ -169,7 +170,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         diagnosticProvider: caps.pull ? { identifier: 'memdesc-layout', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
         workspace: caps.folders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
       },
-      serverInfo: { name: 'memdesc-layout', version: '0.1.0' },
+      serverInfo: { name: 'memdesc-layout', version: VERSION },
     };
   });
 

@@ -364,12 +364,13 @@ function startIncremental(base: Record<string, string>, mains: string[]): { text
  * A chain of random edits to a set of files, followed by an incremental analysis; after each edit it must equal
  * a fresh analysis (token by token with positions, layouts, assertions, diagnostics) and keep the invariants.
  */
-export function runIncrementalChain(base: Record<string, string>, mains: string[], r: Rng, steps: number, donors: string[]): { violations: Violation[]; steps: number; incremental: number; ms: number; repro?: { before: Record<string, string>; edited: string; after: string } } {
+export function runIncrementalChain(base: Record<string, string>, mains: string[], r: Rng, steps: number, donors: string[]): { violations: Violation[]; steps: number; incremental: number; ms: number; slowestEditMs: number; repro?: { before: Record<string, string>; edited: string; after: string } } {
   const t0 = performance.now();
   const started = startIncremental(base, mains);
-  if ('invariant' in started) return { violations: [started], steps: 0, incremental: 0, ms: performance.now() - t0 };
+  if ('invariant' in started) return { violations: [started], steps: 0, incremental: 0, ms: performance.now() - t0, slowestEditMs: 0 };
   const { texts, host, mainPaths, inc } = started;
   let incremental = 0;
+  let slowestEditMs = 0;
   for (let step = 0; step < steps; step++) {
     const before = { ...texts };
     const names = Object.keys(texts);
@@ -377,18 +378,20 @@ export function runIncrementalChain(base: Record<string, string>, mains: string[
     const roll = r.next();
     texts[name] = roll < 0.1 ? base[name] : roll < 0.55 ? mutate(texts[name], r, donors) : charEdit(texts[name], r);
     host.overlay.set(`${ROOT}/${name}`, texts[name]);
-    const v = updateEqualsFresh(inc, host, mainPaths, name);
+    const v = updateEqualsFresh(inc, host, mainPaths, name, (ms) => (slowestEditMs = Math.max(slowestEditMs, ms)));
     if (inc.lastStats.mode === 'incremental') incremental++;
-    if (v.length) return { violations: v, steps: step + 1, incremental, ms: performance.now() - t0, repro: { before, edited: name, after: texts[name] } };
+    if (v.length) return { violations: v, steps: step + 1, incremental, ms: performance.now() - t0, slowestEditMs, repro: { before, edited: name, after: texts[name] } };
   }
-  return { violations: [], steps, incremental, ms: performance.now() - t0 };
+  return { violations: [], steps, incremental, ms: performance.now() - t0, slowestEditMs };
 }
 
 /** After `name` changed in `host`: the incremental update equals a fresh analysis and keeps the invariants. */
-function updateEqualsFresh(inc: IncrementalAnalysis, host: OverlayHost, mainPaths: string[], name: string): Violation[] {
+function updateEqualsFresh(inc: IncrementalAnalysis, host: OverlayHost, mainPaths: string[], name: string, took?: (ms: number) => void): Violation[] {
   let a: Analysis;
   try {
+    const t0 = performance.now();
     a = inc.update([`${ROOT}/${name}`]);
+    took?.(performance.now() - t0);
   } catch (e) {
     return [{ invariant: 'analyze never throws', detail: `incremental update: ${String((e as Error).stack ?? e)}` }];
   }
@@ -408,20 +411,27 @@ function updateEqualsFresh(inc: IncrementalAnalysis, host: OverlayHost, mainPath
   return invariants(a);
 }
 
-/** Given edits (cut `cut` characters at `at`, modulo the length, and insert), one after another, each checked. */
-export function runIncrementalEdit(base: Record<string, string>, mains: string[], edits: Array<{ file: string; at: number; cut: number; insert: string }>): Violation[] {
+/**
+ * Given edits (cut `cut` characters at `at`, modulo the length, and insert), one after another, each checked.
+ * Also says how many updates took the incremental path (a comparison of full re-runs would test nothing).
+ */
+export function runIncrementalEdit(base: Record<string, string>, mains: string[], edits: Array<{ file: string; at: number; cut: number; insert: string }>): { violations: Violation[]; updates: number; incremental: number } {
   const started = startIncremental(base, mains);
-  if ('invariant' in started) return [started];
+  if ('invariant' in started) return { violations: [started], updates: 0, incremental: 0 };
   const { texts, host, mainPaths, inc } = started;
+  let updates = 0;
+  let incremental = 0;
   for (const e of edits) {
     const t = texts[e.file];
     const at = e.at % (t.length + 1);
     texts[e.file] = t.slice(0, at) + e.insert + t.slice(at + e.cut);
     host.overlay.set(`${ROOT}/${e.file}`, texts[e.file]);
     const v = updateEqualsFresh(inc, host, mainPaths, e.file);
-    if (v.length) return v;
+    updates++;
+    if (inc.lastStats.mode === 'incremental') incremental++;
+    if (v.length) return { violations: v, updates, incremental };
   }
-  return [];
+  return { violations: [], updates, incremental };
 }
 
 const SNIPPETS = ['\n', ' ', ';', '{', '}', '(', ')', 'int x;', '#define Q 3\n', '\n#endif\n', '\n#else\n', '#ifdef CONFIG_MEMCG\n', '\n#if 0\n', 'ulong_t', 'struct page', 'atomic_t y;', '/*', '*/', '"', '[Q]', ':3', 'inline', 'FOLIO_MATCH(index, index);', '__aligned(8)', '#include "config.h"\n', '\n#undef CONFIG_MEMCG\n', '\n#define FOLIO_MATCH(a, b)\n', '\n#pragma once\n', '\\\n'];

@@ -52,6 +52,8 @@ export interface ClientOptions {
   trace?: 'off' | 'messages' | 'verbose';
   /** Called when the server asks for configuration, before the client answers (lets a test act meanwhile). */
   onConfiguration?: () => Promise<void> | void;
+  /** The server's command line (default: node dist/server.js --stdio), e.g. an installed `memdesc-layout lsp --stdio`. */
+  command?: string[];
 }
 
 export interface Diag {
@@ -73,6 +75,8 @@ export class TestClient {
   registrations: string[] = [];
   settings: Record<string, unknown>;
   stderr = '';
+  /** The initialize result's serverInfo. */
+  serverInfo: { name: string; version?: string } | undefined;
 
   private constructor(
     readonly child: ChildProcess,
@@ -83,8 +87,9 @@ export class TestClient {
   }
 
   static async start(opts: ClientOptions = {}): Promise<TestClient> {
-    if (!fs.existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run node scripts/build.mjs`);
-    const child = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    if (!opts.command && !fs.existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run node scripts/build.mjs`);
+    const [cmd, ...args] = opts.command ?? [process.execPath, SERVER_JS, '--stdio'];
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const c = new TestClient(child, conn, opts);
     child.stderr!.on('data', (d) => (c.stderr += d));
@@ -125,7 +130,7 @@ export class TestClient {
       },
     };
     try {
-      await withDeadline(
+      const init = await withDeadline(
         conn.sendRequest(InitializeRequest.type, {
           processId: process.pid,
           rootUri: null,
@@ -137,6 +142,7 @@ export class TestClient {
         20_000,
         'initialize',
       );
+      c.serverInfo = init.serverInfo;
       await conn.sendNotification(InitializedNotification.type, {});
     } catch (e) {
       await c.stop();

@@ -4,6 +4,7 @@ import { AssertVerdict } from '../engine';
 import { Finding } from '../engine';
 import { Problem } from '../engine';
 import { PathDisplay } from '../engine';
+import { VERSION } from '../version';
 import { CommonArgs } from './args';
 import type { Run } from './main';
 
@@ -138,6 +139,7 @@ function sarif(items: CheckItem[]) {
         tool: {
           driver: {
             name: 'memdesc-layout',
+            version: VERSION,
             informationUri: README_RULES,
             rules: ruleIds.map((id) => ({ id, shortDescription: { text: RULE_TEXT[id] ?? id }, helpUri: `${README_RULES}` })),
           },

@@ -16,8 +16,7 @@ import { startServer } from '../server';
 import { CommonArgs, parseArgs, UsageError, USAGE } from './args';
 import { matrixCheck } from './matrix';
 import { checkOutput } from './check';
-
-export const VERSION = '0.1.0';
+import { VERSION } from '../version';
 
 type Out = (s: string) => void;
 

@@ -47,7 +47,26 @@ export interface AssertVerdict {
   e: number;
 }
 
+/**
+ * Who owns a series of analyses of the same inputs (an IncrementalAnalysis): an update brings the engine's shared
+ * state (parse records, token arrays, file texts) forward in place, so analyses published before it are no longer
+ * readable. Each analysis knows its generation; reading one that is not current throws StaleAnalysisError
+ * (checked at every query and report entry point), never answers from a mixture of two versions.
+ */
+export class AnalysisGenerations {
+  current = 0;
+}
+
+export class StaleAnalysisError extends Error {
+  constructor(readonly generation: number, readonly current: number) {
+    super(`this analysis (generation ${generation}) was superseded by generation ${current}: ask for the current one`);
+  }
+}
+
 export interface Analysis {
+  /** The series this analysis belongs to (undefined: a standalone analysis, never superseded) and its place in it. */
+  readonly owner: AnalysisGenerations | undefined;
+  readonly generation: number;
   abi: Abi;
   options: AnalyzeOptions;
   files: SourceFile[];
@@ -62,6 +81,16 @@ export interface Analysis {
   problems: Problem[];
   /** Milliseconds per stage. */
   timings: { preprocess: number; parse: number };
+}
+
+/** Whether a later update has superseded this analysis (its data may have changed under it). */
+export function isStale(a: Analysis): boolean {
+  return a.owner !== undefined && a.owner.current !== a.generation;
+}
+
+/** Throws StaleAnalysisError when `a` was superseded: the entry points that read an analysis call this first. */
+export function checkCurrent(a: Analysis): void {
+  if (a.owner !== undefined && a.owner.current !== a.generation) throw new StaleAnalysisError(a.generation, a.owner.current);
 }
 
 /** The ABI the options describe (plain char's signedness may be overridden, as kbuild does). */
@@ -98,7 +127,7 @@ export function analyze(mainFiles: string[], options: AnalyzeOptions, host: File
 }
 
 /** An Analysis from its stages' results: assertion verdicts, problems (preprocessor, parser, layouts). */
-export function assemble(mainFiles: string[], options: AnalyzeOptions, pp: PreprocessResult, ppProblems: Problem[], result: ParseResult, timings: Analysis['timings']): Analysis {
+export function assemble(mainFiles: string[], options: AnalyzeOptions, pp: PreprocessResult, ppProblems: Problem[], result: ParseResult, timings: Analysis['timings'], owner?: AnalysisGenerations): Analysis {
   const abi = abiOf(options);
   // In source order (file, then position): the same whichever way the analysis was arrived at.
   const problems = new Problems();
@@ -118,6 +147,8 @@ export function assemble(mainFiles: string[], options: AnalyzeOptions, pp: Prepr
   // Records of the analysed files are laid out now, so their layout problems are there from the start.
   for (const d of result.records) if (mainPaths.has(d.loc.file.path)) layouter.layout(d);
   return {
+    owner,
+    generation: owner ? owner.current : 0,
     abi,
     options,
     files: pp.files,

@@ -4,7 +4,7 @@
 // is the one a fresh analyze() gives; the equivalence tests compare the two after random edits.
 
 import * as path from 'node:path';
-import { abiOf, Analysis, AnalyzeOptions, assemble, preprocessOptions } from './analyze';
+import { abiOf, Analysis, AnalysisGenerations, AnalyzeOptions, assemble, preprocessOptions } from './analyze';
 import { FileHost } from '../base/host';
 import { Layouter } from '../sema/layout';
 import { parse, ParseResult } from '../sema/parser';
@@ -28,7 +28,12 @@ export interface UpdateStats {
 const FULL_PARSE_SHARE = 0.4;
 const FULL_PARSE_MIN_TOKENS = 20_000;
 
+/**
+ * An analysis that follows edits. Each update supersedes the previous analysis (see AnalysisGenerations): reading
+ * an older one throws StaleAnalysisError.
+ */
 export class IncrementalAnalysis {
+  private readonly generations = new AnalysisGenerations();
   private session: PreprocessSession;
   private parsed: ParseResult;
   private current: Analysis;
@@ -57,6 +62,8 @@ export class IncrementalAnalysis {
 
   /** The files in `changed` may read differently now (through the host); brings the analysis up to date. */
   update(changed: string[]): Analysis {
+    // From here on the shared state changes in place: the analysis handed out before is no longer readable.
+    this.generations.current++;
     const t0 = performance.now();
     let redone = 0;
     let edited = 0;
@@ -119,6 +126,6 @@ export class IncrementalAnalysis {
 
   private assemble(): Analysis {
     const pp = this.session.result!;
-    return assemble(this.mainFiles, this.options, pp, this.session.problems.list, this.parsed, { preprocess: 0, parse: 0 });
+    return assemble(this.mainFiles, this.options, pp, this.session.problems.list, this.parsed, { preprocess: 0, parse: 0 }, this.generations);
   }
 }

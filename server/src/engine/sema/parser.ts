@@ -6,10 +6,11 @@ import { ScalarKind } from '../base/abi';
 import { EvalResult, Evaluator } from './consteval';
 import { Binding, Expr, OffsetofStep } from './expr';
 import { Layouter } from './layout';
-import { Problem, Problems } from '../base/problems';
+import { CodeOf, Problem, Problems, Severity } from '../base/problems';
 import { Decl, newDecl, SymbolTable } from './symbols';
 import { Span } from '../base/source';
 import { decodeCharConstant, stringLiteralBytes } from '../base/charconst';
+import { decodeNumber, TOO_LARGE_MESSAGE } from '../base/numbers';
 import { streamLocation, Token, TokenKind, TokenStream } from '../base/token';
 import { EnumDef, isInteger, Member, RecordDef, scalar, Type } from './types';
 
@@ -161,7 +162,7 @@ class DeclProblems {
     }
     list.push(p);
   }
-  error(code: string, message: string, file: Problem['file'], offset = 0, end = offset): void {
+  error(code: CodeOf<'error'>, message: string, file: Problem['file'], offset = 0, end = offset): void {
     this.report({ severity: 'error', code, message, file, offset, end });
   }
 }
@@ -174,7 +175,7 @@ export class Parser {
   /** The declaration being parsed. */
   private cur: Decl;
   private readonly declProblems: DeclProblems;
-  private problems: { report(p: Problem): void; error(code: string, message: string, file: Problem['file'], offset?: number, end?: number): void };
+  private problems: { report(p: Problem): void; error(code: CodeOf<'error'>, message: string, file: Problem['file'], offset?: number, end?: number): void };
   /** Records to hand out again, by tag, when a declaration that made them is parsed again. */
   reuse: Map<string, RecordDef | EnumDef> | undefined;
   private readonly opts: ParseOptions;
@@ -320,7 +321,7 @@ export class Parser {
   span(i: number): Span {
     return streamLocation(this.stream, i);
   }
-  private report(severity: 'error' | 'warning' | 'info', code: string, message: string, i = this.pos): void {
+  private report<S extends Severity>(severity: S, code: CodeOf<S>, message: string, i = this.pos): void {
     const sp = this.span(i);
     this.problems.report({ severity, code, message, file: sp.file, offset: sp.offset, end: sp.end });
   }
@@ -353,7 +354,7 @@ export class Parser {
       else if (t.text === ')' || t.text === ']' || t.text === '}') {
         depth--;
         if (depth === 0) {
-          if (t.text !== close) this.report('warning', 'syntax-error', `mismatched '${t.text}'`);
+          if (t.text !== close) this.report('warning', 'mismatched-bracket', `mismatched '${t.text}'`);
           this.pos++;
           if (this.pos > this.cur.reach) this.cur.reach = this.pos;
           return this.textOf(start + 1, this.pos - 2);
@@ -762,7 +763,7 @@ export class Parser {
               this.expect(')');
               const r = this.ev.evalInt(e);
               if (!r.ok) {
-                this.report('warning', 'not-constant', `alignment is not a known constant: ${r.reason}`, at);
+                this.report('warning', 'alignment-unknown', `alignment is not a known constant: ${r.reason}`, at);
                 attrs.alignedUnknown = true;
               } else {
                 const n = Number(r.v);
@@ -1623,32 +1624,15 @@ export class Parser {
   }
 
   private number(text: string, at: number): Expr {
-    const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)([uUlL]*)$/.exec(text);
-    if (!m) {
-      const f = Number(text.replace(/[fFlL]+$/, ''));
-      if (Number.isNaN(f)) {
-        this.report('error', 'bad-number', `'${text}' is not a valid number`, at);
-        return { k: 'unsupported', what: `'${text}'`, s: at, e: at };
-      }
-      return { k: 'float', value: f, type: scalar(/[fF]$/.test(text) ? 'float' : 'double'), s: at, e: at };
+    const d = decodeNumber(text);
+    if (d.kind === 'error') {
+      this.report('error', 'bad-number', d.message, at);
+      return { k: 'unsupported', what: `'${text}'`, s: at, e: at };
     }
-    const digits = m[1];
-    let value: bigint;
-    if (/^0[bB]/.test(digits)) value = BigInt(digits);
-    else if (/^0[0-9]/.test(digits)) {
-      if (/[89]/.test(digits)) {
-        this.report('error', 'bad-number', `invalid digit in octal constant '${text}'`, at);
-        return { k: 'unsupported', what: `'${text}'`, s: at, e: at };
-      }
-      value = BigInt('0o' + digits.slice(1));
-    } else value = BigInt(digits);
-    const suffix = m[2].toLowerCase();
-    if (!/^(u?(l|ll)?|(l|ll)u)?$/.test(suffix)) {
-      this.report('error', 'bad-number', `invalid suffix on '${text}'`, at);
-    }
-    const unsigned = suffix.includes('u');
-    const longs = suffix.includes('ll') ? 2 : suffix.includes('l') ? 1 : 0;
-    const decimal = !/^0/.test(digits) || digits === '0';
+    if (d.kind === 'float') return { k: 'float', value: d.value, type: scalar(d.float ? 'float' : 'double'), s: at, e: at };
+    if (d.tooLarge) this.report('warning', 'number-too-large', TOO_LARGE_MESSAGE, at);
+    // C11 6.4.4.1: the first type of the list for its suffix (and base) that can represent the value.
+    const { value, unsigned, longs, decimal } = d;
     const wordBits = this.lay.abi.wordSize * 8;
     const order: Array<[ScalarKind, number, boolean]> = [
       ['int', 32, true], ['uint', 32, false], ['long', wordBits, true], ['ulong', wordBits, false], ['llong', 64, true], ['ullong', 64, false],
@@ -1661,9 +1645,8 @@ export class Parser {
       const max = signed ? 2n ** BigInt(bits - 1) - 1n : 2n ** BigInt(bits) - 1n;
       if (value <= max) return { k: 'int', value, type: scalar(k), s: at, e: at };
     }
-    if (value <= 2n ** 64n - 1n) return { k: 'int', value, type: scalar('ullong'), s: at, e: at };
-    this.report('error', 'bad-number', `integer constant '${text}' is too large`, at);
-    return { k: 'unsupported', what: `'${text}'`, s: at, e: at };
+    // gcc: a decimal constant too large for long long is unsigned long long (with a warning).
+    return { k: 'int', value, type: scalar('ullong'), s: at, e: at };
   }
 
   private charValue(text: string, at: number): bigint {

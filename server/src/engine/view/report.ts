@@ -1,5 +1,6 @@
 // The CLI's outputs: the documented JSON shape and pahole-style text, both built from an Analysis.
 
+import { checkCurrent } from '../analysis/analyze';
 import type { Analysis } from '../analysis/analyze';
 import { FieldLayout, Layouter } from '../sema/layout';
 import { Problem } from '../base/problems';
@@ -60,6 +61,7 @@ export type PathDisplay = (file: SourceFile) => string;
 
 /** Named complete records in definition order, optionally only those named in `only`. */
 export function reportedRecords(a: Analysis, only?: string[]): RecordDef[] {
+  checkCurrent(a);
   const seen = new Set<string>();
   const out: RecordDef[] = [];
   for (const def of a.parse.records) {
@@ -74,6 +76,7 @@ export function reportedRecords(a: Analysis, only?: string[]): RecordDef[] {
 }
 
 export function structJson(a: Analysis, def: RecordDef, show: PathDisplay): StructJson {
+  checkCurrent(a);
   const lay = a.layouter;
   const l = lay.layout(def);
   const members = membersJson(lay, def);
@@ -122,6 +125,7 @@ export function diagnosticJson(p: Problem, show: PathDisplay): DiagnosticJson {
 }
 
 export function layoutJson(a: Analysis, show: PathDisplay, only?: string[]): LayoutJson {
+  checkCurrent(a);
   const records = reportedRecords(a, only);
   const structs = records.map((d) => structJson(a, d, show));
   return {
@@ -207,6 +211,7 @@ function noteHole(prevEnd: number, start: number, f: FieldLayout, indent: string
 }
 
 export function recordText(a: Analysis, def: RecordDef, show: PathDisplay): string {
+  checkCurrent(a);
   const lay = a.layouter;
   const l = lay.layout(def);
   const st: TextState = { lines: [], holes: 0, holeBytes: 0, bitHoles: 0, nextCacheline: 0 };
@@ -241,6 +246,7 @@ export function diagnosticText(p: Problem, show: PathDisplay): string {
 }
 
 export function layoutText(a: Analysis, show: PathDisplay, only?: string[]): string {
+  checkCurrent(a);
   const parts = reportedRecords(a, only).map((d) => recordText(a, d, show));
   const out: string[] = [];
   if (parts.length) out.push(parts.join('\n\n'));
@@ -297,6 +303,7 @@ export function embeddedRecords(roots: RecordDef[]): RecordDef[] {
 }
 
 export function modelStructJson(a: Analysis, s: ModelStruct, model: MemdescModel, show: PathDisplay): KernelStructJson {
+  checkCurrent(a);
   const base = structJson(a, s.def, show) as KernelStructJson;
   const isBase = s === model.base;
   if (!isBase) {
@@ -312,6 +319,7 @@ export function modelStructJson(a: Analysis, s: ModelStruct, model: MemdescModel
 
 /** Machine words of the page (and what every descriptor puts there), the picture `overlaps` prints. */
 export function overlapsText(a: Analysis, model: MemdescModel): string {
+  checkCurrent(a);
   const word = a.abi.wordSize;
   const cols = [model.base, ...model.memdescs].filter((s): s is ModelStruct => !!s);
   if (!model.base || cols.length === 0) return 'no struct page in the analysed files\n';
