@@ -4,7 +4,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ConfigVariant } from '../../shared/protocol';
 import { resolvePath as resolveAgainst, settingsForServer as settingsFor } from './serverSettings';
 
 export const SECTION = 'memdesc';
@@ -21,16 +20,17 @@ export function resolvePath(p: string, folder: vscode.WorkspaceFolder | undefine
 }
 
 /** One `memdesc` section as VS Code answered it → what the server is given. */
-export function settingsForServer(raw: unknown, folder: vscode.WorkspaceFolder | undefined, variants: readonly ConfigVariant[] | undefined): unknown {
-  return settingsFor(raw, folderPath(folder), variants);
+export function settingsForServer(raw: unknown, folder: vscode.WorkspaceFolder | undefined): unknown {
+  return settingsFor(raw, folderPath(folder));
 }
 
 export function get<T>(key: string, uri?: vscode.Uri): T | undefined {
   return vscode.workspace.getConfiguration(SECTION, uri).get<T>(key);
 }
 
+/** memdesc.arch: an ABI, or '' to follow the kernel config. */
 export function currentArch(uri?: vscode.Uri): string {
-  return get<string>('arch', uri) || 'x86_64';
+  return get<string>('arch', uri) ?? '';
 }
 
 /** Where the pickers write: the workspace when one is open (a kernel tree is usually one), else the user. */

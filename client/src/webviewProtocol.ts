@@ -3,7 +3,10 @@
 
 import type { LayoutResult } from '../../shared/protocol';
 
-export const ABI_NAMES = ['x86_64', 'i386', 'arm64', 'arm', 'riscv64', 's390x', 'ppc64le'] as const;
+export const ABI_NAMES = [
+  'x86_64', 'i386', 'arm64', 'arm', 'riscv64', 's390x', 'ppc64le',
+  'ppc32', 'ppc64', 'mips', 'mipsel', 'mips64', 'mips64el', 'm68k', 'sparc64', 'parisc', 'parisc64', 'sh4', 'alpha', 'arc',
+] as const;
 export type NumberFormat = 'decimal' | 'hex';
 
 /** A node of the model the extension last sent: its struct, the page repeat it was drawn in, and its index path. */

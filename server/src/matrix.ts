@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ABI_NAMES } from './engine';
-import { MATRIX_ABIS, VARIANTS } from './engine';
+import { matrixCombinations, variantOverrides } from './engine';
 import type { AnalysisContext, AnalysisResult, RunSpec } from './session';
 import type { Workspace } from './workspace';
 
@@ -73,17 +73,13 @@ export function primaryLabel(ctx: AnalysisContext): string {
  */
 export function matrixPlan(ctx: AnalysisContext, workspace: Workspace): PlannedRun[] {
   if (ctx.kind !== 'kernel' || !ctx.root) return ABI_NAMES.filter((a) => a !== ctx.arch).map((abi) => ({ abi, overrides: [], label: abi }));
-  const abis = [ctx.arch, ...MATRIX_ABIS.filter((a) => a !== ctx.arch)];
   const out: PlannedRun[] = [];
-  for (const abi of abis) {
+  for (const { abi, variant: v } of matrixCombinations(ctx.arch, 'main', ABI_NAMES)) {
     const own = abi === ctx.arch;
     const config = own ? ctx.config : undefined;
     const buildDir = own ? ctx.buildDir : workspace.buildDirFor(ctx.root, abi);
-    for (const v of VARIANTS) {
-      if (v.abis && !v.abis.includes(abi)) continue;
-      if (own && v.name === 'config') continue;
-      out.push({ abi, config, buildDir, overrides: v.overrides, label: `${abi}·${v.name === 'config' ? (config || buildDir ? 'config' : 'default') : v.name}` });
-    }
+    if (own && v.name === 'config') continue;
+    out.push({ abi, config, buildDir, overrides: variantOverrides(v, abi), label: `${abi}·${v.name === 'config' ? (config || buildDir ? 'config' : 'default') : v.name}` });
   }
   return out;
 }

@@ -15,6 +15,7 @@ import {
   ErrorCodes,
   InlayHintRefreshRequest,
   LogTraceNotification,
+  MessageType,
   LSPErrorCodes,
   Message,
   RequestMessage,
@@ -24,6 +25,7 @@ import {
   Range,
   ResponseError,
   SetTraceNotification,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -32,8 +34,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ConfigVariant, ConfigVariantsParams, ConfigVariantsRequestMethod, LayoutParams, LayoutRequestMethod } from '../../shared/protocol';
-import { isAbiName } from './engine';
-import { VARIANTS } from './engine';
+import { ABI_NAMES, isAbiName } from './engine';
+import { VARIANTS, variantOverrides } from './engine';
 import { codeLenses } from './features/codeLens';
 import { diagnostics } from './features/diagnostics';
 import { hover } from './features/hover';
@@ -121,6 +123,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     );
     watchInputs(r.context);
     scheduleGc();
+  };
+
+  // A tree analysed with the built-in default config is never silent: one information message per tree (and per
+  // message); settings that contradict each other are an error message (and a diagnostic on its documents).
+  session.onConfigNotice = (_root, message, error) => {
+    if (shutDown) return;
+    // window/showMessage, a notification every client shows (showInformationMessage would be a request).
+    void connection.sendNotification(ShowMessageNotification.type, { type: error ? MessageType.Error : MessageType.Info, message: `memdesc: ${message}` }).catch(() => undefined);
   };
 
   const matrix = new MatrixRunner(
@@ -481,7 +491,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onRequest(LayoutRequestMethod, (p: LayoutParams, token) =>
     answer('memdesc/layout', async () => {
-      const bad = invalid(`memdesc/layout needs { uri: string } or { root: string }, with optional arch (${'x86_64 i386 arm64 arm riscv64 s390x ppc64le'}), config (a .config path) and variant (${VARIANTS.map((v) => v.name).join(' ')})`);
+      const bad = invalid(`memdesc/layout needs { uri: string } or { root: string }, with optional arch (${ABI_NAMES.join(' ')}), config (a .config path) and variant (${VARIANTS.map((v) => v.name).join(' ')})`);
       if (!isObject(p)) throw bad;
       if ((p.uri !== undefined && typeof p.uri !== 'string') || (p.root !== undefined && typeof p.root !== 'string') || (p.uri === undefined && p.root === undefined)) throw bad;
       if (p.arch !== undefined && (typeof p.arch !== 'string' || !isAbiName(p.arch))) throw bad;
@@ -492,12 +502,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const rootPath = p.root === undefined ? undefined : p.root.startsWith('file:') ? uriToPath(p.root) : path.resolve(p.root);
       if (p.root !== undefined && !rootPath) return null;
       const anchor = rootPath ? pathToUri(path.join(rootPath, 'include/linux/mm_types.h')) : p.uri!;
-      const base = await settingsFor(anchor);
       const override: Partial<Settings> = {};
       if (p.arch) override.arch = p.arch as Settings['arch'];
       if (p.config) override.config = p.config;
       if (rootPath) override.kernelRoot = rootPath;
-      if (variant) override.defines = [...base.defines, ...variant.overrides.map((o) => ('undef' in o ? `${o.undef}=n` : o.value === undefined ? o.name : `${o.name}=${o.value}`))];
+      // The server applies a variant for the ABI it chooses (phys64's switches differ by arch).
+      if (variant) override.variant = variant.name;
       const s = await served(anchor, token, override);
       if (!s) return null;
       return { ...layoutModel(s.result), ...(variant ? { variant: variant.name } : {}) };
@@ -512,7 +522,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         name: v.name,
         description: v.description,
         abis: v.abis ? [...v.abis] : undefined,
-        defines: v.overrides.map((o) => ('undef' in o ? `${o.undef}=n` : o.value === undefined ? o.name : `${o.name}=${o.value}`)),
+        defines: variantOverrides(v, typeof p?.arch === 'string' && isAbiName(p.arch) ? p.arch : undefined).map((o) => ('undef' in o ? `${o.undef}=n` : o.value === undefined ? o.name : `${o.name}=${o.value}`)),
       }));
     }, []),
   );

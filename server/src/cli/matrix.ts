@@ -2,24 +2,23 @@
 // configuration would show is found before anyone builds that configuration.
 
 import { ABI_NAMES } from '../engine';
-import { MATRIX_ABIS, VARIANTS } from '../engine';
+import { matrixCombinations, variantOverrides } from '../engine';
+import type { KernelConfigChoice } from '../engine';
 import { PreprocessCache } from '../engine';
 import { CommonArgs } from './args';
 import { checkOutput, LabelledRun } from './check';
 import { runAnalysis } from './main';
 
-export function matrixCheck(args: CommonArgs, out: (s: string) => void): number {
-  const abis = args.archGiven ? [args.arch] : ABI_NAMES.filter((a) => MATRIX_ABIS.includes(a));
+export function matrixCheck(args: CommonArgs, out: (s: string) => void, choice?: KernelConfigChoice): number {
+  // --arch: that ABI only; else every ABI (the configured one, the config's when a .config decided it, first).
+  const combos = args.archGiven ? matrixCombinations(args.arch, 'main', ABI_NAMES).filter((c) => c.abi === args.arch) : matrixCombinations(args.arch, 'all', ABI_NAMES);
   const cache = new PreprocessCache();
   const runs: LabelledRun[] = [];
-  for (const abi of abis) {
+  for (const { abi, variant: v } of combos) {
     // A given .config belongs to the ABI it was made for; the others use their built-in defaults.
     const useGiven = abi === args.arch;
-    for (const v of VARIANTS) {
-      if (v.abis && !v.abis.includes(abi)) continue;
-      const run = runAnalysis(args, abi, v.overrides, useGiven, cache);
-      runs.push({ run, label: `${abi}·${v.name === 'config' ? (useGiven && (args.config || args.build) ? 'config' : 'default') : v.name}` });
-    }
+    const run = runAnalysis(args, abi, variantOverrides(v, abi), useGiven, cache);
+    runs.push({ run, label: `${abi}·${v.name === 'config' ? (useGiven && (args.config || args.build) ? 'config' : 'default') : v.name}` });
   }
-  return checkOutput(args, runs, out);
+  return checkOutput(args, runs, out, choice?.notice ? [`note: ${choice.notice}`] : []);
 }
