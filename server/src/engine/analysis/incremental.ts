@@ -114,17 +114,18 @@ export class IncrementalAnalysis {
   }
 
   /**
-   * A fresh analysis of the inputs as the host reads them now (another config's generated headers, say), replaying
-   * this analysis' preprocessing wherever it does not depend on what changed. This analysis is left as it is; the
-   * result is standalone (never superseded) and equals a fresh analyze().
+   * A fresh analysis of the inputs as `host` reads them now, with `options` (another config's generated headers,
+   * definitions and include paths, say), replaying this analysis' preprocessing wherever it does not depend on what
+   * changed. This analysis is left as it is; the result is standalone (never superseded) and equals a fresh analyze()
+   * of the same main files, options and host.
    */
-  replayed(): { analysis: Analysis; stats: ReplayStats } {
+  replayed(host: FileHost = this.host, options: AnalyzeOptions = this.options, mainFiles: string[] = this.mainFiles): { analysis: Analysis; stats: ReplayStats } {
     const t0 = performance.now();
-    const r = this.session.replay();
+    const r = this.session.replay(host, preprocessOptions(options));
     const t1 = performance.now();
-    const parsed = parse(r.result, new Layouter(abiOf(this.options), new Problems()), new Problems(), parseOptions(this.mainFiles, this.options));
+    const parsed = parse(r.result, new Layouter(abiOf(options), new Problems()), new Problems(), parseOptions(mainFiles, options));
     const t2 = performance.now();
-    return { analysis: assemble(this.mainFiles, this.options, r.result, r.problems, parsed, { preprocess: t1 - t0, parse: t2 - t1 }), stats: r.stats };
+    return { analysis: assemble(mainFiles, options, r.result, r.problems, parsed, { preprocess: t1 - t0, parse: t2 - t1 }), stats: r.stats };
   }
 
   /** A journalled preprocessor run of the main files, from the start. */

@@ -12,6 +12,7 @@ import { Cond, sameConds } from './conditionals';
 import { includeGuard, relexInPlace } from './files';
 import { FileCtx, fileFrame } from './frames';
 import { Lookups, MacroDef, sameDefinition } from './macros';
+import type { ReplayIndex } from './replay';
 import type { IncludeRecord, Preprocessor, PreprocessResult } from './preprocessor';
 import { BodySkipper, SkipperState } from './skipper';
 
@@ -122,6 +123,8 @@ export class Journal implements Logs {
   readonly lookups: Lookups;
   /** The scan state at the end of the run. */
   final: ScanState | undefined;
+  /** A replay's index of this journal (built on first replay; dropped when the journal changes). */
+  replayIndex: ReplayIndex | undefined;
   /** During an incremental run: the changed file, and the previous run's state to converge with. */
   private watch: Watch | undefined;
   /** Entries an update found open at its restart point, with where the previous run ended them. */
@@ -158,6 +161,7 @@ export class Journal implements Logs {
 
   /** Records the state before a directive at `pos` of `top` (or at a phase's start). */
   checkpoint(top: FileCtx | undefined, pos: number): void {
+    this.replayIndex = undefined;
     const pp = this.pp;
     const k = pp.skipper;
     // A literal, not a spread of scanState(): this runs at every directive.
@@ -237,6 +241,7 @@ export class Journal implements Logs {
    * to take over) and the checkpoint.
    */
   private restoreRun(c: number): { old: OldRun; cp: Checkpoint } {
+    this.replayIndex = undefined;
     const pp = this.pp;
     const cp = this.cps[c];
     const at = { out: cp.outLen, log: cp.logLen, cps: c, files: cp.filesLen, includes: cp.includesLen, problems: cp.problemsLen, once: cp.onceLen, entered: cp.enteredLen, deps: cp.depLen };
@@ -403,6 +408,7 @@ export class Journal implements Logs {
 
   /** Takes over the previous run from its checkpoint `oldCp` on, this run being at `newCp` in the same state. */
   private merge(old: OldRun, newCp: number, oldCp: number, restart: Checkpoint, dOut: number): void {
+    this.replayIndex = undefined;
     const pp = this.pp;
     const at = old.at;
     const n = this.cps[newCp];

@@ -106,15 +106,15 @@ export class PreprocessSession {
   }
 
   /**
-   * A fresh run of the same main files through the host as it reads now (another config's generated headers, say),
-   * taking over every stretch of this session's run that does not depend on what changed. This session is left
-   * as it is. Problems come with repeats (as the session's do).
+   * A fresh run of the same main files through `host` as it reads now, with `options` (another config: its generated
+   * headers, its command-line definitions and include paths), taking over every stretch of this session's run that
+   * does not depend on what changed. This session is left as it is. Problems come with repeats (as the session's do).
    */
-  replay(): { result: PreprocessResult; problems: Problem[]; stats: ReplayStats } {
+  replay(host: FileHost = this.host, options: PreprocessOptions = this.options): { result: PreprocessResult; problems: Problem[]; stats: ReplayStats } {
     if (!this.result) this.run();
     const base = this.pp;
     const problems = new Problems(Infinity, true);
-    const pp = new Preprocessor(this.options, this.host, problems, this.cache, false);
+    const pp = new Preprocessor(options, host, problems, this.cache, false);
     pp.ownEdits = new Map();
     pp.replay = new Replayer(pp, { journal: base.journal!, result: this.result!, problems: this.problems.list, runProblems: base.runProblems, phases: base.phases, stopped: base.stopped });
     const result = pp.run(this.mainFiles);
@@ -258,6 +258,7 @@ export class Preprocessor {
   finish(): PreprocessResult {
     this.runProblems = this.problems.list.length;
     this.journal?.finished();
+    this.replay?.output.join();
     this.outT.push(this.eof);
     this.outEx.push(undefined);
     this.outSp.push(false);

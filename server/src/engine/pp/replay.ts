@@ -5,7 +5,7 @@
 // that depended on what changed are preprocessed as usual. The result equals a fresh run's (tests compare).
 
 import { Problem } from '../base/problems';
-import { Token, Expansion } from '../base/token';
+import { Expansion, Token } from '../base/token';
 import { sameConds } from './conditionals';
 import { parseHeaderName } from './expander';
 import { FileCtx, fileFrame } from './frames';
@@ -33,12 +33,19 @@ export interface ReplayStats {
   tokens: number;
 }
 
+/** The lengths a stretch ends at: the next checkpoint's, or the end of the run's. */
+type StretchEnd = Pick<Checkpoint, 'outLen' | 'logLen' | 'includesLen' | 'problemsLen' | 'onceLen' | 'enteredLen'>;
+
 export class Replayer {
+  /** The end of the run, for its last stretch. */
+  private last: StretchEnd | undefined;
+  /** The output being built (see ReplayOutput). */
+  readonly output: ReplayOutput;
   private readonly cps: Checkpoint[];
   /** Base checkpoints by place (phase, innermost file, position), ascending. */
-  private readonly byPlace = new Map<string, number[]>();
+  private readonly byPlace: Map<string, number[]>;
   /** Base file entries by the checkpoint before them. */
-  private readonly entriesAt = new Map<number, FileCtx[]>();
+  private readonly entriesAt: Map<number, FileCtx[]>;
   /** Names of the text phases (predefined macros, command-line definitions): not files. */
   private readonly textPhases: Set<string>;
   /** The base checkpoint expected next. */
@@ -50,17 +57,10 @@ export class Replayer {
     private readonly base: ReplayBase,
   ) {
     this.cps = base.journal.cps;
-    for (let k = 0; k < this.cps.length; k++) {
-      const key = placeKey(this.cps[k].phase, this.cps[k].top, this.cps[k].pos);
-      let l = this.byPlace.get(key);
-      if (!l) this.byPlace.set(key, (l = []));
-      l.push(k);
-    }
-    for (const e of base.journal.entries) {
-      let l = this.entriesAt.get(e.cpEntry);
-      if (!l) this.entriesAt.set(e.cpEntry, (l = []));
-      l.push(e);
-    }
+    const index = (base.journal.replayIndex ??= buildIndex(base.journal));
+    this.byPlace = index.byPlace;
+    this.entriesAt = index.entriesAt;
+    this.output = new ReplayOutput(pp, base.result);
     this.textPhases = new Set(base.phases.flatMap((ph) => (ph.kind === 'text' ? [ph.name] : [])));
     this.stats = { stretches: this.cps.length, replayed: 0, tokens: 0 };
   }
@@ -174,28 +174,25 @@ export class Replayer {
     return true;
   }
 
-  private stretchEnd(k: number): { outLen: number; logLen: number; includesLen: number; problemsLen: number; onceLen: number; enteredLen: number; cp: Checkpoint | undefined } {
-    const j = this.base.journal;
+  /** Where stretch k ends: the next checkpoint, or (the last stretch) the end of the run. */
+  private stretchEnd(k: number): StretchEnd {
     const to = k + 1 < this.cps.length ? this.cps[k + 1] : undefined;
-    if (to) return { ...to, cp: to };
-    return { outLen: this.base.result.tokens.length - 1, logLen: j.logId.length, includesLen: this.base.result.includes.length, problemsLen: this.base.runProblems, onceLen: j.onceLog.length, enteredLen: j.enteredLog.length, cp: undefined };
+    return to ?? (this.last ??= this.runEnd());
   }
 
-  private takeOver(k: number, end: ReturnType<Replayer['stretchEnd']>): void {
+  private runEnd(): StretchEnd {
+    const j = this.base.journal;
+    return { outLen: this.base.result.tokens.length - 1, logLen: j.logId.length, includesLen: this.base.result.includes.length, problemsLen: this.base.runProblems, onceLen: j.onceLog.length, enteredLen: j.enteredLog.length };
+  }
+
+  private takeOver(k: number, end: StretchEnd): void {
     const pp = this.pp;
     const j = this.base.journal;
     const from = this.cps[k];
     for (let i = from.logLen; i < end.logLen; i++) pp.macros.set(j.logId[i], j.logNext[i]);
-    const r = this.base.result;
-    const tokens: Token[] = r.tokens;
-    const exps: Array<Expansion | undefined> = r.exps;
-    for (let i = from.outLen; i < end.outLen; i++) {
-      pp.outT.push(tokens[i]);
-      pp.outEx.push(exps[i]);
-      pp.outSp.push(r.spaces[i]);
-    }
+    this.output.take(from.outLen, end.outLen);
     this.stats.tokens += end.outLen - from.outLen;
-    const includes: IncludeRecord[] = r.includes;
+    const includes: IncludeRecord[] = this.base.result.includes;
     for (let i = from.includesLen; i < end.includesLen; i++) pp.includes.push(includes[i]);
     for (let i = from.problemsLen; i < end.problemsLen; i++) pp.problems.report(this.base.problems[i]);
     for (const e of this.entriesAt.get(k) ?? []) {
@@ -210,17 +207,97 @@ export class Replayer {
       const c = pp.cachedFile(j.enteredLog[i]);
       if (c) pp.entered.set(j.enteredLog[i], c);
     }
-    const state = end.cp ?? j.final!;
+    const cp = end === this.last ? undefined : (end as Checkpoint);
+    const state = cp ?? j.final!;
     pp.skipper.restore(state);
     pp.conds = state.conds;
     pp.expander.counter = state.counter;
     // The frames: where the next stretch starts (the base run's own file entries), or none at a phase's end.
     const chain: FileCtx[] = [];
-    for (let f = end.cp?.top; f; f = f.parent) chain.unshift(f);
-    pp.frames = chain.map((f, i) => fileFrame(f.table, f, i === chain.length - 1 ? end.cp!.pos : chain[i + 1].parentPos));
-    if (!end.cp) pp.phase = pp.phases.length - 1;
+    for (let f = cp?.top; f; f = f.parent) chain.unshift(f);
+    pp.frames = chain.map((f, i) => fileFrame(f.table, f, i === chain.length - 1 ? cp!.pos : chain[i + 1].parentPos));
+    if (!cp) pp.phase = pp.phases.length - 1;
     this.stats.replayed++;
   }
+}
+
+/**
+ * A replay's output: ranges of the journalled run's output and what the replay emitted itself, in order, joined
+ * once at the end (copying the taken-over tokens one by one cost more than everything else a replay does). The
+ * preprocessor's own output arrays hold only what it emitted since the last range; its outBase counts the rest.
+ */
+class ReplayOutput {
+  private readonly parts: Array<{ t: Token[]; ex: Array<Expansion | undefined>; sp: boolean[] }> = [];
+  /** A range of the base output not yet sliced out (ranges that follow each other are joined). */
+  private pendingFrom = -1;
+  private pendingTo = -1;
+
+  constructor(
+    private readonly pp: Preprocessor,
+    private readonly base: PreprocessResult,
+  ) {}
+
+  /** The base output [from, to) comes next. */
+  take(from: number, to: number): void {
+    const pp = this.pp;
+    if (pp.outT.length > 0) {
+      this.flushPending();
+      this.parts.push({ t: pp.outT, ex: pp.outEx, sp: pp.outSp });
+      pp.outT = [];
+      pp.outEx = [];
+      pp.outSp = [];
+    }
+    if (this.pendingTo !== from) {
+      this.flushPending();
+      this.pendingFrom = from;
+    }
+    this.pendingTo = to;
+    pp.outBase += to - from;
+  }
+
+  private flushPending(): void {
+    if (this.pendingFrom < 0) return;
+    const b = this.base;
+    this.parts.push({ t: b.tokens.slice(this.pendingFrom, this.pendingTo), ex: b.exps.slice(this.pendingFrom, this.pendingTo), sp: b.spaces.slice(this.pendingFrom, this.pendingTo) });
+    this.pendingFrom = this.pendingTo = -1;
+  }
+
+  /** The whole output, into the preprocessor's arrays (before it appends the end token). */
+  join(): void {
+    const pp = this.pp;
+    if (this.parts.length === 0 && this.pendingFrom < 0) return;
+    this.flushPending();
+    this.parts.push({ t: pp.outT, ex: pp.outEx, sp: pp.outSp });
+    pp.outT = ([] as Token[]).concat(...this.parts.map((p) => p.t));
+    pp.outEx = ([] as Array<Expansion | undefined>).concat(...this.parts.map((p) => p.ex));
+    pp.outSp = ([] as boolean[]).concat(...this.parts.map((p) => p.sp));
+    pp.outBase = 0;
+    this.parts.length = 0;
+  }
+}
+
+/** A journal's checkpoints by place and its entries by checkpoint (kept on the journal until it changes). */
+export interface ReplayIndex {
+  byPlace: Map<string, number[]>;
+  entriesAt: Map<number, FileCtx[]>;
+}
+
+function buildIndex(journal: Journal): ReplayIndex {
+  const byPlace = new Map<string, number[]>();
+  const cps = journal.cps;
+  for (let k = 0; k < cps.length; k++) {
+    const key = placeKey(cps[k].phase, cps[k].top, cps[k].pos);
+    let l = byPlace.get(key);
+    if (!l) byPlace.set(key, (l = []));
+    l.push(k);
+  }
+  const entriesAt = new Map<number, FileCtx[]>();
+  for (const e of journal.entries) {
+    let l = entriesAt.get(e.cpEntry);
+    if (!l) entriesAt.set(e.cpEntry, (l = []));
+    l.push(e);
+  }
+  return { byPlace, entriesAt };
 }
 
 function placeKey(phase: number, top: FileCtx | undefined, pos: number): string {

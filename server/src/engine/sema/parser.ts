@@ -531,23 +531,19 @@ export class Parser {
     const own: TokenStream | undefined = this.track
       ? { tokens: [...this.toks.slice(start, end), this.toks[this.toks.length - 1]], exps: [...this.stream.exps.slice(start, end), undefined], spaces: [...this.spaces.slice(start, end), false] }
       : undefined;
-    const parser = this;
-    let type: Type | undefined;
-    const value: Ordinary = {
-      kind: 'variable',
-      get type(): Type {
-        return (type ??= own ? new Parser(own, parser.lay, parser.state).skimmedType(0, decl) : parser.skimmedType(start, decl));
-      },
-      loc: this.span(nameIdx),
-    };
-    this.defineOrdinary(this.toks[nameIdx].text, value);
+    this.defineOrdinary(this.toks[nameIdx].text, new SkimmedFunction(this, own, own ? 0 : start, decl, this.span(nameIdx)));
     this.pos = end;
     if (this.pos > this.cur.reach) this.cur.reach = this.pos;
     return true;
   }
 
+  /** A parser of other tokens with this one's layouter and symbol tables. */
+  sibling(stream: TokenStream): Parser {
+    return new Parser(stream, this.lay, this.state);
+  }
+
   /** The type of a skimmed function declaration starting at `start`, parsed as declaration `decl` saw things. */
-  private skimmedType(start: number, decl: Decl): Type {
+  skimmedType(start: number, decl: Decl): Type {
     const saved = { pos: this.pos, cur: this.cur, depth: this.depth, problems: this.problems };
     this.pos = start;
     this.cur = decl;
@@ -1789,6 +1785,23 @@ export class Parser {
     return value;
   }
 
+}
+
+/** The binding of a skimmed function declaration: its type is parsed on first need (see Parser.skimmed). */
+class SkimmedFunction {
+  readonly kind = 'variable';
+  private parsed: Type | undefined;
+  constructor(
+    private readonly parser: Parser,
+    /** The declaration's own tokens (an incremental analysis changes its stream in place), or undefined. */
+    private readonly own: TokenStream | undefined,
+    private readonly start: number,
+    private readonly decl: Decl,
+    readonly loc: Span,
+  ) {}
+  get type(): Type {
+    return (this.parsed ??= this.own ? this.parser.sibling(this.own).skimmedType(this.start, this.decl) : this.parser.skimmedType(this.start, this.decl));
+  }
 }
 
 /** The incomplete record or enum a member type needs, spelled for a message; undefined when complete enough. */
