@@ -2,7 +2,7 @@
 // and the same queries on logic-solver (MiniSat in JavaScript) and z3-solver (wasm), the measurement that chose
 // the engine's solver. Prints a markdown block.
 //
-// usage: node out/bench/kconfig.js [SRC] [--arches x86_64,i386] [--z3]
+// usage: node out/bench/kconfig.js [SRC] [--arches x86_64,i386] [--z3 [--z3-full]]   (z3: npm install --no-save z3-solver)
 //   SRC defaults to the cache's 7.3 tree; probe values come from the cache's conf-made defconfig when present
 //   (test/kconfig's oracle cache), else every probe is left free.
 
@@ -39,68 +39,95 @@ function confDefconfig(arch: string): string | undefined {
   return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined;
 }
 
-/** z3-solver over the same CNF: DIMACS loaded once, then check() under assumptions (async). */
+/** z3-solver over the same CNF, clause by clause through its API (its DIMACS reader's variables cannot be named back). */
 class Z3Backend {
-  private solver: any;
   private ctx: any;
+  private solver: any;
   private sent = 0;
   private model: any;
-  async init(): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { init } = require('z3-solver');
-    const { Context } = await init();
-    this.ctx = Context('main');
-    this.solver = new this.ctx.Solver();
+  private readonly vars: any[] = [];
+  static async create(): Promise<Z3Backend | undefined> {
+    let mod: any;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      mod = require('z3-solver');
+    } catch {
+      return undefined;
+    }
+    const z = new Z3Backend();
+    const { Context } = await mod.init();
+    z.ctx = Context('main');
+    z.solver = new z.ctx.Solver();
+    return z;
+  }
+  private v(n: number): any {
+    return (this.vars[n] ??= this.ctx.Bool.const(`v${n}`));
+  }
+  private lit(l: Lit): any {
+    return l > 0 ? this.v(l) : this.ctx.Not(this.v(-l));
   }
   sync(cnf: Cnf): void {
     let i = 0;
-    const lines: string[] = [];
-    for (const c of cnf.clauses()) if (i++ >= this.sent) lines.push(`${c.join(' ')} 0`);
+    for (const c of cnf.clauses()) if (i++ >= this.sent) this.solver.add(c.length === 1 ? this.lit(c[0]) : this.ctx.Or(...c.map((l) => this.lit(l))));
     this.sent = i;
-    if (lines.length) this.solver.fromString(`p cnf ${cnf.nVars} ${lines.length}\n${lines.join('\n')}\n`);
-  }
-  private lit(l: Lit): any {
-    const v = this.ctx.Bool.const(`k!${Math.abs(l)}`);
-    return l > 0 ? v : this.ctx.Not(v);
   }
   async solve(assumptions: Lit[]): Promise<boolean> {
     const r = await this.solver.check(...assumptions.map((l) => this.lit(l)));
     this.model = r === 'sat' ? this.solver.model() : undefined;
     return r === 'sat';
   }
-  value(v: number): boolean {
-    return this.model ? this.ctx.isTrue(this.model.eval(this.ctx.Bool.const(`k!${v}`), true)) : false;
-  }
-  addClause(c: Lit[]): void {
-    this.solver.add(this.ctx.Or(...c.map((l) => this.lit(l))));
+  value(n: number): boolean {
+    return this.model ? this.ctx.isTrue(this.model.eval(this.v(n), true)) : false;
   }
 }
 
-async function z3Figures(sat: KconfigSat, model: KconfigModel, constraints: string[], enumSyms: string[]): Promise<{ load: number; query: number; enumerate: number; count: number }> {
-  const z = new Z3Backend();
-  await z.init();
-  // The same cone and literals the logic-solver run used.
-  const lits = constraints.map((c) => {
-    const e = sat.parse(c);
-    return sat.enc.expr(e).ge1;
-  });
+async function z3Figures(model: KconfigModel, probes: Map<any, string>, base: string, q: string[], full: boolean): Promise<string> {
+  const t0 = Date.now();
+  const z = await Z3Backend.create();
+  if (!z) return 'z3-solver is not installed (npm install --no-save z3-solver to measure it)';
+  const init = Date.now() - t0;
+  const sat = new KconfigSat(model, { probes, base });
+  sat.enc.ensure(q.map((n) => model.byName.get(n)!));
+  const l1 = sat.enc.expr(sat.parse('MEMCG && !SLAB_OBJ_EXT')).ge1;
+  const l2 = sat.enc.expr(sat.parse('MEMCG && LOCKDEP && SMP')).ge1;
   let t = Date.now();
   z.sync(sat.enc.cnf);
-  await z.solve([]);
   const load = Date.now() - t;
-  t = Date.now();
-  await z.solve(lits);
-  const query = Date.now() - t;
-  const syms = enumSyms.map((n) => model.byName.get(n)!);
+  const time = async (l: Lit) => {
+    const ts: number[] = [];
+    let r = false;
+    for (let i = 0; i < 3; i++) {
+      const t1 = Date.now();
+      r = await z.solve([l]);
+      ts.push(Date.now() - t1);
+    }
+    return `${ts.join(' / ')} ms (${r})`;
+  };
+  const q1 = await time(l1);
+  const q2 = await time(l2);
+  const syms = q.map((n) => model.byName.get(n)!);
   t = Date.now();
   let count = 0;
   for (;;) {
+    z.sync(sat.enc.cnf);
     if (!(await z.solve([]))) break;
     count++;
-    const block = syms.map((s) => -sat.enc.is(s, sat.enc.valueIn(s, (v) => z.value(v))));
-    z.addClause(block);
+    sat.enc.cnf.clause(syms.map((s) => -sat.enc.is(s, sat.enc.valueIn(s, (v) => z.value(v)))));
   }
-  return { load, query, enumerate: Date.now() - t, count };
+  const en = Date.now() - t;
+  let fullText = 'not measured (--z3-full)';
+  if (full) {
+    const f = new KconfigSat(model, { probes, base });
+    f.enc.ensure(model.symbols.filter((s) => s.kind === 'normal'));
+    const zf = (await Z3Backend.create())!;
+    t = Date.now();
+    zf.sync(f.enc.cnf);
+    const loadFull = Date.now() - t;
+    t = Date.now();
+    const ok = await zf.solve([]);
+    fullText = `load ${loadFull} ms, solve ${Date.now() - t} ms (${ok})`;
+  }
+  return `init ${init} ms; load cone ${load} ms; MEMCG && !SLAB_OBJ_EXT ${q1}; MEMCG && LOCKDEP && SMP ${q2}; enumerate ${en} ms (${count} assignments); whole arch: ${fullText}`;
 }
 
 async function main(): Promise<void> {
@@ -143,28 +170,10 @@ async function main(): Promise<void> {
     out.push(
       `| ${arch.name} | ${fmt(parse)} ms | ${fmt(odc)} ms | ${conf ? `${fmt(infer)} ms (${model.frees.length} probes)` : 'no conf defconfig'} | ${fs_.symbols} / ${fs_.variables} / ${fs_.clauses} / ${fs_.literals} | ${fmt(fullMs)} ms (${valid ? 'valid' : 'INVALID'}) | ${cone.symbols} / ${cone.clauses} | ${fmt(q1)} ms (${r1}) | ${fmt(q2)} ms (${r2}) | ${fmt(en)} ms (${n} assignments) | ${fmt(comp)} ms (${ok ? 'valid' : 'NOT VALID'}) |`,
     );
-    if (withZ3) {
-      const zsat = new KconfigSat(model, { probes, base: def!.config });
-      zsat.enc.ensure(q.map((n2) => model.byName.get(n2)!));
-      zsat.parse('MEMCG && !SLAB_OBJ_EXT');
-      const z = await z3Figures(zsat, model, ['MEMCG && LOCKDEP && SMP'], q);
-      const zf = new KconfigSat(model, { probes, base: def!.config });
-      zf.enc.ensure(model.symbols.filter((s) => s.kind === 'normal'));
-      const zfull = new Z3Backend();
-      await zfull.init();
-      const t = Date.now();
-      zfull.sync(zf.enc.cnf);
-      const fullOk = await zfull.solve([...values].filter(([s]) => zf.enc.encodedSymbols.has(s)).map(([s, v]) => zf.enc.is(s, v)).filter((l) => l !== 1));
-      z3Rows.push(`| ${arch.name} | ${Date.now() - t} ms (${fullOk ? 'valid' : 'INVALID'}) | ${z.load} ms | ${z.query} ms | ${z.enumerate} ms (${z.count} assignments) |`);
-    }
+    if (withZ3) z3Rows.push(`${arch.name}: ${await z3Figures(model, probes, def!.config, q, argv.includes('--z3-full'))}`);
   }
   console.log(out.join('\n'));
-  if (withZ3) {
-    console.log('\nz3-solver 5.2.0 (wasm) on the same CNF:\n');
-    console.log('| arch | load full CNF + check defconfig valid | load query cone | satisfiable(MEMCG && LOCKDEP && SMP) | enumerate 11 symbols |');
-    console.log('|---|---|---|---|---|');
-    console.log(z3Rows.join('\n'));
-  }
+  if (withZ3) console.log(`\nz3-solver on the same CNF:\n\n${z3Rows.map((r) => `- ${r}`).join('\n')}`);
   process.exit(0);
 }
 

@@ -4,7 +4,7 @@
 // usage: npm run test:kconfig-oracle -- [--version 7.3] [--arches a,b|all] [--seeds N] [--first S]
 // Prints one line per arch and a summary; exits 1 on any difference.
 
-import { DiskKconfigHost, loadKconfig, olddefconfig, KCONFIG_ARCHES, kconfigArch } from '../../server/src/engine/kconfig/index';
+import { defconfigText, DiskKconfigHost, loadKconfig, olddefconfig, KCONFIG_ARCHES, kconfigArch } from '../../server/src/engine/kconfig/index';
 import { inferProbes } from '../../server/src/engine/kconfig/probes';
 import { checkTools, compareConfigs, ConfOracle, kernelTree, perturb } from './oracle';
 
@@ -46,7 +46,7 @@ export function runArch(version: string, archName: string, seeds: number[], log:
     log(`  ${arch.name} ${label}: ${d.identical ? 'identical' : 'DIFFERENT'} (${d.symbols} symbols)`);
   };
   const def = oracle.defconfig();
-  check('defconfig', defconfigInput(host, tree.src, arch) ?? '', def);
+  check('defconfig', defconfigText(host, tree.src, arch) ?? '', def);
   for (const seed of seeds) {
     const rand = oracle.randconfig(seed);
     // A randconfig is what conf wrote: olddefconfig must leave it as it is.
@@ -58,13 +58,6 @@ export function runArch(version: string, archName: string, seeds: number[], log:
   }
   log(`  (conf ran ${oracle.runs} times, ${oracle.cached} outputs cached)`);
   return report;
-}
-
-import { defconfigText } from '../../server/src/engine/kconfig/index';
-import type { KconfigArch } from '../../server/src/engine/kconfig/arches';
-import type { KconfigHost } from '../../server/src/engine/kconfig/host';
-function defconfigInput(host: KconfigHost, src: string, arch: KconfigArch): string | undefined {
-  return defconfigText(host, src, arch);
 }
 
 if (require.main === module) {

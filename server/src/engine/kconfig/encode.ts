@@ -512,6 +512,28 @@ export class KconfigEncoding {
     return this.eq(s, v);
   }
 
+  /**
+   * The variables a full assignment of the encoded symbols fixes (bool and tristate variables, value
+   * variables), or undefined when a free probe variable would be left open.
+   */
+  variablesOf(values: ReadonlyMap<KSymbol, string>): Map<number, boolean> | undefined {
+    if (this.freeVars.size) return undefined;
+    const out = new Map<number, boolean>();
+    for (const s of this.encoded) {
+      const v = values.get(s);
+      if (v === undefined) continue;
+      if (s.type === 'bool' || s.type === 'tristate') {
+        const p = this.pair(s);
+        if (p.ge2 > 1) out.set(p.ge2, v === 'y');
+        const m = this.mVar.get(s);
+        if (m) out.set(m, v === 'm');
+      } else if ((s.type === 'int' || s.type === 'hex' || s.type === 'string') && !s.transitional) {
+        for (const [t, x] of this.valueVars(s)) out.set(x, t === v);
+      }
+    }
+    return out;
+  }
+
   /** Free probe symbols that became variables. */
   get freeProbeVars(): ReadonlyMap<KSymbol, Lit> {
     return this.freeVars;

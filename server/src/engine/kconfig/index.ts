@@ -15,7 +15,7 @@ export { KCONFIG_ARCHES, kconfigArch, type KconfigArch } from './arches';
 export type { KconfigModel, KSymbol } from './model';
 export type { KconfigProblem } from './problems';
 export { Evaluation, readConfig, type ProbeValues } from './eval';
-export { olddefconfig, mergeFragments, defconfigText, type OlddefconfigResult } from './olddefconfig';
+export { olddefconfig, mergeFragments, defconfigText, checkConfig, configValues, type OlddefconfigResult } from './olddefconfig';
 export { inferProbes, type ProbeInference } from './probes';
 export { KconfigSat, type Assignment, type SatOptions } from './sat';
 

@@ -66,3 +66,27 @@ export function defconfigText(host: KconfigHost, srctree: string, arch: KconfigA
   return mergeFragments(texts);
 }
 
+
+/** A .config's symbol lines as name → value ("n" for "is not set"). */
+export function configValues(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    let m = /^CONFIG_([A-Za-z0-9_]+)=(.*)$/.exec(line);
+    if (m) out.set(m[1], m[2]);
+    else if ((m = /^# CONFIG_([A-Za-z0-9_]+) is not set$/.exec(line))) out.set(m[1], 'n');
+  }
+  return out;
+}
+
+/**
+ * Whether a .config is valid: olddefconfig leaves every symbol line as it is (same symbols written, same
+ * values; comments and order aside). `changed` lists what olddefconfig would change.
+ */
+export function checkConfig(model: KconfigModel, text: string, probes: ProbeValues = new Map()): { valid: boolean; changed: { name: string; from?: string; to?: string }[] } {
+  const before = configValues(text);
+  const after = configValues(olddefconfig(model, text, probes).config);
+  const changed: { name: string; from?: string; to?: string }[] = [];
+  for (const [k, v] of after) if (before.get(k) !== v) changed.push({ name: k, from: before.get(k), to: v });
+  for (const [k, v] of before) if (!after.has(k)) changed.push({ name: k, from: v, to: undefined });
+  return { valid: changed.length === 0, changed };
+}

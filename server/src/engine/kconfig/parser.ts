@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import type { KconfigHost } from './host';
 import { Lexer, T, TOKEN_NAMES, type Token } from './lexer';
-import { MacroExpander, type MacroPlace } from './macros';
+import { MacroExpander } from './macros';
 import { ExprPool, KSymbol, Menu, type Expr, type MenuKind, type Property, type PropertyKind, type SymbolType } from './model';
 import type { KconfigProblems } from './problems';
 
@@ -781,10 +781,6 @@ export class KconfigParser {
     this.advance();
     if (t.free) this.fail(`a symbol name cannot come from a toolchain probe: ${this.macros.display(t.value)}`);
     return this.lookup(t.value, false);
-  }
-
-  get place(): MacroPlace {
-    return this.lexer.place();
   }
 }
 

@@ -60,16 +60,21 @@ export function freeSites(model: KconfigModel): Map<KSymbol, KSymbol[]> {
 }
 
 /**
- * Reads probe values back from a .config conf wrote. Candidates for each free symbol are y, n and the
+ * Reads probe values back from a .config conf wrote (or several, made with the same toolchain). Candidates for each free symbol are y, n and the
  * values of the symbols it is the default of or is compared with; each is scored by how many of the symbols
  * that read it directly would come out differently (value or presence) from the .config, and the best kept,
  * in rounds until nothing changes (a probe can hide behind another).
  */
-export function inferProbes(model: KconfigModel, configText: string, start: ProbeValues = new Map()): ProbeInference {
-  const input = readConfig(model, configText);
+export function inferProbes(model: KconfigModel, configText: string | string[], start: ProbeValues = new Map()): ProbeInference {
+  // Several .configs made with the same toolchain: each tells what the others may not.
+  const configs = (Array.isArray(configText) ? configText : [configText]).map((text) => {
+    const input = readConfig(model, text);
+    const given = new Map<string, string>();
+    for (const [sym, v] of input.user) given.set(sym.name, sym.isBoolish ? ['n', 'm', 'y'][v.tri] : v.val);
+    return { input, given, present: new Set(input.user.keys()) };
+  });
   const given = new Map<string, string>();
-  for (const [sym, v] of input.user) given.set(sym.name, sym.isBoolish ? ['n', 'm', 'y'][v.tri] : v.val);
-  const present = new Set(input.user.keys());
+  for (const c of [...configs].reverse()) for (const [k, v] of c.given) given.set(k, v);
   const sites = freeSites(model);
   const candidates = new Map<KSymbol, string[]>();
   const values = new Map<KSymbol, string>(start);
@@ -116,12 +121,14 @@ export function inferProbes(model: KconfigModel, configText: string, start: Prob
   }
 
   const mismatches = (syms: KSymbol[], probes: ProbeValues): number => {
-    const ev = new Evaluation(model, input, probes, true);
     let bad = 0;
-    for (const s of syms) {
-      const w = ev.written(s);
-      if (w !== present.has(s)) bad++;
-      else if (w && ev.stringOf(s) !== given.get(s.name)) bad++;
+    for (const c of configs) {
+      const ev = new Evaluation(model, c.input, probes, true);
+      for (const s of syms) {
+        const w = ev.written(s);
+        if (w !== c.present.has(s)) bad++;
+        else if (w && ev.stringOf(s) !== c.given.get(s.name)) bad++;
+      }
     }
     return bad;
   };

@@ -237,9 +237,27 @@ export class KconfigSat {
     return this.model.pool.cmp('eq', s, this.enc.constSymbol(value));
   }
 
-  /** Whether a full assignment of every encoded symbol (values by symbol) satisfies the constraints. */
+  /**
+   * Whether a full assignment (values by symbol; every symbol its constraints read must have one) is valid.
+   * With every probe fixed this needs no solver: each clause is checked, gates computed from their inputs.
+   */
   holds(values: ReadonlyMap<KSymbol, string>): boolean {
+    return this.violations(values).length === 0;
+  }
+
+  /** The symbols whose constraint a full assignment breaks (where olddefconfig would change something). */
+  violations(values: ReadonlyMap<KSymbol, string>): string[] {
     this.enc.ensure(values.keys());
+    for (const s of this.enc.encodedSymbols) {
+      const v = values.get(s);
+      if (v !== undefined && this.enc.is(s, v) === FALSE) return [s.name];
+    }
+    const vars = this.enc.variablesOf(values);
+    if (vars) return [...new Set(this.enc.cnf.broken((v) => vars.get(v)).map((b) => b.tag || '(shared)'))];
+    return this.holdsBySolver(values) ? [] : ['(unsatisfiable)'];
+  }
+
+  private holdsBySolver(values: ReadonlyMap<KSymbol, string>): boolean {
     const lits: Lit[] = [];
     for (const s of this.enc.encodedSymbols) {
       const v = values.get(s);
