@@ -76,7 +76,12 @@ if (require.main === module) {
   let identical = 0;
   const t0 = Date.now();
   for (const name of names) {
-    const r = runArch(version, name, seeds, process.env.VERBOSE ? (s) => console.error(s) : undefined);
+    let r: ArchReport;
+    try {
+      r = runArch(version, name, seeds, process.env.VERBOSE ? (s) => console.error(s) : undefined);
+    } catch (e) {
+      r = { arch: name, compared: 1, identical: 0, failures: [`could not run: ${(e as Error).message.slice(0, 500)}`], parseMs: 0 };
+    }
     compared += r.compared;
     identical += r.identical;
     console.log(`${version} ${r.arch}: ${r.identical}/${r.compared} identical (parse ${r.parseMs} ms)`);

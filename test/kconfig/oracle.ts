@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { KconfigArch } from '../../server/src/engine/kconfig/arches';
+import { forTree, type KconfigArch } from '../../server/src/engine/kconfig/arches';
 import type { KconfigModel } from '../../server/src/engine/kconfig/model';
 
 export const root = path.resolve(__dirname, '../../..');
@@ -94,7 +94,7 @@ export class ConfOracle {
   }
 
   defconfig(): string {
-    return this.make(this.arch.target, undefined);
+    return this.make(forTree(this.arch, (p) => fs.existsSync(path.join(this.src, p))).target, undefined);
   }
 
   randconfig(seed: number): string {

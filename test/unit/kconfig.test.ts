@@ -329,3 +329,24 @@ describe('kconfig: SAT layer', () => {
     assert.equal(sat.complete(['F && G']), null);
   });
 });
+
+describe('kconfig: bounded on hostile trees', () => {
+  it('a chain of 20,000 symbols, 20,000 selects of one symbol, 700 nested ifs: answers, no stack overflow', () => {
+    const n = 20000;
+    let chain = '';
+    for (let i = 0; i < n; i++) chain += `config S${i}\n\tbool "s${i}"\n\tdefault S${i + 1}\n\tselect HUB\n`;
+    chain += `config S${n}\n\tdef_bool y\nconfig HUB\n\tbool\n`;
+    let nest = '';
+    for (let i = 0; i < 700; i++) nest += `if S${i}\n`;
+    nest += 'config DEEP\n\tdef_bool y\n';
+    for (let i = 0; i < 700; i++) nest += 'endif\n';
+    const m = load({ Kconfig: chain + `config WIDE\n\tdef_bool ${Array.from({ length: 5000 }, (_, i) => `S${i}`).join(' || ')}\n` + nest });
+    assert.ok(m.problems.some((p) => p.code === 'kconfig-nesting-too-deep'));
+    const out = olddefconfig(m, '');
+    assert.equal(out.values.get('HUB'), 'y');
+    assert.equal(out.values.get('WIDE'), 'y');
+    assert.ok(out.values.size > n);
+    const sat = new KconfigSat(m, {});
+    assert.equal(sat.satisfiable(['HUB']), true);
+  });
+});

@@ -12,9 +12,11 @@ export interface KconfigArch {
   defconfig: string[];
   /** The make target that builds it (for the oracle). */
   target: string;
+  /** Older trees' name for it, when the first file is missing (loongarch's before 6.15). */
+  older?: { target: string; defconfig: string[] };
 }
 
-const a = (name: string, ARCH: string, SRCARCH: string, target: string, defconfig: string[]): KconfigArch => ({ name, ARCH, SRCARCH, target, defconfig });
+const a = (name: string, ARCH: string, SRCARCH: string, target: string, defconfig: string[], older?: KconfigArch['older']): KconfigArch => ({ name, ARCH, SRCARCH, target, defconfig, older });
 
 export const KCONFIG_ARCHES: readonly KconfigArch[] = [
   a('x86_64', 'x86_64', 'x86', 'x86_64_defconfig', ['x86_64_defconfig']),
@@ -37,7 +39,7 @@ export const KCONFIG_ARCHES: readonly KconfigArch[] = [
   a('sh4', 'sh', 'sh', 'shx3_defconfig', ['shx3_defconfig']),
   a('alpha', 'alpha', 'alpha', 'defconfig', ['defconfig']),
   a('arc', 'arc', 'arc', 'haps_hs_smp_defconfig', ['haps_hs_smp_defconfig']),
-  a('loongarch64', 'loongarch', 'loongarch', 'loongson64_defconfig', ['loongson64_defconfig']),
+  a('loongarch64', 'loongarch', 'loongarch', 'loongson64_defconfig', ['loongson64_defconfig'], { target: 'loongson3_defconfig', defconfig: ['loongson3_defconfig'] }),
 ];
 
 export function kconfigArch(name: string): KconfigArch | undefined {
@@ -50,5 +52,11 @@ export function srcArchOf(arch: string): string {
   if (arch === 'sparc32' || arch === 'sparc64') return 'sparc';
   if (arch === 'parisc64') return 'parisc';
   if (arch === 'sh64') return 'sh';
+  return arch;
+}
+
+/** The arch entry as this tree has it: the older defconfig name when the current one is missing. */
+export function forTree(arch: KconfigArch, exists: (relPath: string) => boolean): KconfigArch {
+  if (arch.older && !exists(`arch/${arch.SRCARCH}/configs/${arch.defconfig[0]}`)) return { ...arch, ...arch.older, older: undefined };
   return arch;
 }

@@ -149,6 +149,8 @@ const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '
 const isXDigit = (c: string | undefined) => c !== undefined && /^[0-9a-fA-F]$/.test(c);
 
 const TRI_LETTER = ['n', 'm', 'y'];
+/** Real trees go about 60 deep; a default stack holds several thousand frames of calc/expr. */
+const MAX_CALC_DEPTH = 2000;
 
 /** Probe results by free symbol: the text the toolchain would print (e.g. "y", "120200"). */
 export type ProbeValues = ReadonlyMap<KSymbol, string>;
@@ -176,6 +178,9 @@ export class Evaluation {
   private readonly priority = new Map<KSymbol, KSymbol[]>();
   /** Symbols whose selects exceed their direct dependencies (conf's "unmet direct dependencies"). */
   readonly unmet = new Set<KSymbol>();
+  /** Symbols reached deeper than MAX_CALC_DEPTH in a chain of dependencies (their values may be wrong). */
+  readonly tooDeep = new Set<KSymbol>();
+  private depth = 0;
 
   constructor(
     readonly model: KconfigModel,
@@ -218,6 +223,7 @@ export class Evaluation {
     // conf_read: MODULES first, then every symbol; if nothing changed, conf_write computes everything again.
     this.calc(model.modules);
     if (lazy) return;
+    for (const s of model.evalOrder) this.calc(s);
     for (const s of model.symbols) this.calc(s);
     for (const c of model.choices) this.calc(c);
     if (!this.changed(input)) {
@@ -225,6 +231,7 @@ export class Evaluation {
       this.exprCache.clear();
       for (const c of [model.yes, model.mod, model.no]) this.valid[c.id] = 1;
       this.calc(model.modules);
+      for (const s of model.evalOrder) this.calc(s);
     }
   }
 
@@ -357,6 +364,22 @@ export class Evaluation {
     const id = sym.id;
     if (this.valid[id]) return;
     this.valid[id] = 1;
+    // A chain of symbols each depending on the next is computed recursively, as conf does; past this depth
+    // a symbol keeps the value it has while being computed (as in a cycle), so the stack stays bounded.
+    if (this.depth >= MAX_CALC_DEPTH) {
+      this.tooDeep.add(sym);
+      return;
+    }
+    this.depth++;
+    try {
+      this.calcValue(sym);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private calcValue(sym: KSymbol): void {
+    const id = sym.id;
     let newTri: Tri = Tri.N;
     let newVal: string;
     switch (sym.type) {

@@ -27,6 +27,15 @@ export function finalize(tree: ParsedTree, srctree: string, env: Readonly<Record
     return r;
   };
 
+  // Reverse dependencies, implies and the definitions' dependencies are collected, then folded balanced.
+  const revTerms = new Map<KSymbol, Expr[]>();
+  const impTerms = new Map<KSymbol, Expr[]>();
+  const dirTerms = new Map<KSymbol, Expr[]>();
+  const push = (m: Map<KSymbol, Expr[]>, s: KSymbol, e: Expr) => {
+    const l = m.get(s);
+    if (l) l.push(e);
+    else m.set(s, [e]);
+  };
   const visit = (parent: Menu, insideChoice: boolean): void => {
     const sym = parent.sym;
     if (parent.list) {
@@ -42,17 +51,21 @@ export function finalize(tree: ParsedTree, srctree: string, env: Readonly<Record
             const target = (prop.expr as { sym: KSymbol }).sym;
             // expr_alloc_and(sym, NULL) is the symbol alone.
             const t = dep ? pool.two('and', pool.sym(menu.sym!), dep) : pool.sym(menu.sym!);
-            if (prop.kind === 'select') target.revDep = pool.or(target.revDep, t);
-            else target.implied = pool.or(target.implied, t);
+            push(prop.kind === 'select' ? revTerms : impTerms, target, t);
           }
         }
       }
       for (let menu: Menu | null = parent.list; menu; menu = menu.next) visit(menu, !!sym && sym.isChoice);
     } else if (!insideChoice && sym) {
-      sym.dirDep = pool.or(sym.dirDep, parent.dep);
+      // expr_alloc_or(dir_dep, NULL) keeps dir_dep: a definition without dependencies adds nothing.
+      if (parent.dep) push(dirTerms, sym, parent.dep);
+      else if (!dirTerms.has(sym)) dirTerms.set(sym, []);
     }
   };
   visit(tree.root, false);
+  for (const [s, l] of revTerms) s.revDep = pool.fold('or', l);
+  for (const [s, l] of impTerms) s.implied = pool.fold('or', l);
+  for (const [s, l] of dirTerms) s.dirDep = pool.fold('or', l);
 
   // The root's own prompt gets no dependencies (it has none); every other node was visited above.
   checkCycles(tree, problems);
@@ -69,6 +82,7 @@ export function finalize(tree: ParsedTree, srctree: string, env: Readonly<Record
   }
 
   return {
+    evalOrder: dependencyOrder(tree.symbols, tree.choices),
     srctree,
     env,
     root: tree.root,
@@ -165,8 +179,15 @@ function checkCycles(tree: ParsedTree, problems: KconfigProblems): void {
     last.inCycle = true;
   };
 
+  let depth = 0;
+  let tooDeep = false;
   const check = (sym: KSymbol): KSymbol | null => {
     if (sym.kind !== 'normal' && sym.kind !== 'choice') return null;
+    if (depth > 2000) {
+      if (!tooDeep) problems.report('warning', 'kconfig-too-deep', `dependency chain longer than 2000 symbols at ${sym.name}: not checked for cycles past it`, sym.place?.file ?? '', sym.place?.line ?? 0);
+      tooDeep = true;
+      return null;
+    }
     const f = flags.get(sym) ?? 0;
     if (f & CHECK) {
       report(sym);
@@ -198,13 +219,18 @@ function checkCycles(tree: ParsedTree, problems: KconfigProblems): void {
   };
 
   const checkEdges = (sym: KSymbol): KSymbol | null => {
-    for (const e of edges(sym)) {
-      stack.push({ sym, why: e.why });
-      const found = check(e.sym);
-      stack.pop();
-      if (found) return found;
+    depth++;
+    try {
+      for (const e of edges(sym)) {
+        stack.push({ sym, why: e.why });
+        const found = check(e.sym);
+        stack.pop();
+        if (found) return found;
+      }
+      return null;
+    } finally {
+      depth--;
     }
-    return null;
   };
 
   for (let m = nextMenu(tree.root, tree.root); m; m = nextMenu(m, tree.root)) if (m.sym) check(m.sym);
@@ -225,7 +251,10 @@ function checkSanity(tree: ParsedTree, problems: KconfigProblems): void {
         if (!c.sym) continue;
         for (const p of c.sym.props) {
           if (p.kind === 'default') problems.report('error', 'kconfig-choice-member', 'defaults for choice values not supported', p.file, p.line);
-          if (p.menu !== c && p.kind === 'prompt') problems.report('error', 'kconfig-choice-member', 'choice value must not have a prompt in another entry', p.file, p.line);
+          // 6.12 accepts a second definition with a prompt inside the same choice (powerpc's POWERPC64_CPU).
+          if (p.menu !== c && p.kind === 'prompt' && p.menu.parent !== c.parent) {
+            problems.report('error', 'kconfig-choice-member', 'choice value has a prompt outside its choice group', p.file, p.line);
+          }
         }
       }
     }
@@ -246,4 +275,54 @@ function checkSanity(tree: ParsedTree, problems: KconfigProblems): void {
       }
     }
   }
+}
+
+/**
+ * Symbols with what their values read before them (post-order of an iterative depth-first walk): computing
+ * in this order keeps the evaluator's recursion shallow however long a chain of dependencies is.
+ */
+function dependencyOrder(symbols: KSymbol[], choices: KSymbol[]): KSymbol[] {
+  const inputs = (s: KSymbol): KSymbol[] => {
+    const out = new Set<KSymbol>();
+    const add = (e: Expr | null) => {
+      const l: KSymbol[] = [];
+      symbolsOf(e, l);
+      for (const x of l) out.add(x);
+    };
+    add(s.dirDep);
+    add(s.revDep);
+    add(s.implied);
+    for (const p of s.props) {
+      add(p.visible);
+      if (p.kind === 'default') add(p.expr);
+      if (p.kind === 'range') {
+        out.add(p.rangeLow!);
+        out.add(p.rangeHigh!);
+      }
+    }
+    if (s.memberOf) for (const m of s.memberOf.members) if (m !== s) for (const p of m.props) add(p.visible);
+    return [...out].filter((x) => x.kind === 'normal' && x !== s);
+  };
+  const state = new Map<KSymbol, number>();
+  const order: KSymbol[] = [];
+  for (const root of [...symbols, ...choices]) {
+    if (state.has(root)) continue;
+    const stack: { sym: KSymbol; next: KSymbol[]; i: number }[] = [{ sym: root, next: inputs(root), i: 0 }];
+    state.set(root, 1);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.i < top.next.length) {
+        const n = top.next[top.i++];
+        if (!state.has(n)) {
+          state.set(n, 1);
+          stack.push({ sym: n, next: inputs(n), i: 0 });
+        }
+        continue;
+      }
+      stack.pop();
+      state.set(top.sym, 2);
+      order.push(top.sym);
+    }
+  }
+  return order;
 }

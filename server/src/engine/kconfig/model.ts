@@ -125,6 +125,21 @@ export class ExprPool {
     return b ? this.two('or', a, b) : a;
   }
 
+  /**
+   * A || b || c ... (or &&) as a balanced tree: the same value as the kernel's left-leaning chain (min and
+   * max are associative), but a symbol selected by thousands of others stays a few dozen levels deep.
+   */
+  fold(op: 'and' | 'or', list: Expr[]): Expr | null {
+    if (list.length === 0) return null;
+    let level = list;
+    while (level.length > 1) {
+      const next: Expr[] = [];
+      for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? this.two(op, level[i], level[i + 1]) : level[i]);
+      level = next;
+    }
+    return level[0];
+  }
+
   private intern(key: string, make: () => Expr): Expr {
     let e = this.map.get(key);
     if (!e) {
@@ -167,6 +182,8 @@ export interface KconfigModel {
   readonly problems: KconfigProblem[];
   /** Symbols in menu order, each once (the order conf writes them). */
   readonly writeOrder: KSymbol[];
+  /** Every symbol after the symbols its value reads (cycles broken anywhere): the evaluator's order. */
+  readonly evalOrder: KSymbol[];
   /** One more than the largest symbol id (arrays indexed by id). */
   readonly idLimit: number;
   /** Text with free atoms shown as the $(...) they stand for. */

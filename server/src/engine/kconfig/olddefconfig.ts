@@ -2,7 +2,7 @@
 // with merge_config.sh fragments) completed to the .config conf writes.
 
 import * as path from 'node:path';
-import type { KconfigArch } from './arches';
+import { forTree, type KconfigArch } from './arches';
 import { Evaluation, readConfig, type ProbeValues } from './eval';
 import type { KconfigHost } from './host';
 import type { KconfigModel } from './model';
@@ -56,9 +56,10 @@ export function mergeFragments(texts: string[]): string {
 }
 
 /** The text `make ARCH=... <target>` feeds conf: the arch's defconfig file with its fragments merged in. */
-export function defconfigText(host: KconfigHost, srctree: string, arch: KconfigArch, files = arch.defconfig): string | undefined {
+export function defconfigText(host: KconfigHost, srctree: string, arch: KconfigArch): string | undefined {
   const texts: string[] = [];
-  for (const f of files) {
+  arch = forTree(arch, (p) => host.exists(path.join(srctree, p)));
+  for (const f of arch.defconfig) {
     const t = host.readFile(path.join(srctree, 'arch', arch.SRCARCH, 'configs', f));
     if (t === undefined) return undefined;
     texts.push(t);

@@ -40,6 +40,7 @@ export interface ParsedTree {
 const MAX_FILES = 20000;
 const MAX_SOURCE_DEPTH = 100;
 const MAX_EXPR_DEPTH = 500;
+const MAX_BLOCK_DEPTH = 500;
 
 export class KconfigParser {
   private lexer!: Lexer;
@@ -67,6 +68,8 @@ export class KconfigParser {
   private lastEntry: { owner: Menu; field: 'list' | 'next' };
   private currentChoice: Menu | null = null;
   private exprDepth = 0;
+  private readonly depTerms = new Map<Menu, Expr[]>();
+  private blockDepth = 0;
 
   constructor(
     private readonly host: KconfigHost,
@@ -98,6 +101,7 @@ export class KconfigParser {
     if (this.tok.kind === T.MAINMENU) this.statement(() => this.mainmenu());
     this.stmtList('top');
     this.macros.clearVariables();
+    for (const [menu, terms] of this.depTerms) menu.dep = this.pool.fold('and', terms);
     return {
       root: this.root,
       symbols: this.symbols,
@@ -229,7 +233,10 @@ export class KconfigParser {
   private addDep(dep: Expr, cond: Expr | null): void {
     // `depends on X if Y` is X || (Y = n)
     const d = cond ? this.pool.two('or', dep, transCompare(this.pool, this, cond, 'eq', this.no)) : dep;
-    this.currentEntry.dep = this.pool.and(this.currentEntry.dep, d);
+    // Folded balanced when parsing ends (an entry with thousands of `depends on` lines stays shallow).
+    const terms = this.depTerms.get(this.currentEntry);
+    if (terms) terms.push(d);
+    else this.depTerms.set(this.currentEntry, [d]);
   }
 
   private setType(type: SymbolType): void {
@@ -277,6 +284,29 @@ export class KconfigParser {
   }
 
   /** stmt_list (and stmt_list_in_choice): statements until an end keyword or the end of input. */
+  /** Reads a block's statements, or skips the block when blocks are nested too deep (bounded stack). */
+  private block(context: 'menu' | 'if' | 'choice'): boolean {
+    if (this.blockDepth >= MAX_BLOCK_DEPTH) {
+      this.error(`blocks nested deeper than ${MAX_BLOCK_DEPTH}: this one is skipped`, undefined, undefined, 0, 'kconfig-nesting-too-deep');
+      let depth = 1;
+      while (this.tok.kind !== T.EOF) {
+        const k = this.tok.kind;
+        if (k === T.IF || k === T.MENU || k === T.CHOICE) depth++;
+        else if (k === T.ENDIF || k === T.ENDMENU || k === T.ENDCHOICE) depth--;
+        this.skipLine();
+        if (depth === 0) break;
+      }
+      return false;
+    }
+    this.blockDepth++;
+    try {
+      this.stmtList(context);
+    } finally {
+      this.blockDepth--;
+    }
+    return true;
+  }
+
   private stmtList(context: 'top' | 'menu' | 'if' | 'choice'): void {
     for (;;) {
       const k = this.tok.kind;
@@ -622,9 +652,10 @@ export class KconfigParser {
     if (!e.prompt) this.error('choice must have a prompt', e.file, e.line, 0, 'kconfig-choice-without-prompt');
     this.addMenu();
     this.currentChoice = e;
-    this.stmtList('choice');
+    const read = this.block('choice');
     this.currentChoice = null;
-    this.blockEnd(e, 'choice');
+    if (read) this.blockEnd(e, 'choice');
+    else this.endMenu();
   }
 
   private ifStmt(inChoice: boolean): void {
@@ -641,8 +672,8 @@ export class KconfigParser {
       entry = this.addEntry(null, 'if');
     }
     this.addMenu();
-    this.stmtList(inChoice ? 'choice' : 'if');
-    this.blockEnd(entry, 'if');
+    if (this.block(inChoice ? 'choice' : 'if')) this.blockEnd(entry, 'if');
+    else this.endMenu();
   }
 
   private menuStmt(): void {
@@ -668,8 +699,8 @@ export class KconfigParser {
       else break;
     }
     this.addMenu();
-    this.stmtList('menu');
-    this.blockEnd(entry, 'menu');
+    if (this.block('menu')) this.blockEnd(entry, 'menu');
+    else this.endMenu();
   }
 
   /** endmenu/endif/endchoice for the block `entry` (zconf_endtoken), or a missing end at the end of input. */
@@ -724,24 +755,24 @@ export class KconfigParser {
       this.fail(`expression nested deeper than ${MAX_EXPR_DEPTH}`);
     }
     try {
-      let e = this.andExpr();
+      const terms = [this.andExpr()];
       while (this.tok.kind === T.OR) {
         this.advance();
-        e = this.pool.two('or', e, this.andExpr());
+        terms.push(this.andExpr());
       }
-      return e;
+      return this.pool.fold('or', terms)!;
     } finally {
       this.exprDepth--;
     }
   }
 
   private andExpr(): Expr {
-    let e = this.unary();
+    const terms = [this.unary()];
     while (this.tok.kind === T.AND) {
       this.advance();
-      e = this.pool.two('and', e, this.unary());
+      terms.push(this.unary());
     }
-    return e;
+    return this.pool.fold('and', terms)!;
   }
 
   private unary(): Expr {
