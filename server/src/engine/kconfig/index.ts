@@ -9,6 +9,8 @@ import type { KconfigModel, KSymbol } from './model';
 import { KconfigParser } from './parser';
 import { KconfigProblems } from './problems';
 import { olddefconfig, defconfigText, type OlddefconfigResult } from './olddefconfig';
+import { inferProbes } from './probes';
+import { KconfigSat } from './sat';
 
 export { DiskKconfigHost, MemoryKconfigHost, type KconfigHost } from './host';
 export { KCONFIG_ARCHES, kconfigArch, type KconfigArch } from './arches';
@@ -69,4 +71,29 @@ export function defconfig(model: KconfigModel, host: KconfigHost, arch: KconfigA
 /** A symbol by name (undefined for names the tree does not define or reference). */
 export function symbol(model: KconfigModel, name: string): KSymbol | undefined {
   return model.byName.get(name.replace(/^CONFIG_/, ''));
+}
+
+/** An arch's configuration space, ready for questions: the model, probe values, its defconfig and a solver. */
+export interface ArchSpace {
+  model: KconfigModel;
+  arch: KconfigArch;
+  /** Probe values read back from the given .configs (empty without: probes are then free in the solver). */
+  probes: Map<KSymbol, string>;
+  /** `make ARCH=... defconfig`, the base answers stay close to (undefined when the tree lacks the file). */
+  defconfig: OlddefconfigResult | undefined;
+  sat: KconfigSat;
+}
+
+/**
+ * Loads an arch (an ABI name of KCONFIG_ARCHES) and sets up its SAT layer. `configs`: .config texts made by
+ * the user's toolchain (their build's .config), from which probe values are read.
+ */
+export function archSpace(host: KconfigHost, srctree: string, archName: string, opts: { configs?: string[]; extraValues?: Record<string, string[]> } = {}): ArchSpace | undefined {
+  const arch = kconfigArch(archName);
+  if (!arch) return undefined;
+  const model = loadKconfig(host, { srctree, arch: arch.name });
+  const probes = opts.configs?.length ? inferProbes(model, opts.configs).values : new Map<KSymbol, string>();
+  const def = defconfig(model, host, arch, probes);
+  const sat = new KconfigSat(model, { probes, base: def?.config, extraValues: opts.extraValues });
+  return { model, arch, probes, defconfig: def, sat };
 }

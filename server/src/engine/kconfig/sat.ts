@@ -92,8 +92,13 @@ export class KconfigSat {
   private readModel(): Assignment {
     const out: Assignment = new Map();
     for (const s of this.enc.encodedSymbols) out.set(s.name, this.enc.valueIn(s, (v) => this.backend.value(v)));
+    this.lastProbes = new Map(this.opts.probes ?? []);
+    for (const [f, x] of this.enc.freeProbeVars) this.lastProbes.set(f, this.backend.value(x) ? 'y' : 'n');
     return out;
   }
+
+  /** Probe values of the last model: the given ones, and the free ones as the solver chose them. */
+  private lastProbes = new Map<KSymbol, string>();
 
   /** A valid assignment of every symbol the constraints reach (their input cone), or null. */
   solve(constraints: (string | Expr)[], opts: SolveOptions = {}): Assignment | null {
@@ -210,7 +215,10 @@ export class KconfigSat {
    * assignment reaches), applied over the base and completed by olddefconfig; `valid` says that the result
    * holds the assignment and olddefconfig leaves it unchanged.
    */
-  complete(assignment: Assignment | (string | Expr)[], opts: SolveOptions = { closestTo: 'all' }): { config: string; valid: boolean; model: Assignment } | null {
+  complete(
+    assignment: Assignment | (string | Expr)[],
+    opts: SolveOptions = { closestTo: 'all' },
+  ): { config: string; valid: boolean; model: Assignment; probes: ReadonlyMap<KSymbol, string> } | null {
     const constraints = Array.isArray(assignment) ? assignment : [...assignment].map(([k, v]) => this.equals(k, v));
     const m = this.solve(constraints, opts);
     if (!m) return null;
@@ -222,13 +230,14 @@ export class KconfigSat {
       else lines.push(`CONFIG_${name}=${v}`);
     }
     const input = `${this.baseText ?? ''}\n${lines.join('\n')}\n`;
-    const config = olddefconfig(this.model, input, this.opts.probes).config;
-    const check = olddefconfig(this.model, config, this.opts.probes);
+    const probes = this.lastProbes;
+    const config = olddefconfig(this.model, input, probes).config;
+    const check = olddefconfig(this.model, config, probes);
     let valid = check.config === config;
     const ev = check.evaluation;
     if (!Array.isArray(assignment)) for (const [k, v] of assignment) if (ev.stringOf(this.symbol(k)) !== v) valid = false;
     for (const [k, v] of m) if (ev.stringOf(this.symbol(k)) !== v) valid = false;
-    return { config, valid, model: m };
+    return { config, valid, model: m, probes };
   }
 
   /** "symbol has exactly this value" as a constraint. */
