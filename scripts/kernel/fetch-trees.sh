@@ -72,11 +72,13 @@ update_lists() {
 
 # The subset: what `make ARCH=<arch> defconfig prepare` reads (Kconfig files of every directory, because
 # Kconfig sources them; scripts/ and tools/ pieces built by prepare; kernel/bounds.c and the asm-offsets
-# includes), the headers, and the directories whose private headers the memdescs live in.
+# includes), the headers, and the directories whose private headers the memdescs live in; for the Kconfig
+# oracle, every arch's configs/ and what its Makefile includes when making a config target.
 patterns() {
   local top=$1 a
   local p=(Makefile Kbuild Kconfig '*/Kconfig*' include scripts kernel mm init lib security certs usr block
     drivers/iommu 'arch/*/include' 'arch/*/Makefile' 'arch/*/Kbuild'
+    'arch/*/configs' 'arch/*/Kbuild.platforms' 'arch/*/*/Platform' 'arch/*/Makefile.*' 'arch/*/tools'
     tools/Makefile tools/arch tools/build tools/include tools/lib tools/objtool tools/scripts)
   for a in $arches; do p+=("arch/$a"); done
   for a in "${p[@]}"; do printf '%s/%s\n' "$top" "$a"; done
@@ -85,7 +87,7 @@ patterns() {
 # A few files every later step reads: a tree missing one is unpacked again.
 intact() {
   local f
-  for f in Makefile Kconfig usr/Kconfig include/linux/mm_types.h mm/Makefile kernel/bounds.c scripts/Makefile.build; do
+  for f in Makefile Kconfig usr/Kconfig include/linux/mm_types.h mm/Makefile kernel/bounds.c scripts/Makefile.build arch/x86/configs/x86_64_defconfig; do
     [ -f "$1/$f" ] || { echo "$1: $f is missing, unpacking again" >&2; return 1; }
   done
 }
