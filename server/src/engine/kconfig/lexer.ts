@@ -1,6 +1,7 @@
 // Kconfig tokens, as scripts/kconfig/lexer.l makes them: keywords, words with $(...) expanded, quoted strings,
 // help text by indentation, the value of a variable assignment, and `source` as a stack of files.
 
+import type { CodeOf } from '../base/problems';
 import { hasAtom, MacroExpander, type MacroPlace } from './macros';
 
 export const enum T {
@@ -136,7 +137,7 @@ interface Buffer {
 }
 
 export interface LexerSink {
-  warning(code: string, message: string, file: string, line: number, column: number): void;
+  warning(code: CodeOf<'warning'>, message: string, file: string, line: number, column: number): void;
 }
 
 const enum State {

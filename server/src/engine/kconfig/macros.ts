@@ -1,5 +1,6 @@
 // Kconfig's macro language (variables, user functions, built-in functions), as scripts/kconfig/preprocess.c
 // expands it, except that nothing is ever run: $(shell,...) and unknown environment variables become free atoms.
+import type { CodeOf } from '../base/problems';
 
 /**
  * A free atom stands for text only a toolchain (or the build's environment) could supply: the output of
@@ -33,8 +34,8 @@ export interface MacroPlace {
 }
 
 export interface MacroSink {
-  error(code: string, message: string, place: MacroPlace): void;
-  warning(code: string, message: string, place: MacroPlace): void;
+  error(code: CodeOf<'error'>, message: string, place: MacroPlace): void;
+  warning(code: CodeOf<'warning'>, message: string, place: MacroPlace): void;
   info(message: string, place: MacroPlace): void;
 }
 

@@ -1,6 +1,7 @@
 // Kconfig statements into menu entries and symbols, as scripts/kconfig/parser.y and menu.c build them,
 // with statement-level error recovery (a bad line is reported and the rest of the tree is still read).
 
+import type { CodeOf } from '../base/problems';
 import * as path from 'node:path';
 import type { KconfigHost } from './host';
 import { Lexer, T, TOKEN_NAMES, type Token } from './lexer';
@@ -183,11 +184,11 @@ export class KconfigParser {
     this.advance();
   }
 
-  private error(message: string, file = this.lexer.curFile, line = this.lexer.curLine, column = 0, code = 'kconfig-syntax'): void {
+  private error(message: string, file = this.lexer.curFile, line = this.lexer.curLine, column = 0, code: CodeOf<'error'> = 'kconfig-syntax'): void {
     this.problems.report('error', code, message, file, line, column);
   }
 
-  private warn(message: string, file = this.lexer.curFile, line = this.lexer.curLine, code = 'kconfig-warning'): void {
+  private warn(message: string, file = this.lexer.curFile, line = this.lexer.curLine, code: CodeOf<'warning'> = 'kconfig-warning'): void {
     this.problems.report('warning', code, message, file, line);
   }
 

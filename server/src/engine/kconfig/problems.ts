@@ -1,11 +1,14 @@
-// Kconfig problems as data (never thrown): what the kernel's conf would warn about or refuse, at its place.
+// Kconfig problems as data (never thrown): what the kernel's conf would warn about or refuse, at its place, with
+// codes (and so severities) from the engine's one registry.
 
-export type KconfigSeverity = 'error' | 'warning' | 'info';
+import type { CodeOf, ProblemCode, Severity } from '../base/problems';
+
+export type KconfigSeverity = Severity;
 
 export interface KconfigProblem {
   severity: KconfigSeverity;
-  /** Stable kebab-case code, e.g. "kconfig-syntax", "kconfig-source-not-found", "kconfig-dependency-cycle". */
-  code: string;
+  /** A code of the registry, e.g. "kconfig-syntax", "kconfig-source-not-found", "kconfig-dependency-cycle". */
+  code: ProblemCode;
   message: string;
   /** Path relative to the tree (as Kconfig names it), or '' for problems with no place. */
   file: string;
@@ -22,7 +25,7 @@ export class KconfigProblems {
 
   constructor(readonly cap = 10000) {}
 
-  report(severity: KconfigSeverity, code: string, message: string, file = '', line = 0, column = 0): void {
+  report<S extends KconfigSeverity>(severity: S, code: CodeOf<S>, message: string, file = '', line = 0, column = 0): void {
     const key = `${file}:${line}:${column}:${code}:${message}`;
     if (this.seen.has(key)) return;
     if (this.list.length >= this.cap) {
