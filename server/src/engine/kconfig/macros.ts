@@ -1,5 +1,6 @@
 // Kconfig's macro language (variables, user functions, built-in functions), as scripts/kconfig/preprocess.c
 // expands it, except that nothing is ever run: $(shell,...) and unknown environment variables become free atoms.
+
 import type { CodeOf } from '../base/problems';
 
 /**
