@@ -1,11 +1,11 @@
 // memdesc.selectArch: pick the ABI every layout is computed for (the memdesc.arch setting).
 
 import * as vscode from 'vscode';
-import { ABI_NAMES } from './webviewProtocol';
+import { ABI_NAMES, AbiName } from '../../shared/settings';
 import { currentArch, update } from './settings';
 
 /** What each ABI means for layouts, in the quick pick. */
-const ABI_NOTES: Record<(typeof ABI_NAMES)[number], string> = {
+const ABI_NOTES: Record<AbiName, string> = {
   x86_64: 'LP64 · 8-byte words',
   i386: 'ILP32 · 4-byte words · long long 4-aligned in structs',
   arm64: 'LP64 · 8-byte words · char unsigned',
@@ -17,12 +17,13 @@ const ABI_NOTES: Record<(typeof ABI_NAMES)[number], string> = {
 
 export async function selectArch(arch?: unknown): Promise<void> {
   const uri = vscode.window.activeTextEditor?.document.uri;
-  if (typeof arch === 'string' && (ABI_NAMES as readonly string[]).includes(arch)) {
-    await update('arch', arch, uri);
+  const named = ABI_NAMES.find((a) => a === arch);
+  if (named) {
+    await update('arch', named, uri);
     return;
   }
   const current = currentArch(uri);
-  const items = ABI_NAMES.map((a) => ({ label: a, description: a === current ? `${ABI_NOTES[a]} · current` : ABI_NOTES[a], picked: a === current }));
+  const items = ABI_NAMES.map((a) => ({ label: a, abi: a, description: a === current ? `${ABI_NOTES[a]} · current` : ABI_NOTES[a], picked: a === current }));
   const pick = await vscode.window.showQuickPick(items, { title: 'memdesc: Select ABI', placeHolder: `Lay out for which ABI? (now ${current})` });
-  if (pick && pick.label !== current) await update('arch', pick.label, uri);
+  if (pick && pick.abi !== current) await update('arch', pick.abi, uri);
 }

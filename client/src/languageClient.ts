@@ -3,9 +3,10 @@
 
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { ConfigVariant, ConfigVariantsRequestMethod } from '../../shared/protocol';
+import { ConfigVariant, ConfigVariantsRequest } from '../../shared/protocol';
+import { SETTINGS_SECTION } from '../../shared/settings';
 import { DOCUMENT_SELECTOR } from './documents';
-import { folderFor, SECTION, settingsForServer } from './settings';
+import { folderFor, settingsForServer } from './settings';
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
@@ -16,7 +17,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   // The variants only change when the server does: ask once, on the first setting that names one.
   let variants: Promise<ConfigVariant[]> | undefined;
   const variantList = (): Promise<ConfigVariant[]> =>
-    (variants ??= Promise.resolve(client.sendRequest<ConfigVariant[]>(ConfigVariantsRequestMethod, {})).catch((e: unknown) => {
+    (variants ??= Promise.resolve(client.sendRequest(ConfigVariantsRequest, {})).catch((e: unknown) => {
       output.appendLine(`memdesc/configVariants failed: ${String(e)}`);
       variants = undefined;
       return [];
@@ -33,7 +34,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
           if (!Array.isArray(result)) return result;
           return Promise.all(
             params.items.map(async (item, i) => {
-              if (item.section !== SECTION) return result[i];
+              if (item.section !== SETTINGS_SECTION) return result[i];
               const raw = result[i] as Record<string, unknown> | null;
               const needsVariants = !!raw && typeof raw.variant === 'string' && raw.variant !== '';
               const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import {
   ClientCapabilities,
   CodeLensRefreshRequest,
+  ConfigurationParams,
   ConfigurationRequest,
   createProtocolConnection,
   DiagnosticRefreshRequest,
@@ -50,7 +51,7 @@ export interface ClientOptions {
   settings?: Record<string, unknown>;
   trace?: 'off' | 'messages' | 'verbose';
   /** Called when the server asks for configuration, before the client answers (lets a test act meanwhile). */
-  onConfiguration?: () => Promise<void> | void;
+  onConfiguration?: (params: ConfigurationParams) => Promise<void> | void;
   /** The server's command line (default: node dist/server.js --stdio), e.g. an installed `memdesc-layout lsp --stdio`. */
   command?: string[];
 }
@@ -100,7 +101,7 @@ export class TestClient {
       c.logs.push(p.message);
     });
     conn.onRequest(ConfigurationRequest.type, async (p) => {
-      await opts.onConfiguration?.();
+      await opts.onConfiguration?.(p);
       return p.items.map((it) => (it.section === 'memdesc' ? c.settings : null));
     });
     conn.onRequest(RegistrationRequest.type, (p) => {
