@@ -15,10 +15,10 @@ import {
   InitializeRequest,
   ProtocolConnection,
   ShutdownRequest,
-  StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import { ConfigVariantsRequest, LayoutNode, LayoutParams, LayoutRequest, LayoutResult } from '../../shared/protocol';
+import { serverReader } from './client';
 
 const root = path.resolve(__dirname, '../../..');
 const tree = path.join(root, 'examples/linux');
@@ -29,7 +29,7 @@ const servers: Array<{ child: ChildProcess; conn: ProtocolConnection }> = [];
 
 async function start(settings: Record<string, unknown>): Promise<ProtocolConnection> {
   const child = spawn(process.execPath, [path.join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const conn = createProtocolConnection(serverReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   servers.push({ child, conn });
   conn.listen();
   await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null, initializationOptions: { settings } });

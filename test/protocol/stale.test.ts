@@ -17,7 +17,7 @@ import { LayoutRequest } from '../../shared/protocol';
 import { Settings } from '../../shared/settings';
 import { MemdescServer } from '../../server/src/server';
 import { AnalysisResult, Session } from '../../server/src/session';
-import { SERVER_JS, TestClient, uriOf, withDeadline } from './client';
+import { SERVER_JS, serverReader, TestClient, uriOf, withDeadline } from './client';
 import { makeTree, MM_TYPES, pos } from './fixtures';
 
 const CONTENT_MODIFIED = -32801;
@@ -46,7 +46,7 @@ describe('answers are never built from a superseded analysis', { timeout: 120_00
     const child = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
-    const reader = new StreamMessageReader(child.stdout!);
+    const reader = serverReader(child.stdout!);
     try {
       const replies = new Map<number, ResponseMessage>();
       const logs: string[] = [];
@@ -187,7 +187,8 @@ describe('answers are never built from a superseded analysis', { timeout: 120_00
         logs.push(p.message);
       });
       conn.listen();
-      await conn.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {}, workspaceFolders: [{ uri: uriOf(tree), name: 'tree' }] });
+      // A pull client: the server pushes nothing in the background, so that only the test's requests pick analyses (and spring the trap).
+      await conn.sendRequest('initialize', { processId: null, rootUri: null, capabilities: { textDocument: { diagnostic: {} } }, workspaceFolders: [{ uri: uriOf(tree), name: 'tree' }] });
       await conn.sendNotification('initialized', {});
       const uri = uriOf(mm);
       await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: withInts(0) } });
