@@ -6,7 +6,7 @@ import { Evaluator } from '../sema/consteval';
 import { explainAssert } from './asserts';
 import { DiskHost, FileHost } from '../base/host';
 import { Layouter } from '../sema/layout';
-import { ParseResult, parse } from '../sema/parser';
+import { ParseOptions, ParseResult, parse } from '../sema/parser';
 import { preprocess, PreprocessCache, PreprocessLimits, PreprocessOptions, PreprocessResult } from '../pp/preprocessor';
 import { Problem, Problems } from '../base/problems';
 import { SourceFile } from '../base/source';
@@ -27,6 +27,8 @@ export interface AnalyzeOptions {
   limits?: Partial<PreprocessLimits>;
   /** Pass function bodies of included files on unexpanded, as `{ }` (default true; see PreprocessOptions). */
   skipIncludedBodies?: boolean;
+  /** Skim function declarations of included files instead of parsing them (default true; see ParseOptions). */
+  skimIncludedPrototypes?: boolean;
 }
 
 /** A static assertion with its verdict: true holds, false fails, null cannot be evaluated (detail says why). */
@@ -98,6 +100,12 @@ export function abiOf(options: AnalyzeOptions): Abi {
   return options.charSigned === undefined ? ABIS[options.arch] : withCharSign(ABIS[options.arch], options.charSigned);
 }
 
+/** What the parser needs from analysis options: the main files are parsed in full, prototypes elsewhere skimmed. */
+export function parseOptions(mainFiles: string[], options: AnalyzeOptions, track = false): ParseOptions {
+  const fullyParsed = options.skimIncludedPrototypes === false ? undefined : new Set(mainFiles.map((f) => path.resolve(f)));
+  return { msExtensions: !!options.msExtensions, track, fullyParsed };
+}
+
 /** What the preprocessor needs from analysis options. */
 export function preprocessOptions(options: AnalyzeOptions): PreprocessOptions {
   const abi = abiOf(options);
@@ -121,7 +129,7 @@ export function analyze(mainFiles: string[], options: AnalyzeOptions, host: File
   const t1 = performance.now();
   // The parser's layouts serve its constant expressions; the analysis lays out afresh (assemble), which is
   // also what an incremental analysis does, so both report the same layout problems.
-  const result = parse(pp, new Layouter(abi, new Problems()), new Problems(), { msExtensions: !!options.msExtensions });
+  const result = parse(pp, new Layouter(abi, new Problems()), new Problems(), parseOptions(mainFiles, options));
   const t2 = performance.now();
   return assemble(mainFiles, options, pp, ppProblems.list, result, { preprocess: t1 - t0, parse: t2 - t1 });
 }

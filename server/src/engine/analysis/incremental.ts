@@ -4,11 +4,12 @@
 // is the one a fresh analyze() gives; the equivalence tests compare the two after random edits.
 
 import * as path from 'node:path';
-import { abiOf, Analysis, AnalysisGenerations, AnalyzeOptions, assemble, preprocessOptions } from './analyze';
+import { abiOf, Analysis, AnalysisGenerations, AnalyzeOptions, assemble, parseOptions, preprocessOptions } from './analyze';
 import { FileHost } from '../base/host';
 import { Layouter } from '../sema/layout';
 import { parse, ParseResult } from '../sema/parser';
 import { PreprocessCache, PreprocessSession } from '../pp/preprocessor';
+import type { ReplayStats } from '../pp/replay';
 import { Problems } from '../base/problems';
 import { reparse } from '../sema/reparse';
 
@@ -112,6 +113,20 @@ export class IncrementalAnalysis {
     return this.current;
   }
 
+  /**
+   * A fresh analysis of the inputs as the host reads them now (another config's generated headers, say), replaying
+   * this analysis' preprocessing wherever it does not depend on what changed. This analysis is left as it is; the
+   * result is standalone (never superseded) and equals a fresh analyze().
+   */
+  replayed(): { analysis: Analysis; stats: ReplayStats } {
+    const t0 = performance.now();
+    const r = this.session.replay();
+    const t1 = performance.now();
+    const parsed = parse(r.result, new Layouter(abiOf(this.options), new Problems()), new Problems(), parseOptions(this.mainFiles, this.options));
+    const t2 = performance.now();
+    return { analysis: assemble(this.mainFiles, this.options, r.result, r.problems, parsed, { preprocess: t1 - t0, parse: t2 - t1 }), stats: r.stats };
+  }
+
   /** A journalled preprocessor run of the main files, from the start. */
   private newSession(): PreprocessSession {
     const session = new PreprocessSession(this.mainFiles.map((f) => path.resolve(f)), preprocessOptions(this.options), this.host, this.cache);
@@ -121,7 +136,7 @@ export class IncrementalAnalysis {
 
   private fullParse(): ParseResult {
     // Parse-time layouts are the parser's own; the analysis lays out afresh (see assemble).
-    return parse(this.session.result!, new Layouter(abiOf(this.options), new Problems()), new Problems(), { msExtensions: !!this.options.msExtensions, track: true });
+    return parse(this.session.result!, new Layouter(abiOf(this.options), new Problems()), new Problems(), parseOptions(this.mainFiles, this.options, true));
   }
 
   private assemble(): Analysis {

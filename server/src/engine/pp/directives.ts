@@ -279,7 +279,8 @@ export class Directives {
     const expanded = pp.expander.expandOperand(first, `expanding the #${at.text} expression`, at);
     if (expanded === undefined) return false;
     try {
-      return evalPPExpr(pass(expanded), pp.opts.charSigned ?? true).v !== 0n;
+      const warn = (message: string, t: Token) => pp.report('warning', 'number-too-large', message, rest.includes(t) ? t : at);
+      return evalPPExpr(pass(expanded), pp.opts.charSigned ?? true, warn).v !== 0n;
     } catch (e) {
       if (e instanceof PPExprError) {
         // A token from a macro body is shown at the directive, where the user wrote the expression.
@@ -318,7 +319,7 @@ export class Directives {
       return;
     }
     const found = this.resolveInclude(parsed.name, parsed.quoted, next);
-    const rec: IncludeRecord = { from: from.sf, offset: at.offset, to: undefined, spelled, resolved: found?.path };
+    const rec: IncludeRecord = { from: from.sf, offset: at.offset, to: undefined, spelled, resolved: found?.path, next, text: found ? pp.host.readFile(found.path) : undefined };
     pp.includes.push(rec);
     if (!found) {
       pp.report('error', 'include-not-found', `'${parsed.name}' not found in the include path`, at);

@@ -179,6 +179,7 @@ export class Expander {
         throw LIMIT;
       }
       if (macros.depLog) for (const d of memo.deps) macros.depLog.push(d);
+      macros.recordAll(memo.deps);
       return memo;
     }
     if (macros.depLog) return undefined; // inside another remembering: expand the ordinary way

@@ -34,12 +34,17 @@ export class PreprocessCache {
 
   /** Lexes `text` as the file at `path` and keeps it. */
   add(path: string, text: string): CachedFile {
+    const c = this.lexed(path, text);
+    this.files.set(path, c);
+    return c;
+  }
+
+  /** Lexes `text` as the file at `path` (with this cache's spellings) without keeping it. */
+  lexed(path: string, text: string): CachedFile {
     const sf = new SourceFile(newFileId(), path, text);
     const lexProblems = new Problems();
     const tokens = lexTable(sf, lexProblems, this.spellings);
-    const c: CachedFile = { text, file: sf, tokens, lexProblems: lexProblems.list };
-    this.files.set(path, c);
-    return c;
+    return { text, file: sf, tokens, lexProblems: lexProblems.list };
   }
 }
 

@@ -26,6 +26,8 @@ export interface Frame {
 export interface FileCtx {
   sf: SourceFile;
   cached: CachedFile;
+  /** The file's tokens as entered (the cache's table may be replaced by an edit later). */
+  table: TokenTable;
   /** Index into the search path where the file was found (-1: not through the search path). */
   dirIndex: number;
   /** Conditional-stack depth when the file was entered. */

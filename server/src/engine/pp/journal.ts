@@ -11,17 +11,17 @@ import { Expansion, Token } from '../base/token';
 import { Cond, sameConds } from './conditionals';
 import { includeGuard, relexInPlace } from './files';
 import { FileCtx, fileFrame } from './frames';
-import { MacroDef, sameDefinition } from './macros';
+import { Lookups, MacroDef, sameDefinition } from './macros';
 import type { IncludeRecord, Preprocessor, PreprocessResult } from './preprocessor';
 import { BodySkipper, SkipperState } from './skipper';
 
 /** The scanner's scalar state: what a checkpoint records, a restart restores and convergence compares. */
-interface ScanState extends SkipperState {
+export interface ScanState extends SkipperState {
   conds: Cond | undefined;
   counter: number;
 }
 
-interface Checkpoint extends ScanState {
+export interface Checkpoint extends ScanState {
   phase: number;
   /** The innermost file and its position (undefined: between phases). */
   top: FileCtx | undefined;
@@ -34,6 +34,9 @@ interface Checkpoint extends ScanState {
   onceLen: number;
   enteredLen: number;
   entryCount: number;
+  /** Macro-table lookups so far (MacroTable.lookups), and how many macros with unbalanced braces were defined. */
+  depLen: number;
+  unbalancedLive: number;
 }
 
 /** Tokens [a, oldEnd) of the previous output are [a, newEnd) of the new one; the rest are the same objects. */
@@ -64,7 +67,8 @@ interface Logs {
  * `at` gives each array's first index in the previous run), plus its final state.
  */
 interface OldRun extends Logs, ScanState {
-  at: { out: number; log: number; cps: number; files: number; includes: number; problems: number; once: number; entered: number };
+  at: { out: number; log: number; cps: number; files: number; includes: number; problems: number; once: number; entered: number; deps: number };
+  deps: { ids: number[]; defs: Array<MacroDef | undefined>; logAt: number[] };
   files: SourceFile[];
   includes: IncludeRecord[];
   problems: Problem[];
@@ -114,17 +118,28 @@ export class Journal implements Logs {
   onceLog: string[] = [];
   enteredLog: string[] = [];
   entries: FileCtx[] = [];
+  /** Every macro-table lookup of the run (see Lookups): what a replay checks each stretch against. */
+  readonly lookups: Lookups;
+  /** The scan state at the end of the run. */
+  final: ScanState | undefined;
   /** During an incremental run: the changed file, and the previous run's state to converge with. */
   private watch: Watch | undefined;
   /** Entries an update found open at its restart point, with where the previous run ended them. */
   private reopened = new Map<FileCtx, number>();
 
   constructor(private readonly pp: Preprocessor) {
+    this.lookups = new Lookups(() => this.logId.length);
+    pp.macros.lookups = this.lookups;
     pp.macros.onChange = (id, prev, next) => {
       this.logId.push(id);
       this.logPrev.push(prev);
       this.logNext.push(next);
     };
+  }
+
+  /** The run ended (or stopped): its final scan state, what a replay of its last stretch ends in. */
+  finished(): void {
+    this.final = this.scanState();
   }
 
   isConverged(e: unknown): boolean {
@@ -152,6 +167,7 @@ export class Journal implements Logs {
       phase: pp.phase, top, pos,
       outLen: pp.outLength, logLen: this.logId.length, filesLen: pp.files.length, includesLen: pp.includes.length,
       problemsLen: pp.problems.list.length, onceLen: this.onceLog.length, enteredLen: this.enteredLog.length, entryCount: pp.entryCount,
+      depLen: this.lookups.length, unbalancedLive: pp.macros.unbalancedLive,
     };
     this.cps.push(cp);
     const w = this.watch;
@@ -223,7 +239,7 @@ export class Journal implements Logs {
   private restoreRun(c: number): { old: OldRun; cp: Checkpoint } {
     const pp = this.pp;
     const cp = this.cps[c];
-    const at = { out: cp.outLen, log: cp.logLen, cps: c, files: cp.filesLen, includes: cp.includesLen, problems: cp.problemsLen, once: cp.onceLen, entered: cp.enteredLen };
+    const at = { out: cp.outLen, log: cp.logLen, cps: c, files: cp.filesLen, includes: cp.includesLen, problems: cp.problemsLen, once: cp.onceLen, entered: cp.enteredLen, deps: cp.depLen };
     const cut = <T>(xs: T[], n: number): T[] => {
       const rest = xs.slice(n);
       xs.length = n;
@@ -238,6 +254,7 @@ export class Journal implements Logs {
       cps: cut(this.cps, c), onceLog: cut(this.onceLog, cp.onceLen), enteredLog: cut(this.enteredLog, cp.enteredLen),
       entries: this.entries,
       files: cut(pp.files, cp.filesLen), includes: cut(pp.includes, cp.includesLen),
+      deps: { ids: cut(this.lookups.ids, cp.depLen), defs: cut(this.lookups.defs, cp.depLen), logAt: cut(this.lookups.logAt, cp.depLen) },
     };
     for (let i = this.logId.length - 1; i >= cp.logLen; i--) pp.macros.restore(this.logId[i], this.logPrev[i]);
     old.logId = cut(this.logId, cp.logLen);
@@ -300,6 +317,8 @@ export class Journal implements Logs {
     if (text === cached.text) return unchanged;
     const oldGuard = cached.guard === undefined ? includeGuard(cached.tokens) : cached.guard;
     const k = relexInPlace(cached, text);
+    // Every entry of the file reads its new version from now on (those the run takes over, and a replay's).
+    for (const e of entries) e.table = cached.tokens;
     if (entries.length === 0) {
       cached.guard = includeGuard(cached.tokens);
       return (skipped() && cached.guard !== oldGuard) || mayNowResolve() ? undefined : unchanged;
@@ -392,6 +411,7 @@ export class Journal implements Logs {
     const dProblems = n.problemsLen - o.problemsLen;
     const dCps = newCp - oldCp;
     const dEntries = n.entryCount - o.entryCount;
+    const dDeps = n.depLen - o.depLen;
     // Definitions made again in this run replace their equals from the previous one in what is taken over.
     const same = new Map<MacroDef, MacroDef>();
     for (let i = restart.logLen; i < n.logLen; i++) {
@@ -407,12 +427,20 @@ export class Journal implements Logs {
       this.logNext.push(next);
       pp.macros.restore(old.logId[i], next);
     }
+    // The previous run's lookups from the convergence point on; their log positions are unchanged (the logs are
+    // the same length there).
+    for (let i = o.depLen - at.deps; i < old.deps.ids.length; i++) {
+      this.lookups.ids.push(old.deps.ids[i]);
+      this.lookups.defs.push(sub(old.deps.defs[i]));
+      this.lookups.logAt.push(old.deps.logAt[i]);
+    }
     this.cps.length = newCp;
     for (let i = oldCp - at.cps; i < old.cps.length; i++) {
       const cp = old.cps[i];
       cp.outLen += dOut;
       cp.problemsLen += dProblems;
       cp.entryCount += dEntries;
+      cp.depLen += dDeps;
       this.cps.push(cp);
     }
     for (const e of old.entries) {

@@ -46,6 +46,7 @@ export const DEFAULT_LIMITS: PreprocessLimits = {
   maxOutputTokens: 5_000_000,
   maxMacroNesting: 256,
   maxFileBytes: 8 * 1024 * 1024,
-  // Real translation units enter at most a few thousand files (guarded headers are entered once).
-  maxIncludes: 50_000,
+  // Real translation units enter about a thousand files (1,100 for kernel/sched/core.c; guarded headers are entered
+  // once): ten times that leaves room, and stops an exponential tree of unguarded headers well before 5M tokens.
+  maxIncludes: 10_000,
 };

@@ -123,6 +123,26 @@ export function stringize(arg: Seq): string {
 /** Receives every change to the table (the incremental journal logs them). */
 export type MacroChangeListener = (id: number, prev: MacroDef | undefined, next: MacroDef | undefined) => void;
 
+/**
+ * Every macro-table lookup of a run, in order, with what it found and how long the table's change log was then: what
+ * each stretch of the run depended on (a replay under other definitions checks it; see Replayer).
+ */
+export class Lookups {
+  readonly ids: number[] = [];
+  readonly defs: Array<MacroDef | undefined> = [];
+  /** The journal's log length at each lookup. */
+  readonly logAt: number[] = [];
+  constructor(private readonly logLength: () => number) {}
+  add(id: number, def: MacroDef | undefined): void {
+    this.ids.push(id);
+    this.defs.push(def);
+    this.logAt.push(this.logLength());
+  }
+  get length(): number {
+    return this.ids.length;
+  }
+}
+
 /** The macros defined now, by spelling id; while an expansion is being remembered, every lookup is logged. */
 export class MacroTable {
   private readonly defs: Array<MacroDef | undefined> = [];
@@ -130,29 +150,47 @@ export class MacroTable {
   unbalancedLive = 0;
   /** While remembering an expansion: every lookup, as spelling id / definition pairs. */
   depLog: Array<number | MacroDef | undefined> | undefined;
+  /** A journalled run: every lookup, for replays (see Lookups). */
+  lookups: Lookups | undefined;
   onChange: MacroChangeListener | undefined;
 
   constructor(readonly spellings: Spellings) {}
 
-  /** The definition of spelling `id` (not logged). */
-  get(id: number): MacroDef | undefined {
+  /** The definition of spelling `id`, not recorded as a lookup (a replay's own checks). */
+  peek(id: number): MacroDef | undefined {
     return this.defs[id];
+  }
+
+  /** The definition of spelling `id`. */
+  get(id: number): MacroDef | undefined {
+    const m = this.defs[id];
+    if (this.lookups !== undefined) this.lookups.add(id, m);
+    return m;
   }
 
   /** The definition of spelling `id`, logged while an expansion is being remembered. */
   lookup(id: number): MacroDef | undefined {
     const m = this.defs[id];
     if (this.depLog) this.depLog.push(id, m);
+    if (this.lookups !== undefined) this.lookups.add(id, m);
     return m;
   }
 
   has(id: number): boolean {
-    return this.defs[id] !== undefined;
+    return this.get(id) !== undefined;
   }
 
   hasName(name: string): boolean {
-    const id = this.spellings.lookup(name);
-    return id >= 0 && this.defs[id] !== undefined;
+    // Interned when recording: a name defined later in another run must be the same dependency.
+    const id = this.lookups !== undefined ? this.spellings.intern(name) : this.spellings.lookup(name);
+    return id >= 0 && this.get(id) !== undefined;
+  }
+
+  /** Records lookups made earlier (a remembered expansion's, replayed now). */
+  recordAll(deps: Array<number | MacroDef | undefined>): void {
+    const l = this.lookups;
+    if (l === undefined) return;
+    for (let i = 0; i < deps.length; i += 2) l.add(deps[i] as number, deps[i + 1] as MacroDef | undefined);
   }
 
   /** Every change goes through here: the unbalanced count and the listener follow it. */

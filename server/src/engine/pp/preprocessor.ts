@@ -15,7 +15,7 @@
 
 import * as path from 'node:path';
 import { FileHost } from '../base/host';
-import { Problems } from '../base/problems';
+import { CodeOf, Problem, Problems } from '../base/problems';
 import { SourceFile } from '../base/source';
 import { Expansion, locationOf, Token, TokenKind, TokenStream } from '../base/token';
 import { Cond } from './conditionals';
@@ -28,6 +28,7 @@ import { lexTable } from './lexer';
 import { DEFAULT_LIMITS, PreprocessLimits } from './limits';
 import { MacroDef, MacroTable } from './macros';
 import { Journal, OutputSplice } from './journal';
+import { Replayer, ReplayStats } from './replay';
 import { Seq } from './seq';
 import { BodySkipper } from './skipper';
 import { Spellings, S } from './spellings';
@@ -62,11 +63,17 @@ export interface IncludeRecord {
   spelled: string;
   /** The file the name resolved to (whether or not it was entered: a guard or #pragma once may skip it). */
   resolved?: string;
+  /** #include_next. */
+  next?: boolean;
+  /** The resolved file's text as read then (its guard decided whether it was entered): a replay compares it. */
+  text?: string;
 }
 
 export interface PreprocessResult extends TokenStream {
   files: SourceFile[];
   includes: IncludeRecord[];
+  /** Files entered (a guarded header skipped by its guard is not entered again). */
+  entries: number;
 }
 
 /** One step of the run: predefined text, or a file (forced include or main file). */
@@ -91,11 +98,27 @@ export class PreprocessSession {
 
   constructor(
     private readonly mainFiles: string[],
-    options: PreprocessOptions,
-    host: FileHost,
+    private readonly options: PreprocessOptions,
+    private readonly host: FileHost,
     readonly cache: PreprocessCache = new PreprocessCache(),
   ) {
     this.pp = new Preprocessor(options, host, this.problems, cache, true);
+  }
+
+  /**
+   * A fresh run of the same main files through the host as it reads now (another config's generated headers, say),
+   * taking over every stretch of this session's run that does not depend on what changed. This session is left
+   * as it is. Problems come with repeats (as the session's do).
+   */
+  replay(): { result: PreprocessResult; problems: Problem[]; stats: ReplayStats } {
+    if (!this.result) this.run();
+    const base = this.pp;
+    const problems = new Problems(Infinity, true);
+    const pp = new Preprocessor(this.options, this.host, problems, this.cache, false);
+    pp.ownEdits = new Map();
+    pp.replay = new Replayer(pp, { journal: base.journal!, result: this.result!, problems: this.problems.list, runProblems: base.runProblems, phases: base.phases, stopped: base.stopped });
+    const result = pp.run(this.mainFiles);
+    return { result, problems: problems.list, stats: pp.replay.stats };
   }
 
   run(): PreprocessResult {
@@ -122,6 +145,8 @@ export class Preprocessor {
   readonly expander: Expander;
   readonly directives: Directives;
   readonly journal: Journal | undefined;
+  /** Set for a replay of a journalled run (PreprocessSession.replay). */
+  replay: Replayer | undefined;
   /** The output: tokens and, in parallel, the expansion each came from and whether space preceded it. */
   outT: Token[] = [];
   outEx: Array<Expansion | undefined> = [];
@@ -199,6 +224,10 @@ export class Preprocessor {
       for (let i = from; i < this.phases.length; i++) {
         this.phase = i;
         this.journal?.checkpoint(undefined, 0);
+        if (this.replay !== undefined && this.replay.at(undefined, 0)) {
+          this.loop();
+          continue;
+        }
         const ph = this.phases[i];
         if (ph.kind === 'text') {
           const sf = new SourceFile(newFileId(), ph.name, ph.text);
@@ -228,19 +257,28 @@ export class Preprocessor {
   /** The result of the run: a snapshot (the arrays are the run's own; an update works on copies). */
   finish(): PreprocessResult {
     this.runProblems = this.problems.list.length;
+    this.journal?.finished();
     this.outT.push(this.eof);
     this.outEx.push(undefined);
     this.outSp.push(false);
-    const result: PreprocessResult = { tokens: this.outT, exps: this.outEx, spaces: this.outSp, files: this.files.slice(), includes: this.includes.slice() };
+    const result: PreprocessResult = { tokens: this.outT, exps: this.outEx, spaces: this.outSp, files: this.files.slice(), includes: this.includes.slice(), entries: this.entryCount };
     // Lexical problems belong to the file as it is now, whichever run first read it.
     for (const f of this.files) {
-      const c = this.cache.files.get(f.path);
+      const c = this.cachedFile(f.path);
       if (c && c.file === f) for (const p of c.lexProblems) this.problems.report(p);
     }
     return result;
   }
 
   // ---- files ----
+
+  /** Files this run lexed for itself instead of into the shared cache (a replay's), by path. */
+  ownEdits: Map<string, CachedFile> | undefined;
+
+  /** The lexed file at `path`, this run's own version first. */
+  cachedFile(path: string): CachedFile | undefined {
+    return this.ownEdits?.get(path) ?? this.cache.files.get(path);
+  }
 
   /** The file lexed (from the cache when unchanged); undefined when unreadable, null when too large (reported). */
   load(abs: string, at?: Token): CachedFile | undefined | null {
@@ -255,7 +293,13 @@ export class Preprocessor {
       else this.problems.error('file-too-large', message, new SourceFile(newFileId(), abs, ''), 0, 0);
       return null;
     }
-    const c = this.cache.files.get(abs);
+    const c = this.cachedFile(abs);
+    if (this.ownEdits !== undefined && (!c || c.text !== text)) {
+      // A replay leaves the shared cache to the session it replays (which must still see the file as changed).
+      const own = this.cache.lexed(abs, text);
+      this.ownEdits.set(abs, own);
+      return own;
+    }
     if (!c) return this.cache.add(abs, text);
     if (c.text !== text) relexInPlace(c, text);
     return c;
@@ -269,7 +313,7 @@ export class Preprocessor {
     this.entryCount++;
     const top = this.frames[this.frames.length - 1];
     const ctx: FileCtx = {
-      sf: c.file, cached: c, dirIndex, condBase: this.conds?.depth ?? 0, main,
+      sf: c.file, cached: c, table: c.tokens, dirIndex, condBase: this.conds?.depth ?? 0, main,
       parent: top?.file, parentPos: top?.pos ?? 0,
       cpEntry: this.journal ? this.journal.cps.length - 1 : -1, cpExit: -1,
     };
@@ -302,7 +346,7 @@ export class Preprocessor {
   // ---- problems ----
 
   /** Reports at a token, or at the outermost invocation when `ex` says it came from a macro body. */
-  report(severity: 'error' | 'warning', code: string, message: string, at: Token, ex?: Expansion): void {
+  report<S extends 'error' | 'warning'>(severity: S, code: CodeOf<S>, message: string, at: Token, ex?: Expansion): void {
     // A problem while remembering an expansion: do it the ordinary way, which reports it where it belongs.
     this.expander.notWhileRemembering();
     const loc = locationOf(at, ex);
@@ -332,6 +376,7 @@ export class Preprocessor {
         }
         const flags = table.flags[pos];
         if (table.spell[pos] === S.hash && (flags & BOL) !== 0 && kind === TokenKind.Punct) {
+          if (this.replay !== undefined && this.replay.at(frame.file, pos)) continue;
           this.journal?.checkpoint(frame.file, pos);
           this.directives.directive(frame);
           continue;
