@@ -91,6 +91,15 @@ export interface LayoutResult {
   asserts: AssertSummary;
   /** Where the kernel config came from (a path, a build dir, or the built-in default); null outside a kernel tree. */
   configSource: string | null;
+  /**
+   * How it was chosen: `setting` (memdesc.config / memdesc.buildDir), `build-dir` (an O= build dir found among the
+   * workspace folders), `in-tree` (the tree's own .config), `default` (built in: no .config found); null outside a tree.
+   */
+  configKind: 'setting' | 'build-dir' | 'in-tree' | 'default' | null;
+  /** Where the ABI came from: the `config`, the `setting` (memdesc.arch or the request), or the `default` (x86_64). */
+  archFrom: 'config' | 'setting' | 'default' | null;
+  /** What the user should know: why the built-in default is used and how to pick a config, or a contradiction. */
+  configNotice: string | null;
   /** The config variant applied, when the request named one. */
   variant?: string;
 }

@@ -9,7 +9,10 @@ export const SETTINGS_SECTION = 'memdesc';
  * The ABIs a layout can be computed for: the engine's list (server/src/engine/base/abi.ts), which the client may
  * not import; test/package/vsix.test.ts holds the two equal.
  */
-export const ABI_NAMES = ['x86_64', 'i386', 'arm64', 'arm', 'riscv64', 's390x', 'ppc64le'] as const;
+export const ABI_NAMES = [
+  'x86_64', 'i386', 'arm64', 'arm', 'riscv64', 's390x', 'ppc64le',
+  'ppc32', 'ppc64', 'mips', 'mipsel', 'mips64', 'mips64el', 'm68k', 'sparc64', 'parisc', 'parisc64', 'sh4', 'alpha', 'arc',
+] as const;
 export type AbiName = (typeof ABI_NAMES)[number];
 
 export const TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
@@ -19,13 +22,13 @@ export const NUMBER_FORMATS = ['decimal', 'hex', 'both'] as const;
 
 /** The `memdesc` section as an editor holds it (VS Code's settings, a Neovim or Emacs table). On the wire any key may be missing or wrong. */
 export interface SettingsSection {
-  /** The ABI every layout is computed for. */
-  arch: AbiName;
+  /** The ABI every layout is computed for; '' follows the kernel config (x86_64 when there is none). */
+  arch: AbiName | '';
   /** A kernel .config, instead of the build dir's or the built-in default. */
   config: string;
   /** An O= build dir: its .config and include/generated. */
   buildDir: string;
-  /** A config variant of the matrix on top (VS Code folds its defines into `defines` before the server sees them). */
+  /** A config variant of the matrix on top of the config (kernel trees): the server applies it for the ABI it chose. */
   variant: string;
   /** Kernel trees: CONFIG options (`NAME`, `NAME=VALUE`, `NAME=n` or `!NAME` unsets); elsewhere: -D macros. */
   defines: string[];
@@ -46,7 +49,7 @@ export interface SettingsSection {
 }
 
 export const SECTION_DEFAULTS: Readonly<SettingsSection> = {
-  arch: 'x86_64',
+  arch: '',
   config: '',
   buildDir: '',
   variant: '',
@@ -63,7 +66,7 @@ export const SECTION_DEFAULTS: Readonly<SettingsSection> = {
 };
 
 /** What the server works with: the section normalized (bad values replaced by defaults, limits parsed). */
-export interface Settings extends Omit<SettingsSection, 'variant' | 'serveAllHeaders' | 'limits' | 'trace.server'> {
+export interface Settings extends Omit<SettingsSection, 'serveAllHeaders' | 'limits' | 'trace.server'> {
   trace: TraceLevel;
   /** The limits that parsed, by the engine's names (`{ maxOutputTokens: 10000000 }`); bad entries are left out. */
   limits: { readonly [limit: string]: number };
@@ -73,6 +76,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   arch: SECTION_DEFAULTS.arch,
   config: SECTION_DEFAULTS.config,
   buildDir: SECTION_DEFAULTS.buildDir,
+  variant: SECTION_DEFAULTS.variant,
   defines: SECTION_DEFAULTS.defines,
   includePaths: SECTION_DEFAULTS.includePaths,
   kernelRoot: SECTION_DEFAULTS.kernelRoot,

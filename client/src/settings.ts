@@ -4,7 +4,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ConfigVariant } from '../../shared/protocol';
 import { SECTION_DEFAULTS, SETTINGS_SECTION, SettingsSection } from '../../shared/settings';
 import { resolvePath as resolveAgainst, settingsForServer as settingsFor } from './serverSettings';
 
@@ -20,8 +19,8 @@ export function resolvePath(p: string, folder: vscode.WorkspaceFolder | undefine
 }
 
 /** One `memdesc` section as VS Code answered it → what the server is given. */
-export function settingsForServer(raw: unknown, folder: vscode.WorkspaceFolder | undefined, variants: readonly ConfigVariant[] | undefined): unknown {
-  return settingsFor(raw, folderPath(folder), variants);
+export function settingsForServer(raw: unknown, folder: vscode.WorkspaceFolder | undefined): unknown {
+  return settingsFor(raw, folderPath(folder));
 }
 
 /** A setting's value for a document's folder (VS Code fills in the manifest's default). */
@@ -29,8 +28,9 @@ export function get<K extends keyof SettingsSection>(key: K, uri?: vscode.Uri): 
   return vscode.workspace.getConfiguration(SETTINGS_SECTION, uri).get<SettingsSection[K]>(key);
 }
 
+/** memdesc.arch: an ABI, or '' to follow the kernel config. */
 export function currentArch(uri?: vscode.Uri): string {
-  return get('arch', uri) || SECTION_DEFAULTS.arch;
+  return get('arch', uri) ?? SECTION_DEFAULTS.arch;
 }
 
 /** Where the pickers write: the workspace when one is open (a kernel tree is usually one), else the user. */

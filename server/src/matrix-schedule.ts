@@ -26,6 +26,8 @@ export function contextPlan(ctx: AnalysisContext, workspace: Workspace): { plan:
   const input: MatrixPlanInput = {
     configured: ctx.arch,
     kernel: root !== undefined,
+    // The configured ABI and MATRIX_ABIS with every variant (a file outside a tree: every other ABI).
+    scope: 'main',
     configOf: (abi) => (abi === ctx.arch ? { config: ctx.config, buildDir: ctx.buildDir } : root ? { buildDir: workspace.buildDirFor(root, abi) } : undefined),
     withPrimary: false,
   };

@@ -18,11 +18,13 @@ import {
   InlayHintRefreshRequest,
   LSPErrorCodes,
   Message,
+  MessageType,
   ProposedFeatures,
   RequestMessage,
   ResponseError,
   ResponseMessage,
   SetTraceNotification,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -34,7 +36,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ConfigVariant, ConfigVariantsRequest, LayoutRequest, LayoutResult } from '../../shared/protocol';
 import { Settings, SETTINGS_SECTION } from '../../shared/settings';
 import { RequestActivity } from './activity';
-import { AS_CONFIGURED, isStale, StaleAnalysisError, variantsFor } from './engine';
+import { AS_CONFIGURED, isStale, StaleAnalysisError, variantOverrides, variantsFor } from './engine';
 import { codeLenses } from './features/codeLens';
 import { diagnostics } from './features/diagnostics';
 import { hover } from './features/hover';
@@ -151,6 +153,13 @@ export class MemdescServer {
       (message) => connection.console.error(message),
     );
     this.session.onAnalysis = (r) => this.analysed(r);
+    // A tree analysed with the built-in default config is never silent: one information message per tree (and per
+    // message); settings that contradict each other are an error message (and a diagnostic on its documents).
+    this.session.onConfigNotice = (_root, message, error) => {
+      if (this.shutDown) return;
+      // window/showMessage, a notification every client shows (showInformationMessage would be a request).
+      void connection.sendNotification(ShowMessageNotification.type, { type: error ? MessageType.Error : MessageType.Info, message: `memdesc: ${message}` }).catch(() => undefined);
+    };
     this.registerLifecycle();
     this.registerDocuments();
     this.registerRequests();
@@ -464,12 +473,12 @@ export class MemdescServer {
         const rootPath = q.root === undefined ? undefined : q.root.startsWith('file:') ? uriToPath(q.root) : path.resolve(q.root);
         if (q.root !== undefined && !rootPath) return null;
         const anchor = rootPath ? pathToUri(path.join(rootPath, 'include/linux/mm_types.h')) : q.uri!;
-        const base = await this.settings.for(anchor);
         const override: Partial<Settings> = {};
         if (q.arch) override.arch = q.arch;
         if (q.config) override.config = q.config;
         if (rootPath) override.kernelRoot = rootPath;
-        if (q.variant) override.defines = [...base.defines, ...definesOf(q.variant.overrides)];
+        // The session applies a variant for the ABI it chooses (phys64's switches differ by arch).
+        if (q.variant) override.variant = q.variant.name;
         const at = await this.settle(anchor, token, override);
         // The diagram asks once and caches the answer: a superseded analysis is read again, not sent back as an error.
         return at ? this.read(at, null, 'recompute', (s) => ({ ...layoutModel(s.result), ...(q.variant ? { variant: q.variant.name } : {}) })) : null;
@@ -482,7 +491,7 @@ export class MemdescServer {
         const q = configVariantsParams(p);
         return variantsFor(q.arch)
           .filter((v) => v.name !== AS_CONFIGURED)
-          .map((v) => ({ name: v.name, description: v.description, abis: v.abis ? [...v.abis] : undefined, defines: definesOf(v.overrides) }));
+          .map((v) => ({ name: v.name, description: v.description, abis: v.abis ? [...v.abis] : undefined, defines: definesOf(variantOverrides(v, q.arch)) }));
       }),
     );
   }

@@ -9,8 +9,9 @@ import type { AbiName } from './engine';
 import { analyze, Analysis, AnalyzeOptions } from './engine';
 import { IncrementalAnalysis, UpdateStats } from './engine';
 import { DiskHost, FileHost, OverlayHost } from './engine';
-import { isKernelTree, kernelSetup, KernelSetup } from './engine';
-import type { ConfigOverride, MatrixRunPlan } from './engine';
+import { chooseKernelConfig, isKernelTree, kernelSetup, KernelSetup } from './engine';
+import type { ConfigOverride, ConfigWords, KernelConfigChoice, MatrixRunPlan } from './engine';
+import { variantOverrides, VARIANTS } from './engine';
 import { buildModel, MemdescModel } from './engine';
 import { PreprocessCache, PreprocessLimits } from './engine';
 import type { MatrixSummary } from './matrix';
@@ -18,6 +19,9 @@ import { parseDefines } from './settings';
 import { expandGlobs, findKernelRoot, Workspace } from './workspace';
 
 export { findKernelRoot };
+
+/** How the editor's user names an ABI and a config, in messages. */
+const SERVER_WORDS: ConfigWords = { arch: 'memdesc.arch', config: 'memdesc.config', buildDir: 'memdesc.buildDir', buildDirsFrom: 'the workspace folders' };
 
 /** What one analysis is made of: plain data (the matrix worker receives it too). */
 export interface AnalysisContext {
@@ -29,9 +33,11 @@ export interface AnalysisContext {
   arch: AbiName;
   /** A .config (memdesc.config), used instead of the build dir's. */
   config?: string;
-  /** An O= build dir: memdesc.buildDir, else one found in the workspace for this ABI. */
+  /** An O= build dir: memdesc.buildDir, else one found in the workspace for this ABI, else the tree itself when it has a .config. */
   buildDir?: string;
   buildDirFound?: boolean;
+  /** Kernel mode: how the config and ABI were chosen (chooseKernelConfig), its notice and error. */
+  configChoice?: Pick<KernelConfigChoice, 'kind' | 'abiFrom' | 'evidence' | 'notice' | 'error'>;
   defines: ConfigOverride[];
   includePaths: string[];
   /** Kernel mode: files added to the memdesc set (memdesc.files, a sketch). File mode: the main file. */
@@ -79,6 +85,8 @@ export function computeAnalysis(ctx: AnalysisContext, host: FileHost, cache: Pre
 /** The main files and options of a context's analysis (kernel mode: after the tree's setup), for its primary ABI and config or for `run`. */
 function analysisInputs(ctx: AnalysisContext, host: FileHost, cache: PreprocessCache, run?: RunSpec): { files: string[]; options: AnalyzeOptions; host: FileHost; setup?: KernelSetup } {
   const spec: RunSpec = run ?? { abi: ctx.arch, config: ctx.config, buildDir: ctx.buildDir, overrides: [] };
+  // Settings that contradict each other: nothing is analysed (the error is the context's diagnostic).
+  if (ctx.configChoice?.error && !run) return { files: [], options: { arch: ctx.arch }, host };
   if (ctx.kind === 'kernel' && ctx.root) {
     const setup = kernelSetup({ root: ctx.root, arch: spec.abi, configFile: spec.config, buildDir: spec.buildDir, configOverrides: [...ctx.defines, ...spec.overrides] }, host, cache);
     const extra = ctx.files.filter((f) => !setup.files.includes(f) && host.fileExists(f));
@@ -136,6 +144,9 @@ export class Session {
   private generation = 0;
   /** Called after each analysis the session had to compute (for tracing). */
   onAnalysis: ((r: AnalysisResult) => void) | undefined;
+  /** Told once per tree and message when a tree is analysed with the built-in default, or its settings contradict. */
+  onConfigNotice: ((root: string, message: string, error: boolean) => void) | undefined;
+  private readonly noticesSent = new Set<string>();
 
   /**
    * Something outside the open buffers changed (a .config, a build dir, settings, folders): forget every result,
@@ -199,17 +210,38 @@ export class Session {
     const root = (given && isKernelTree(given) ? given : undefined) ?? findKernelRoot(file) ?? (sketch ? this.workspace.kernelTrees()[0] : undefined);
     const includePaths = settings.includePaths.map((p) => path.resolve(this.workspace.folderOf(file) ?? path.dirname(file), p));
     if (root) {
-      const defines = parseDefines(settings.defines, true);
+      const userDefines = parseDefines(settings.defines, true);
       // Relative paths in settings are relative to the workspace folder (else the tree).
       const base = this.workspace.folderOf(file) ?? root;
-      const config = settings.config ? path.resolve(base, settings.config) : undefined;
-      const found = settings.buildDir || config ? undefined : this.workspace.buildDirFor(root, settings.arch);
-      const buildDir = settings.buildDir ? path.resolve(base, settings.buildDir) : found;
+      // The config and the ABI: memdesc.config / buildDir, else an O= build dir among the workspace folders, else
+      // the tree's own .config, else the built-in default; the ABI follows the config unless memdesc.arch names one.
+      const choice = chooseKernelConfig(
+        {
+          root,
+          configFile: settings.config ? path.resolve(base, settings.config) : undefined,
+          buildDir: settings.buildDir ? path.resolve(base, settings.buildDir) : undefined,
+          foundBuildDirs: this.workspace.buildDirsFor(root).filter((b) => path.resolve(b.dir) !== path.resolve(root)),
+          arch: settings.arch || undefined,
+          words: SERVER_WORDS,
+        },
+        this.host,
+      );
+      const config = choice.configFile;
+      const buildDir = choice.buildDir;
       const g = this.globs(settings.files, root);
       const files = [...g.files, ...(sketch && !g.files.includes(file) ? [file] : [])];
       const limits = settings.limits;
-      const key = JSON.stringify(['kernel', root, settings.arch, config, buildDir, defines, includePaths, files, limits]);
-      return { key, kind: 'kernel', root, arch: settings.arch, config, buildDir, buildDirFound: !!found, defines, includePaths, files, globsTruncated: g.truncated, limits };
+      const configChoice = { kind: choice.kind, abiFrom: choice.abiFrom, evidence: choice.evidence, notice: choice.notice, error: choice.error };
+      // memdesc.variant, as it is for the ABI chosen (phys64's switches differ by arch), before the user's own defines.
+      const variant = VARIANTS.find((v) => v.name === settings.variant && (!v.abis || v.abis.includes(choice.abi)));
+      const defines = [...(variant ? variantOverrides(variant, choice.abi) : []), ...userDefines];
+      const key = JSON.stringify(['kernel', root, choice.abi, config, buildDir, defines, includePaths, files, limits, choice.error ?? '']);
+      const message = choice.error ?? (choice.kind === 'default' ? choice.notice : undefined);
+      if (message && !this.noticesSent.has(`${root}|${message}`)) {
+        this.noticesSent.add(`${root}|${message}`);
+        this.onConfigNotice?.(root, message, !!choice.error);
+      }
+      return { key, kind: 'kernel', root, arch: choice.abi, config, buildDir, buildDirFound: choice.kind === 'build-dir', configChoice, defines, includePaths, files, globsTruncated: g.truncated, limits };
     }
     // Outside a tree, a file that is neither open nor on disk has nothing to analyse.
     if (!this.host.fileExists(file)) return undefined;
@@ -217,8 +249,9 @@ export class Session {
     const g = this.globs(settings.files, this.workspace.folderOf(file) ?? path.dirname(file));
     const quiet = !sketch && !g.files.includes(file);
     const limits = settings.limits;
-    const key = JSON.stringify(['file', file, settings.arch, defines, includePaths, quiet, limits]);
-    return { key, kind: 'file', arch: settings.arch, defines, includePaths, files: [file], globsTruncated: g.truncated, quiet, limits };
+    const arch = settings.arch || 'x86_64';
+    const key = JSON.stringify(['file', file, arch, defines, includePaths, quiet, limits]);
+    return { key, kind: 'file', arch, defines, includePaths, files: [file], globsTruncated: g.truncated, quiet, limits };
   }
 
   /** Whether analysisFor would answer from the cache (no engine work) for this file and these settings. */

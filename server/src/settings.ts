@@ -4,7 +4,7 @@
 
 import type { Connection } from 'vscode-languageserver/node';
 import { DEFAULT_SETTINGS, INLAY_HINT_MODES, NUMBER_FORMATS, Settings, SETTINGS_SECTION, TRACE_LEVELS } from '../../shared/settings';
-import { isAbiName, parseLimit } from './engine';
+import { AS_CONFIGURED, isAbiName, parseLimit, VARIANTS } from './engine';
 import type { ConfigOverride } from './engine';
 import type { Tracer } from './trace';
 
@@ -15,7 +15,9 @@ export function normalizeSettings(raw: unknown): Settings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const str = (k: 'config' | 'buildDir' | 'kernelRoot') => (typeof r[k] === 'string' ? (r[k] as string) : DEFAULT_SETTINGS[k]);
   const list = (k: 'defines' | 'includePaths' | 'files') => (Array.isArray(r[k]) ? (r[k] as unknown[]).filter((x): x is string => typeof x === 'string' && x.trim() !== '') : []);
+  // An ABI, or '' (the default): follow the kernel config.
   const arch = typeof r.arch === 'string' && isAbiName(r.arch) ? r.arch : DEFAULT_SETTINGS.arch;
+  const variant = typeof r.variant === 'string' && VARIANTS.some((v) => v.name === r.variant && v.name !== AS_CONFIGURED) ? r.variant : DEFAULT_SETTINGS.variant;
   // `trace.server` arrives nested (VS Code) or as a dotted key (hand-written settings in other editors).
   const t = (r.trace && typeof r.trace === 'object' ? (r.trace as Record<string, unknown>).server : undefined) ?? r['trace.server'];
   const limits: Record<string, number> = {};
@@ -29,6 +31,7 @@ export function normalizeSettings(raw: unknown): Settings {
     arch,
     config: str('config'),
     buildDir: str('buildDir'),
+    variant,
     defines: list('defines'),
     includePaths: list('includePaths'),
     kernelRoot: str('kernelRoot'),

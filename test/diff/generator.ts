@@ -2,7 +2,7 @@
 // nested anonymous structs/unions, bitfields of every width and base type, packed/aligned everywhere gcc
 // accepts them, arrays, enums, typedef chains, flexible and zero-length arrays, MS-extension members.
 
-import { AbiName } from '../../server/src/engine/base/abi';
+import { ABIS, AbiName } from '../../server/src/engine/base/abi';
 
 export interface GenOptions {
   abi: AbiName;
@@ -59,10 +59,10 @@ const INT_TYPES_COMMON: IntType[] = [
 
 export function generate(seed: number, count: number, opts: GenOptions): Generated {
   const rng = new Rng(seed);
-  const lp64 = !['i386', 'arm'].includes(opts.abi);
-  const wordBits = lp64 ? 64 : 32;
+  const abi = ABIS[opts.abi];
+  const wordBits = abi.wordSize * 8;
   const intTypes: IntType[] = [...INT_TYPES_COMMON, { spelling: 'long', bits: wordBits }, { spelling: 'unsigned long', bits: wordBits }];
-  if (lp64) intTypes.push({ spelling: '__int128', bits: 128 }, { spelling: 'unsigned __int128', bits: 128 });
+  if (abi.hasInt128) intTypes.push({ spelling: '__int128', bits: 128 }, { spelling: 'unsigned __int128', bits: 128 });
   const out: string[] = [`/* seed ${seed}, ${count} records, ${opts.abi} */`];
   // Typedefs and enums every record may use.
   const typedefs: IntType[] = [];

@@ -90,9 +90,14 @@ describe('requests the VS Code client uses', { timeout: 60_000 }, () => {
   it('memdesc/configVariants per ABI, and a variant applied through memdesc.defines', async () => {
     const conn = await start({});
     const all = await conn.sendRequest(ConfigVariantsRequest, {});
-    assert.deepEqual(all.map((v) => v.name), ['memcg', 'no-memcg', 'lockdep', 'preempt-rt', 'highmem']);
+    assert.deepEqual(all.map((v) => v.name), ['memcg', 'no-memcg', 'lockdep', 'preempt-rt', 'highmem', 'phys64']);
     const i386 = await conn.sendRequest(ConfigVariantsRequest, { arch: 'i386' });
-    assert.deepEqual(i386.map((v) => v.name), ['memcg', 'no-memcg', 'lockdep', 'highmem']);
+    assert.deepEqual(i386.map((v) => v.name), ['memcg', 'no-memcg', 'lockdep', 'highmem', 'phys64']);
+    // phys64 with the ABI named: that arch's own switch (PAE adds a page-table level), not the others'.
+    const pae = i386.find((v) => v.name === 'phys64')!.defines;
+    assert.ok(pae.includes('X86_PAE') && pae.includes('PGTABLE_LEVELS=3') && !pae.includes('ARM_LPAE'), pae.join(' '));
+    const ppc32 = (await conn.sendRequest(ConfigVariantsRequest, { arch: 'ppc32' })).find((v) => v.name === 'phys64')!.defines;
+    assert.ok(ppc32.includes('PHYS_64BIT') && !ppc32.includes('PGTABLE_LEVELS=3'), ppc32.join(' '));
     const noMemcg = all.find((v) => v.name === 'no-memcg')!;
     assert.ok(noMemcg.defines.includes('MEMCG=n'));
 

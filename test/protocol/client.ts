@@ -30,6 +30,7 @@ import {
   PublishDiagnosticsNotification,
   PublishDiagnosticsParams,
   RegistrationRequest,
+  ShowMessageNotification,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -81,6 +82,8 @@ export class TestClient {
   readonly published = new Map<string, PublishDiagnosticsParams[]>();
   readonly traces: string[] = [];
   readonly logs: string[] = [];
+  /** window/showMessage notifications: type (1 error, 2 warning, 3 info) and text. */
+  readonly messages: Array<{ type: number; message: string }> = [];
   refreshes = 0;
   registrations: string[] = [];
   settings: Record<string, unknown>;
@@ -111,6 +114,9 @@ export class TestClient {
     });
     conn.onNotification(LogMessageNotification.type, (p) => {
       c.logs.push(p.message);
+    });
+    conn.onNotification(ShowMessageNotification.type, (p) => {
+      c.messages.push({ type: p.type, message: p.message });
     });
     conn.onRequest(ConfigurationRequest.type, async (p) => {
       await opts.onConfiguration?.(p);

@@ -23,6 +23,9 @@ export function diagnostics(r: AnalysisResult, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   // A C file nobody asked about (outside a tree, not a sketch, not in memdesc.files): failures only.
   const quiet = !!r.context.quiet;
+  // Settings that contradict each other (memdesc.arch against the named config): nothing was analysed; say why.
+  const configError = r.context.configChoice?.error;
+  if (configError) out.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: severity('config-arch-mismatch'), code: 'config-arch-mismatch', source: SOURCE, message: configError });
   for (const p of a.problems) {
     if (quiet || !p.file || p.file.path !== file) continue;
     out.push({ range: toRange({ file: p.file, offset: p.offset, end: p.end }), severity: severity(p.code), code: p.code, source: SOURCE, message: p.message });

@@ -319,7 +319,7 @@ export class Directives {
       return;
     }
     const found = this.resolveInclude(parsed.name, parsed.quoted, next);
-    const rec: IncludeRecord = { from: from.sf, offset: at.offset, to: undefined, spelled, resolved: found?.path, next, text: found ? pp.host.readFile(found.path) : undefined };
+    const rec: IncludeRecord = { from: from.sf, offset: at.offset, to: undefined, spelled, resolved: found?.path, next };
     pp.includes.push(rec);
     if (!found) {
       pp.report('error', 'include-not-found', `'${parsed.name}' not found in the include path`, at);
@@ -332,8 +332,10 @@ export class Directives {
     }
     if (pp.onceFiles.has(found.path)) return;
     const seen = pp.entered.get(found.path);
+    if (seen) rec.text = seen.tokens.src;
     if (seen?.guard && pp.macros.hasName(seen.guard)) return;
     const cached = seen ?? pp.load(found.path, at);
+    if (cached) rec.text = cached.tokens.src;
     if (cached === null) return;
     if (!cached) {
       pp.report('error', 'include-not-found', `'${parsed.name}' cannot be read`, at);

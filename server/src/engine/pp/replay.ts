@@ -136,7 +136,9 @@ export class Replayer {
       if (!name) continue;
       const found = this.pp.directives.resolveInclude(name.name, name.quoted, !!rec.next);
       if (found?.path !== rec.resolved) return false;
-      if (found && this.pp.host.readFile(found.path) !== rec.text) return false;
+      // No text: skipped by #pragma once (the state compared above), or not read (too large, or the depth limit).
+      if (found && rec.text === undefined && !this.pp.onceFiles.has(found.path)) return false;
+      if (found && rec.text !== undefined && this.pp.host.readFile(found.path) !== rec.text) return false;
     }
     for (const e of this.entriesAt.get(k) ?? []) {
       // Text phases are not files: their text was compared above. A file must read as it did then.

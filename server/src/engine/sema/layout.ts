@@ -1,4 +1,5 @@
-// Record layout as gcc lays out C structs and unions on Linux targets (SysV-style, PCC_BITFIELD_TYPE_MATTERS).
+// Record layout as gcc lays out C structs and unions on Linux targets (SysV-style; PCC_BITFIELD_TYPE_MATTERS
+// everywhere but m68k).
 
 import { Abi } from '../base/abi';
 import { Problems } from '../base/problems';
@@ -38,6 +39,13 @@ export interface FlatMember {
 const MAX_OBJECT_BYTES = 2 ** 48;
 
 const roundUp = (v: number, a: number) => Math.ceil(v / a) * a;
+/** The largest power of two dividing a bit position (0 for position 0). */
+function lowestSetBit(v: number): number {
+  if (v === 0) return 0;
+  let p = 1;
+  while (v % (p * 2) === 0) p *= 2;
+  return p;
+}
 
 /** Lays out records for one ABI, caching per record. Reports each layout problem once, at the member. */
 export class Layouter {
@@ -89,7 +97,7 @@ export class Layouter {
       case 'scalar':
         return this.abi.scalars[t.scalar].align;
       case 'pointer':
-        return this.abi.pointerSize;
+        return this.abi.pointerAlign;
       case 'function':
         return 1;
       case 'enum':
@@ -171,6 +179,18 @@ export class Layouter {
           if (typeAlign === undefined) recordAlign = undefined;
           return;
         }
+        if (!abi.pccBitfieldTypeMatters) {
+          // m68k: the type neither moves nor aligns the bitfield (below).
+          const declAlign = this.nonPccBitfieldAlign(m, w, packed, bitpos === undefined ? undefined : lowestSetBit(bitpos));
+          if (bitpos !== undefined && declAlign !== undefined) {
+            const known = bitpos === 0 ? Math.max(abi.biggestAlignment * 8, (recordAlign ?? 1) * 8) : lowestSetBit(bitpos);
+            if (known < declAlign) bitpos = roundUp(bitpos, declAlign);
+          } else bitpos = undefined;
+          fields.push({ member: m, bitOffset: bitpos, bitSize: w, align: declAlign === undefined ? undefined : Math.max(1, declAlign / 8) });
+          if (bitpos !== undefined) bitpos += w;
+          if (recordAlign !== undefined) recordAlign = declAlign === undefined ? undefined : Math.max(recordAlign, declAlign / 8);
+          return;
+        }
         const typeBits = size * 8;
         const alignBits = typeAlign * 8;
         if (w === 0) {
@@ -225,6 +245,13 @@ export class Layouter {
           continue;
         }
         if (maxBits !== undefined) maxBits = Math.max(maxBits, roundUp(w, 8));
+        if (!abi.pccBitfieldTypeMatters) {
+          // A union member is laid out as if at a position aligned to anything (gcc's known_align 0).
+          const declAlign = this.nonPccBitfieldAlign(m, w, packed, 0);
+          fields[fields.length - 1].align = declAlign === undefined ? undefined : Math.max(1, declAlign / 8);
+          if (recordAlign !== undefined) recordAlign = declAlign === undefined ? undefined : Math.max(recordAlign, declAlign / 8);
+          continue;
+        }
         if (recordAlign !== undefined && (m.name !== undefined || abi.alignAnonBitfield)) {
           recordAlign = Math.max(recordAlign, packed && w !== 0 ? 1 : typeAlign);
         }
@@ -238,6 +265,27 @@ export class Layouter {
       recordAlign = recordAlign === undefined || fieldAlign === undefined ? undefined : Math.max(recordAlign, fieldAlign);
     }
     return this.finish(def, maxBits, recordAlign, fields);
+  }
+
+  /**
+   * The alignment in bits gcc gives a bitfield where PCC_BITFIELD_TYPE_MATTERS is 0 (layout_decl): a zero-width
+   * one EMPTY_FIELD_BOUNDARY (or its own `aligned`); otherwise only its `aligned`, except that a width of
+   * exactly 8, 16, 32 or 64 bits at a position already aligned for that integer mode (`knownAlign` bits: the
+   * lowest set bit of the position; 0 for the start, where any alignment is possible) becomes an ordinary
+   * field of that mode and takes the mode's alignment (its size, at most BIGGEST_ALIGNMENT), unless packed;
+   * packing (without `aligned` on the member) caps it at a byte. Undefined when the position is unknown.
+   */
+  private nonPccBitfieldAlign(m: Member, w: number, packed: boolean, knownAlign: number | undefined): number | undefined {
+    const user = m.aligned === undefined ? 1 : m.aligned * 8;
+    if (w === 0) return Math.max(this.abi.emptyFieldBoundary * 8, user);
+    if (knownAlign === undefined) return undefined;
+    let align = user;
+    if (w === 8 || w === 16 || w === 32 || w === 64) {
+      const modeAlign = Math.min(w, this.abi.biggestAlignment * 8);
+      if (!(modeAlign > 8 && packed) && (knownAlign === 0 || knownAlign >= modeAlign)) align = Math.max(align, modeAlign);
+    }
+    if (packed && m.aligned === undefined) align = Math.min(align, 8);
+    return align;
   }
 
   private finish(def: RecordDef, bits: number | undefined, recordAlign: number | undefined, fields: FieldLayout[]): RecordLayout {
