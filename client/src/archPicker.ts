@@ -1,11 +1,11 @@
 // memdesc.selectArch: pick the ABI every layout is computed for (the memdesc.arch setting).
 
 import * as vscode from 'vscode';
-import { ABI_NAMES } from './webviewProtocol';
+import { ABI_NAMES, AbiName } from '../../shared/settings';
 import { currentArch, update } from './settings';
 
 /** What each ABI means for layouts, in the quick pick (the README's ABI table in a line). */
-const ABI_NOTES: Record<(typeof ABI_NAMES)[number], string> = {
+const ABI_NOTES: Record<AbiName, string> = {
   x86_64: 'LP64 · 8-byte words',
   i386: 'ILP32 · 4-byte words · long long 4-aligned in structs',
   arm64: 'LP64 · 8-byte words · char unsigned',
@@ -33,15 +33,15 @@ const FOLLOW_CONFIG = 'Follow the .config';
 
 export async function selectArch(arch?: unknown): Promise<void> {
   const uri = vscode.window.activeTextEditor?.document.uri;
-  if (typeof arch === 'string' && (arch === '' || (ABI_NAMES as readonly string[]).includes(arch))) {
-    await update('arch', arch, uri);
+  // A command argument: an ABI name, or '' to follow the config.
+  const named = arch === '' ? '' : ABI_NAMES.find((a) => a === arch);
+  if (named !== undefined) {
+    await update('arch', named, uri);
     return;
   }
   const current = currentArch(uri);
-  const follow = { label: FOLLOW_CONFIG, description: `the ABI of the kernel config in use (x86_64 when there is none)${current === '' ? ' · current' : ''}`, picked: current === '' };
-  const items = [follow, ...ABI_NAMES.map((a) => ({ label: a, description: a === current ? `${ABI_NOTES[a]} · current` : ABI_NOTES[a], picked: a === current }))];
+  const follow = { label: FOLLOW_CONFIG, abi: '' as const, description: `the ABI of the kernel config in use (x86_64 when there is none)${current === '' ? ' · current' : ''}`, picked: current === '' };
+  const items = [follow, ...ABI_NAMES.map((a) => ({ label: a, abi: a, description: a === current ? `${ABI_NOTES[a]} · current` : ABI_NOTES[a], picked: a === current }))];
   const pick = await vscode.window.showQuickPick(items, { title: 'memdesc: Select ABI', placeHolder: `Lay out for which ABI? (now ${current || 'the config\'s'})` });
-  if (!pick) return;
-  const value = pick.label === FOLLOW_CONFIG ? '' : pick.label;
-  if (value !== current) await update('arch', value, uri);
+  if (pick && pick.abi !== current) await update('arch', pick.abi, uri);
 }

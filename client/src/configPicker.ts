@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ConfigVariant, ConfigVariantsRequestMethod } from '../../shared/protocol';
+import { ConfigVariant, ConfigVariantsRequest } from '../../shared/protocol';
 import { currentArch, displayPath, folderFor, get, resolvePath, update } from './settings';
 
 type Choice = vscode.QuickPickItem & { apply?: () => Promise<void> };
@@ -36,9 +36,9 @@ export async function selectConfig(client: LanguageClient): Promise<void> {
   const uri = vscode.window.activeTextEditor?.document.uri;
   const folder = folderFor(uri);
   const arch = currentArch(uri);
-  const config = get<string>('config', uri) ?? '';
-  const build = get<string>('buildDir', uri) ?? '';
-  const variant = get<string>('variant', uri) ?? '';
+  const config = get('config', uri) ?? '';
+  const build = get('buildDir', uri) ?? '';
+  const variant = get('variant', uri) ?? '';
   const setConfig = (c: string, b: string) => async () => {
     await update('config', c, uri);
     await update('buildDir', b, uri);
@@ -78,7 +78,7 @@ export async function selectConfig(client: LanguageClient): Promise<void> {
 
   let variants: ConfigVariant[] = [];
   try {
-    variants = await client.sendRequest<ConfigVariant[]>(ConfigVariantsRequestMethod, arch ? { arch } : {});
+    variants = await client.sendRequest(ConfigVariantsRequest, arch ? { arch } : {});
   } catch {
     // An old or failed server: pick a config without variants.
   }

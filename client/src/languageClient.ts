@@ -3,8 +3,9 @@
 
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { SETTINGS_SECTION } from '../../shared/settings';
 import { DOCUMENT_SELECTOR } from './documents';
-import { folderFor, SECTION, settingsForServer } from './settings';
+import { folderFor, settingsForServer } from './settings';
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
@@ -23,7 +24,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
           const result = await next(params, token);
           if (!Array.isArray(result)) return result;
           return params.items.map((item, i) => {
-            if (item.section !== SECTION) return result[i];
+            if (item.section !== SETTINGS_SECTION) return result[i];
             const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
             return settingsForServer(result[i], folderFor(scope));
           });

@@ -3,9 +3,7 @@
 
 import * as os from 'node:os';
 import * as path from 'node:path';
-
-/** Settings holding one path each (memdesc.files are relative to the kernel tree: left alone). */
-const PATH_SETTINGS = ['config', 'buildDir', 'kernelRoot'] as const;
+import { PATH_LIST_SETTINGS, PATH_SETTINGS } from '../../shared/settings';
 
 /** `${workspaceFolder}`, `~/` and relative paths → absolute, against `base` (the workspace folder); empty stays empty. */
 export function resolvePath(p: string, base: string | undefined): string {
@@ -24,6 +22,9 @@ export function settingsForServer(raw: unknown, base: string | undefined): unkno
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   const s: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   for (const k of PATH_SETTINGS) if (typeof s[k] === 'string') s[k] = resolvePath(s[k] as string, base);
-  if (Array.isArray(s.includePaths)) s.includePaths = s.includePaths.map((p) => (typeof p === 'string' ? resolvePath(p, base) : p));
+  for (const k of PATH_LIST_SETTINGS) {
+    const list = s[k];
+    if (Array.isArray(list)) s[k] = list.map((p) => (typeof p === 'string' ? resolvePath(p, base) : p));
+  }
   return s;
 }

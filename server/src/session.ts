@@ -4,97 +4,24 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AbiName, isAbiName } from './engine';
+import type { Settings } from '../../shared/settings';
+import type { AbiName } from './engine';
 import { analyze, Analysis, AnalyzeOptions } from './engine';
 import { IncrementalAnalysis, UpdateStats } from './engine';
 import { DiskHost, FileHost, OverlayHost } from './engine';
 import { chooseKernelConfig, isKernelTree, kernelSetup, KernelSetup } from './engine';
-import type { ConfigWords, KernelConfigChoice } from './engine';
-import { ConfigOverride, variantOverrides, VARIANTS } from './engine';
+import type { ConfigOverride, ConfigWords, KernelConfigChoice, MatrixRunPlan } from './engine';
+import { variantOverrides, VARIANTS } from './engine';
 import { buildModel, MemdescModel } from './engine';
-import { parseLimit, PreprocessCache, PreprocessLimits } from './engine';
+import { PreprocessCache, PreprocessLimits } from './engine';
 import type { MatrixSummary } from './matrix';
+import { parseDefines } from './settings';
 import { expandGlobs, findKernelRoot, Workspace } from './workspace';
 
 export { findKernelRoot };
 
-export type TraceLevel = 'off' | 'messages' | 'verbose';
-
 /** How the editor's user names an ABI and a config, in messages. */
 const SERVER_WORDS: ConfigWords = { arch: 'memdesc.arch', config: 'memdesc.config', buildDir: 'memdesc.buildDir', buildDirsFrom: 'the workspace folders' };
-
-export interface Settings {
-  /** The ABI; '' follows the kernel config (x86_64 when there is none). */
-  arch: AbiName | '';
-  config: string;
-  buildDir: string;
-  defines: string[];
-  includePaths: string[];
-  kernelRoot: string;
-  files: string[];
-  matrix: boolean;
-  inlayHints: 'off' | 'offsets' | 'full';
-  numberFormat: 'decimal' | 'hex' | 'both';
-  /** memdesc.trace.server */
-  trace: TraceLevel;
-  /** memdesc.limits: resource limits by their CLI names (`{ "tokens": "10M" }`); bad entries are ignored. */
-  limits: Partial<PreprocessLimits>;
-  /** memdesc.variant: a config variant of the matrix on top of the config (kernel trees), for the ABI chosen. */
-  variant: string;
-}
-
-export const DEFAULT_SETTINGS: Settings = {
-  arch: '',
-  config: '',
-  buildDir: '',
-  defines: [],
-  includePaths: [],
-  kernelRoot: '',
-  files: [],
-  matrix: false,
-  inlayHints: 'offsets',
-  numberFormat: 'decimal',
-  trace: 'off',
-  limits: {},
-  variant: '',
-};
-
-/** Settings as a client sent them (any shape) → valid settings; bad values fall back to defaults. */
-export function normalizeSettings(raw: unknown): Settings {
-  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const str = (k: keyof Settings) => (typeof r[k] === 'string' ? (r[k] as string) : (DEFAULT_SETTINGS[k] as string));
-  const list = (k: keyof Settings) => (Array.isArray(r[k]) ? (r[k] as unknown[]).filter((x): x is string => typeof x === 'string' && x.trim() !== '') : []);
-  const arch = typeof r.arch === 'string' && isAbiName(r.arch) ? r.arch : '';
-  const hints = r.inlayHints === 'off' || r.inlayHints === 'full' || r.inlayHints === 'offsets' ? r.inlayHints : DEFAULT_SETTINGS.inlayHints;
-  const fmt = r.numberFormat === 'hex' || r.numberFormat === 'both' || r.numberFormat === 'decimal' ? r.numberFormat : DEFAULT_SETTINGS.numberFormat;
-  // `trace.server` arrives nested (VS Code) or as a dotted key (hand-written settings in other editors).
-  const t = (r.trace && typeof r.trace === 'object' ? (r.trace as Record<string, unknown>).server : undefined) ?? r['trace.server'];
-  const trace: TraceLevel = t === 'messages' || t === 'verbose' ? t : 'off';
-  const limits: Partial<PreprocessLimits> = {};
-  if (r.limits && typeof r.limits === 'object') {
-    for (const [k, v] of Object.entries(r.limits as Record<string, unknown>)) {
-      const l = typeof v === 'number' || typeof v === 'string' ? parseLimit(k, v) : undefined;
-      if (l && typeof l !== 'string') limits[l.key] = l.value;
-    }
-  }
-  const variant = typeof r.variant === 'string' && VARIANTS.some((v) => v.name === r.variant && v.name !== 'config') ? r.variant : '';
-  return { arch, config: str('config'), buildDir: str('buildDir'), defines: list('defines'), includePaths: list('includePaths'), kernelRoot: str('kernelRoot'), files: list('files'), matrix: r.matrix === true, inlayHints: hints, numberFormat: fmt, trace, limits, variant };
-}
-
-/**
- * `memdesc.defines` entries: `NAME`, `NAME=VALUE`; `NAME=n` (in a kernel tree, as Kconfig says it) or `!NAME`
- * undefines.
- */
-export function parseDefines(defines: string[], kernel: boolean): ConfigOverride[] {
-  return defines.map((d) => {
-    const s = d.trim();
-    if (s.startsWith('!')) return { undef: s.slice(1).trim() };
-    const eq = s.indexOf('=');
-    if (eq < 0) return { name: s };
-    if (kernel && s.slice(eq + 1) === 'n') return { undef: s.slice(0, eq) };
-    return { name: s.slice(0, eq), value: s.slice(eq + 1) };
-  });
-}
 
 /** What one analysis is made of: plain data (the matrix worker receives it too). */
 export interface AnalysisContext {
@@ -128,12 +55,7 @@ export interface AnalysisContext {
 }
 
 /** One ABI × config combination of a context (the primary one, or a matrix run). */
-export interface RunSpec {
-  abi: AbiName;
-  config?: string;
-  buildDir?: string;
-  overrides: ConfigOverride[];
-}
+export type RunSpec = Omit<MatrixRunPlan, 'label'>;
 
 export interface AnalysisResult {
   analysis: Analysis;
@@ -450,8 +372,14 @@ export class Session {
   }
 }
 
+/** FNV-1a over a text's UTF-16 units. */
 function hash(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h >>> 0;
+}
+
+/** A short hash of a text (pull diagnostics' result ids, watched files' contents). */
+export function hashText(s: string): string {
+  return hash(s).toString(36);
 }

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Browser, chromium, Page } from 'playwright-core';
-import type { RenderReport } from '../../client/src/webviewProtocol';
+import type { RenderReport } from '../../shared/webview';
 import { actUntil, DEADLINE_MS, waitFor, Workbench } from './workbench';
 
 type CodeServerModule = typeof import('../../scripts/code-server.mjs', { with: { 'resolution-mode': 'import' } });

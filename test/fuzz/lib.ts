@@ -25,7 +25,8 @@ import { inlayHints } from '../../server/src/features/inlayHints';
 import { layoutModel } from '../../server/src/features/layout';
 import { definition, references } from '../../server/src/features/navigation';
 import { documentSymbols } from '../../server/src/features/symbols';
-import { AnalysisResult, DEFAULT_SETTINGS } from '../../server/src/session';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { AnalysisResult } from '../../server/src/session';
 import { generate, Rng } from '../diff/generator';
 import { MM_TYPES } from '../protocol/fixtures';
 

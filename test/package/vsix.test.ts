@@ -1,6 +1,7 @@
 // `npm run package`: the .vsix holds exactly the bundles, the manifest and what the manifest points at, and vsce
 // warns about nothing; the manifest meets the Marketplace's and Open VSX's requirements, says package.json's
-// version (as the bundled server does) and its lists agree with the server's (ABIs, config variants).
+// version (as the bundled server does), its lists agree with the server's (ABIs, config variants) and its settings
+// are shared/settings.ts's.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as zlib from 'node:zlib';
 import { describe, it } from 'node:test';
-import { ABI_NAMES as CLIENT_ABIS } from '../../client/src/webviewProtocol';
+import { ABI_NAMES as CLIENT_ABIS, INLAY_HINT_MODES, NUMBER_FORMATS, SECTION_DEFAULTS, SETTINGS_SECTION, TRACE_LEVELS } from '../../shared/settings';
 import { ABI_NAMES } from '../../server/src/engine/base/abi';
 import { VARIANTS } from '../../server/src/engine/kernel/matrix';
 import { TestClient } from '../protocol/client';
@@ -170,5 +171,15 @@ describe('the packaged extension', { timeout: 120_000 }, () => {
     assert.deepEqual(props['memdesc.arch'].enum, ['', ...ABI_NAMES]);
     assert.equal(props['memdesc.arch'].default, '');
     assert.deepEqual(props['memdesc.variant'].enum, ['', ...VARIANTS.filter((v) => v.name !== 'config').map((v) => v.name)]);
+  });
+
+  it('the manifest\'s settings are shared/settings.ts\'s: the same names, defaults and values', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const props = manifest.contributes.configuration.properties as Record<string, { default: unknown; enum?: unknown[] }>;
+    assert.deepEqual(Object.keys(props).sort(), Object.keys(SECTION_DEFAULTS).map((k) => `${SETTINGS_SECTION}.${k}`).sort());
+    for (const [k, v] of Object.entries(SECTION_DEFAULTS)) assert.deepEqual(props[`${SETTINGS_SECTION}.${k}`].default, v, `the default of ${k}`);
+    assert.deepEqual(props['memdesc.inlayHints'].enum, [...INLAY_HINT_MODES]);
+    assert.deepEqual(props['memdesc.numberFormat'].enum, [...NUMBER_FORMATS]);
+    assert.deepEqual(props['memdesc.trace.server'].enum, [...TRACE_LEVELS]);
   });
 });

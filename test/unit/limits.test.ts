@@ -287,7 +287,8 @@ describe('limits are configurable: --limit NAME=N and the memdesc.limits setting
   });
 
   it('the server setting reaches the analysis, and is part of what keys it', async () => {
-    const { normalizeSettings, Session } = await import('../../server/src/session.js');
+    const { Session } = await import('../../server/src/session.js');
+    const { normalizeSettings } = await import('../../server/src/settings.js');
     const s = normalizeSettings({ limits: { tokens: '1k', 'file-size': 'x', bogus: 3 } });
     assert.deepEqual(s.limits, { maxOutputTokens: 1000 });
     const session = new Session();

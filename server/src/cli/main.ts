@@ -9,6 +9,7 @@ import { chooseKernelConfig, CLI_WORDS, DiskHost } from '../engine';
 import type { KernelConfigChoice } from '../engine';
 import { buildModel, MemdescModel } from '../engine';
 import { PreprocessCache } from '../engine';
+import type { MatrixRunPlan } from '../engine';
 import { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, PathDisplay, recordText, structJson } from '../engine';
 import { SourceFile } from '../engine';
 import { recordName } from '../engine';
@@ -129,7 +130,11 @@ export interface Run {
 }
 
 /** Analyses the inputs for one ABI (and, in kernel mode, one config). */
-export function runAnalysis(args: CommonArgs, arch: AbiName, configOverrides?: CommonArgs['defines'], useGivenConfig = true, cache?: PreprocessCache): Run {
+/**
+ * One analysis of the arguments' inputs for an ABI. Kernel mode: on the given .config / build dir, or on `run`'s
+ * (a matrix run: its config, none for the built-in default, and its overrides on top of the given -D/-U).
+ */
+export function runAnalysis(args: CommonArgs, arch: AbiName, run?: Omit<MatrixRunPlan, 'label' | 'abi'>, cache?: PreprocessCache): Run {
   const cwd = process.cwd();
   const given = new Map(args.files.map((f) => [path.resolve(f), f]));
   if (args.kernel) {
@@ -138,9 +143,9 @@ export function runAnalysis(args: CommonArgs, arch: AbiName, configOverrides?: C
       {
         root,
         arch,
-        configFile: useGivenConfig ? args.config : undefined,
-        buildDir: useGivenConfig ? args.build : undefined,
-        configOverrides: [...args.defines, ...(configOverrides ?? [])],
+        configFile: run ? run.config : args.config,
+        buildDir: run ? run.buildDir : args.build,
+        configOverrides: [...args.defines, ...(run?.overrides ?? [])],
       },
       undefined,
       cache,

@@ -32,8 +32,8 @@ export { isKernelTree, kernelSetup, parseDotConfig, tuCommand, tuOptions } from 
 export type { KernelSetup, TuCommand } from './kernel/kernel';
 export { chooseKernelConfig, CLI_WORDS, configArch } from './kernel/config-arch';
 export type { ConfigArch, ConfigWords, KernelConfigChoice } from './kernel/config-arch';
-export { MATRIX_ABIS, matrixCombinations, variantOverrides, VARIANTS } from './kernel/matrix';
-export type { ConfigOverride } from './kernel/matrix';
+export { AS_CONFIGURED, labelText, MATRIX_ABIS, matrixPlan, primaryLabel, variantOverrides, VARIANTS, variantsFor } from './kernel/matrix';
+export type { ConfigOverride, ConfigSource, MatrixLabel, MatrixPlanInput, MatrixRunPlan, Variant } from './kernel/matrix';
 export { definitionAt, entityAt, memberAt, memberFacts, recordFacts, referencesTo, tokenIndexAt } from './view/query';
 export type { Entity } from './view/query';
 export { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, recordText, structJson } from './view/report';

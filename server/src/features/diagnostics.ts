@@ -4,7 +4,7 @@
 // setting names shows its failing assertions and rule findings only.
 
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity } from 'vscode-languageserver';
-import { ProblemCode, recordName, severityOf } from '../engine';
+import { labelText, ProblemCode, recordName, severityOf } from '../engine';
 import { assertElsewhere, compactLabels, matrixOnly } from '../matrix';
 import type { AnalysisResult } from '../session';
 import { pathToUri, sourceFile, toRange } from './util';
@@ -77,7 +77,7 @@ export function diagnostics(r: AnalysisResult, file: string): Diagnostic[] {
         code: x.code,
         codeDescription: { href: RULES_URL },
         source: SOURCE,
-        message: x.kind === 'assert' ? `${x.text} holds on ${r.matrix.primary} but fails on ${where}; on ${x.labels[0]}: ${x.detail}` : `only on ${where}: ${x.text}`,
+        message: x.kind === 'assert' ? `${x.text} holds on ${labelText(r.matrix.primary)} but fails on ${where}; on ${labelText(x.labels[0])}: ${x.detail}` : `only on ${where}: ${x.text}`,
       });
     }
   }

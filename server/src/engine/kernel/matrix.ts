@@ -1,8 +1,9 @@
-// The config matrix: which ABIs and config variants a layout is checked in beyond the one being built,
-// with the Kconfig dependencies that matter for layouts applied by hand. Shared by `check --matrix` and
-// the language server's background matrix.
+// The config matrix and its one planner: which ABIs and config variants a layout is checked in beyond the one
+// being built (with the Kconfig dependencies that matter for layouts applied by hand), as a list of runs with
+// structured labels. `check --matrix`, the language server's background matrix and its config-variant list
+// all follow this plan.
 
-import { AbiName } from '../base/abi';
+import { ABI_NAMES, AbiName } from '../base/abi';
 
 /** A config override, as -D NAME[=VAL] / -U NAME give it (CONFIG_ prefix optional). */
 export type ConfigOverride = { name: string; value?: string } | { undef: string };
@@ -65,11 +66,19 @@ export const VARIANTS: Variant[] = [
   },
 ];
 
+/** The variant that changes nothing: the configured (or built-in default) config as it is. */
+export const AS_CONFIGURED = 'config';
+
 /** The ABIs the matrix covers with every variant when none is named (and the language server's background matrix). */
 export const MATRIX_ABIS: AbiName[] = ['x86_64', 'arm64', 'i386'];
 
 /** Variants of the whole matrix (`check --matrix`) that every other ABI gets too: its own config, and its own variants. */
-const EVERY_ABI_VARIANTS = new Set(['config', 'preempt-rt', 'highmem', 'phys64']);
+const EVERY_ABI_VARIANTS = new Set([AS_CONFIGURED, 'preempt-rt', 'highmem', 'phys64']);
+
+/** The variants that apply to an ABI (to every ABI when none is named), in VARIANTS order. */
+export function variantsFor(abi?: AbiName): Variant[] {
+  return VARIANTS.filter((v) => !abi || !v.abis || v.abis.includes(abi));
+}
 
 /**
  * The ABI × variant combinations of the matrix: the configured ABI and MATRIX_ABIS with every variant that applies
@@ -81,11 +90,82 @@ export function matrixCombinations(configured: AbiName, scope: 'main' | 'all', a
   const abis = scope === 'all' ? [...main, ...abiNames.filter((a) => !main.includes(a))] : main;
   const out: Array<{ abi: AbiName; variant: Variant }> = [];
   for (const abi of abis) {
-    for (const variant of VARIANTS) {
-      if (variant.abis && !variant.abis.includes(abi)) continue;
+    for (const variant of variantsFor(abi)) {
       if (!main.includes(abi) && !EVERY_ABI_VARIANTS.has(variant.name)) continue;
       out.push({ abi, variant });
     }
+  }
+  return out;
+}
+
+/**
+ * A combination's name, as data. `variant` is a variant's name; the variant that changes nothing is named after
+ * the config it runs on: `config` (a given .config or build dir) or `default` (the ABI's built-in default config).
+ * Outside a kernel tree there are no configs: the ABI alone.
+ */
+export interface MatrixLabel {
+  abi: AbiName;
+  variant?: string;
+}
+
+/** How people read a label: `x86_64·memcg`, `i386·default`, `arm64` (outside a tree). */
+export function labelText(l: MatrixLabel): string {
+  return l.variant === undefined ? l.abi : `${l.abi}·${l.variant}`;
+}
+
+/** Where an ABI's config comes from in a plan: a .config, an O= build dir (both absent: its built-in default). */
+export interface ConfigSource {
+  config?: string;
+  buildDir?: string;
+}
+
+/** One run of the plan: an ABI, the config it is analysed with and the overrides applied on top. Plain data. */
+export interface MatrixRunPlan extends ConfigSource {
+  label: MatrixLabel;
+  abi: AbiName;
+  overrides: ConfigOverride[];
+}
+
+export interface MatrixPlanInput {
+  /** The configured ABI: its combinations come first. */
+  configured: AbiName;
+  /** A kernel tree (ABI × variants, each ABI on its config); otherwise a file analysed alone (every ABI, no variants). */
+  kernel: boolean;
+  /**
+   * Which ABIs: `configured` (that one only: `check --matrix --arch`), `main` (it and MATRIX_ABIS with every
+   * variant: the language server), `all` (every other ABI too, with the variants made for it: `check --matrix`).
+   * Outside a kernel tree `main` and `all` are every ABI.
+   */
+  scope: 'configured' | 'main' | 'all';
+  /** Where each ABI's config comes from (kernel trees): the configured ABI's given one, a build dir found for another. */
+  configOf?: (abi: AbiName) => ConfigSource | undefined;
+  /** Whether the configured ABI's config as it is (the primary combination) is planned too: the CLI runs it, the language server has it already. */
+  withPrimary: boolean;
+}
+
+/** The label of the primary combination: the configured ABI on its config as it is. */
+export function primaryLabel(input: Pick<MatrixPlanInput, 'configured' | 'kernel' | 'configOf'>): MatrixLabel {
+  return input.kernel ? { abi: input.configured, variant: configName(input.configOf?.(input.configured)) } : { abi: input.configured };
+}
+
+const configName = (c: ConfigSource | undefined) => (c?.config || c?.buildDir ? 'config' : 'default');
+
+/** The runs of the matrix, in order: the configured ABI's, then each other ABI's. */
+export function matrixPlan(input: MatrixPlanInput): MatrixRunPlan[] {
+  if (!input.kernel) {
+    const others = input.scope === 'configured' ? [] : ABI_NAMES.filter((a) => a !== input.configured);
+    return [...(input.withPrimary ? [input.configured] : []), ...others].map((abi) => ({ label: { abi }, abi, overrides: [] }));
+  }
+  const combinations = matrixCombinations(input.configured, input.scope === 'all' ? 'all' : 'main', ABI_NAMES).filter((c) => input.scope !== 'configured' || c.abi === input.configured);
+  const out: MatrixRunPlan[] = [];
+  for (const { abi, variant } of combinations) {
+    const primary = abi === input.configured && variant.name === AS_CONFIGURED;
+    if (primary && !input.withPrimary) continue;
+    const source = input.configOf?.(abi);
+    const config: ConfigSource = {};
+    if (source?.config) config.config = source.config;
+    if (source?.buildDir) config.buildDir = source.buildDir;
+    out.push({ label: { abi, variant: variant.name === AS_CONFIGURED ? configName(source) : variant.name }, abi, ...config, overrides: variantOverrides(variant, abi) });
   }
   return out;
 }
