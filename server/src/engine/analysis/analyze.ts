@@ -47,6 +47,8 @@ export interface AssertVerdict {
   /** Token index range in `tokens`. */
   s: number;
   e: number;
+  /** The sides of each comparison the assertion makes (joined by &&), as evaluated (undefined: not a constant). */
+  sides?: Array<[bigint | undefined, bigint | undefined]>;
 }
 
 /**

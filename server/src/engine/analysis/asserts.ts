@@ -47,7 +47,10 @@ export function explainAssert(a: StaticAssertDecl, stream: TokenStream, side: Si
   }
   const v = a.result.value;
   const holds = v.kind === 'float' ? v.v !== 0 : v.v !== 0n;
-  return { ...base, holds, detail: describeComparison(a.expr, stream, holds, side) };
+  let e = a.expr;
+  while (e.k === 'unary' && e.op === '!' && e.arg.k === 'unary' && e.arg.op === '!') e = e.arg.arg;
+  const sides = collectComparisons(e, side).map((c): [bigint | undefined, bigint | undefined] => [c.lv, c.rv]);
+  return { ...base, holds, detail: describeComparison(a.expr, stream, holds, side), sides };
 }
 
 function describeComparison(expr: Expr, stream: TokenStream, holds: boolean, side: SideEvaluator): string {

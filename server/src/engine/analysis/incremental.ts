@@ -4,7 +4,9 @@
 // is the one a fresh analyze() gives; the equivalence tests compare the two after random edits.
 
 import * as path from 'node:path';
-import { abiOf, Analysis, AnalysisGenerations, AnalyzeOptions, assemble, parseOptions, preprocessOptions } from './analyze';
+import { abiOf, Analysis, AnalysisGenerations, AnalyzeOptions, AssertVerdict, assemble, parseOptions, preprocessOptions } from './analyze';
+import { LayoutSlices, Relevance } from './relevance';
+import type { RecordDef } from '../sema/types';
 import { FileHost } from '../base/host';
 import { Layouter } from '../sema/layout';
 import { parse, ParseResult } from '../sema/parser';
@@ -126,6 +128,38 @@ export class IncrementalAnalysis {
     const parsed = parse(r.result, new Layouter(abiOf(options), new Problems()), new Problems(), parseOptions(mainFiles, options));
     const t2 = performance.now();
     return { analysis: assemble(mainFiles, options, r.result, r.problems, parsed, { preprocess: t1 - t0, parse: t2 - t1 }), stats: r.stats };
+  }
+
+  /**
+   * The macros (and among them the Kconfig symbols) that decide the layouts of `records` and the presence and
+   * text of `asserts` (each with what its operands read: see LayoutSlices), read from this analysis' run.
+   */
+  relevance(records: RecordDef[], asserts: AssertVerdict[] = []): Relevance {
+    const slices = this.slices();
+    const r = new Relevance(this.session.relevanceSource());
+    for (const [s, e] of slices.ofRecords(records)) r.addRange(s, e);
+    for (const a of asserts) {
+      const decl = this.parsed.asserts.find((x) => x.s === a.s);
+      for (const [s, e] of decl ? slices.ofAssert(decl) : [[a.s, a.e] as [number, number]]) r.addRange(s, e);
+    }
+    return r;
+  }
+
+  /**
+   * What decided whether the text at `offset` of `file` was preprocessed (for an assertion this run does not have),
+   * or undefined when the file was not entered.
+   */
+  relevanceAt(file: string, offset: number): Relevance | undefined {
+    const r = new Relevance(this.session.relevanceSource());
+    return r.addSourcePoint(path.resolve(file), offset) ? r : undefined;
+  }
+
+  private slicesOf: { parsed: ParseResult; slices: LayoutSlices } | undefined;
+
+  /** Where layouts are read from in the current parse (built once per parse). */
+  private slices(): LayoutSlices {
+    if (this.slicesOf?.parsed !== this.parsed) this.slicesOf = { parsed: this.parsed, slices: new LayoutSlices(this.parsed.state, this.session.result!) };
+    return this.slicesOf.slices;
   }
 
   /** A journalled preprocessor run of the main files, from the start. */

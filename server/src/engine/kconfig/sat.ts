@@ -36,7 +36,7 @@ export class ConstraintError extends Error {}
 
 export class KconfigSat {
   readonly enc: KconfigEncoding;
-  private readonly backend: SatBackend;
+  readonly backend: SatBackend;
   private readonly baseValues = new Map<KSymbol, string>();
   readonly baseText: string | undefined;
   /** Solver calls made (for the benchmarks). */
@@ -78,7 +78,8 @@ export class KconfigSat {
     return this.enc.expr(e).ge1;
   }
 
-  private run(assumptions: Lit[]): boolean {
+  /** One solver call under assumptions (for AssignmentSearch too). */
+  run(assumptions: Lit[]): boolean {
     if (assumptions.includes(FALSE)) return false;
     this.backend.sync(this.enc.cnf);
     this.solves++;
@@ -112,7 +113,7 @@ export class KconfigSat {
   }
 
   /** The literal "s has its base value" (TRUE when there is no base value). */
-  private atBase(s: KSymbol): Lit {
+  atBase(s: KSymbol): Lit {
     const b = this.baseValues.get(s);
     return b === undefined ? TRUE : this.enc.is(s, b);
   }
@@ -165,7 +166,7 @@ export class KconfigSat {
   }
 
   /** Sequential counter: out[j] is true when at least j+1 of the literals are (for j < k). */
-  private counter(xs: Lit[], k: number): Lit[] {
+  counter(xs: Lit[], k: number): Lit[] {
     const cnf = this.enc.cnf;
     let prev: Lit[] = [];
     for (const x of xs) {
@@ -208,6 +209,17 @@ export class KconfigSat {
     }
     cnf.clause([-act]);
     return { assignments: out, complete: false };
+  }
+
+  /** A symbol's value in the base configuration (undefined: no base, or a symbol it does not have). */
+  baseValue(name: string): string | undefined {
+    const s = this.model.byName.get(name);
+    return s ? this.baseValues.get(s) : undefined;
+  }
+
+  /** A search over the valid assignments of `symbols`, nearest the base first, that skips blocked cubes. */
+  search(symbols: string[]): AssignmentSearch {
+    return new AssignmentSearch(this, symbols);
   }
 
   /**
@@ -372,3 +384,79 @@ class ConstraintParser {
 }
 
 export type { Pair };
+
+/**
+ * Valid assignments of a growing set of symbols, each call the nearest to the base (fewest symbols changed) that
+ * matches no blocked cube. A cube is a partial assignment whose every completion is known to give the same answer
+ * (the layouts read only those symbols): blocking it skips all of them. Blocking clauses sit behind an activation
+ * literal, retired by close().
+ */
+export class AssignmentSearch {
+  private readonly act: Lit;
+  private readonly syms: KSymbol[] = [];
+  /** atLeast[j]: at least j+1 of the symbols differ from the base. */
+  private atLeast: Lit[] = [];
+  /** The distance searched at: every unblocked assignment nearer than this has been returned. */
+  private distance = 0;
+  private closed = false;
+
+  constructor(
+    private readonly sat: KconfigSat,
+    symbols: string[],
+  ) {
+    this.act = sat.enc.cnf.newVar();
+    this.extend(symbols);
+  }
+
+  get symbols(): string[] {
+    return this.syms.map((s) => s.name);
+  }
+
+  /** Adds symbols (their new values start at the base: no assignment already returned is lost). */
+  extend(names: string[]): void {
+    const have = new Set(this.syms.map((s) => s.name));
+    const added = names.filter((n) => !have.has(n)).map((n) => this.sat.symbol(n));
+    if (!added.length && this.atLeast.length) return;
+    this.syms.push(...added);
+    this.sat.enc.ensure(this.syms);
+    const diffs = this.syms.map((s) => -this.sat.atBase(s)).filter((d) => d !== FALSE && d !== -FALSE);
+    this.atLeast = diffs.length ? this.sat.counter(diffs, diffs.length) : [];
+  }
+
+  /** No assignment matching `cube` (symbol → value) is returned again. A value outside a domain blocks nothing. */
+  block(cube: Assignment): void {
+    const lits: Lit[] = [-this.act];
+    for (const [name, v] of cube) {
+      const l = this.sat.enc.is(this.sat.symbol(name), v);
+      if (l === FALSE) return;
+      if (l !== TRUE) lits.push(-l);
+    }
+    this.sat.enc.cnf.clause(lits);
+  }
+
+  /** The next assignment of the symbols (nearest the base), or null when every valid one is blocked. */
+  next(): Assignment | null {
+    if (this.closed) return null;
+    for (;;) {
+      const bound = this.distance < this.atLeast.length ? -this.atLeast[this.distance] : TRUE;
+      if (this.sat.run([this.act, bound])) {
+        const out: Assignment = new Map();
+        for (const s of this.syms) out.set(s.name, this.sat.enc.valueIn(s, (x) => this.sat.backend.value(x)));
+        return out;
+      }
+      if (bound === TRUE) return null;
+      this.distance++;
+    }
+  }
+
+  /** How many symbols the last assignment returned changed at most. */
+  get changes(): number {
+    return this.distance;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sat.enc.cnf.clause([-this.act]);
+  }
+}

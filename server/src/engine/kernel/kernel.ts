@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AbiName } from '../base/abi';
-import { analyze, Analysis, AnalyzeOptions } from '../analysis/analyze';
+import { analyze, Analysis, AnalyzeOptions, AssertVerdict } from '../analysis/analyze';
 import { Evaluator } from '../sema/consteval';
 import { DiskHost, FileHost } from '../base/host';
 import { PreprocessCache } from '../pp/preprocessor';
@@ -85,7 +85,14 @@ export interface KernelTreeOptions {
   buildDir?: string;
   /** Config overrides, applied after the .config: -D NAME[=VAL] sets CONFIG_NAME, -U NAME unsets it (names with or without CONFIG_). */
   configOverrides?: Array<{ name: string; value?: string } | { undef: string }>;
+  /** A .config's text (an explored configuration), with a name for reports; instead of configFile and buildDir's. */
+  configText?: { text: string; source: string };
+  /** Analyses kernel/bounds.c for bounds.h (default: analyze(); an exploration replays one analysis instead). */
+  boundsAnalyzer?: BoundsAnalyzer;
 }
+
+/** How kernel/bounds.c is analysed for include/generated/bounds.h. */
+export type BoundsAnalyzer = (files: string[], options: AnalyzeOptions, host: FileHost, cache?: PreprocessCache) => Analysis;
 
 export interface KernelSetup {
   version: KernelVersion | undefined;
@@ -102,6 +109,11 @@ export interface KernelSetup {
   bounds: Map<string, bigint> | undefined;
   /** The files kernel/bounds.c read to compute them: an edit of one means computing them again. */
   boundsFiles: string[];
+  /**
+   * The config symbols the arch's Makefile rules read to give the compiler its -I directories and -D definitions:
+   * they shape the preprocessing without any #if naming them.
+   */
+  configReads: Set<string>;
   /** The source tree and the object tree (the build dir, or the source tree itself), absolute. */
   root: string;
   objtree: string;
@@ -167,7 +179,10 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
 
   let configText: string | undefined;
   let configSource = `built-in default (${defaultConfigSource(opts.arch, version)})`;
-  if (opts.configFile) {
+  if (opts.configText) {
+    configText = opts.configText.text;
+    configSource = opts.configText.source;
+  } else if (opts.configFile) {
     configText = base.readFile(path.resolve(opts.configFile));
     configSource = opts.configFile;
   } else if (opts.buildDir) {
@@ -181,6 +196,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
   }
   for (const c of archConfig) if (!config.has(c)) config.set(c, 'y');
 
+  const configReads = new Set<string>();
   const genRoots = [path.join(objtree, 'arch', srcarch, 'include/generated'), path.join(objtree, 'include/generated')];
   const host = new KernelHost(root, srcarch, base, genRoots);
   const gen = (rel: string, text: string) => {
@@ -230,7 +246,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     path.join(objtree, 'arch', srcarch, 'include/generated/uapi'),
     path.join(root, 'include/uapi'),
     path.join(objtree, 'include/generated/uapi'),
-    ...archIncludeDirs(root, srcarch, config, base),
+    ...archIncludeDirs(root, srcarch, readsOf(config, configReads), base),
   ];
   const forced = ['include/linux/compiler-version.h', 'include/linux/kconfig.h', 'include/linux/compiler_types.h']
     .map((f) => path.join(root, f))
@@ -245,7 +261,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
   const options: AnalyzeOptions = {
     arch: opts.arch,
     includePaths,
-    defines: [{ name: '__KERNEL__' }, ...archMakefileDefines(srcarch, config, base.readFile(path.join(root, 'arch', srcarch, 'Makefile')) ?? '')],
+    defines: [{ name: '__KERNEL__' }, ...archMakefileDefines(srcarch, readsOf(config, configReads), base.readFile(path.join(root, 'arch', srcarch, 'Makefile')) ?? '')],
     forcedIncludes: forced,
     msExtensions,
     ...(unsignedChar ? { charSigned: false } : {}),
@@ -254,7 +270,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
   let bounds: Map<string, bigint> | undefined;
   const boundsFiles: string[] = [];
   if (!opts.buildDir || !base.fileExists(boundsPath)) {
-    bounds = computeBounds(root, options, host, cache, boundsFiles);
+    bounds = computeBounds(root, options, host, cache, boundsFiles, opts.boundsAnalyzer);
     if (bounds) host.generated.set(boundsPath, boundsHeader(bounds));
     host.standIns.add('include/generated/bounds.h');
   }
@@ -262,6 +278,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     version,
     config,
     configSource,
+    configReads,
     options,
     host,
     files,
@@ -273,12 +290,27 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
   };
 }
 
+/** Reads config values (and may note which). */
+interface ConfigReader {
+  get(name: string): string | undefined;
+}
+
+/** A reader of `config` that notes each name read in `reads`. */
+function readsOf(config: Map<string, string>, reads: Set<string>): ConfigReader {
+  return {
+    get: (name) => {
+      reads.add(name);
+      return config.get(name);
+    },
+  };
+}
+
 /**
  * The -I directories an arch Makefile adds after LINUXINCLUDE (KBUILD_CPPFLAGS, then the cflags that go into
  * KBUILD_CFLAGS): powerpc's arch/powerpc; sh's CPU and board header dirs (cpuincdir-y, machdir-y); MIPS's board
  * dirs from each configured platform's Platform file (Kbuild.platforms), then asm/mach-generic.
  */
-function archIncludeDirs(root: string, srcarch: string, config: Map<string, string>, base: FileHost): string[] {
+function archIncludeDirs(root: string, srcarch: string, config: ConfigReader, base: FileHost): string[] {
   const arch = path.join(root, 'arch', srcarch);
   const on = (v: string) => v.replace(/\$\(CONFIG_(\w+)\)/g, (_, n: string) => config.get(n) ?? '');
   /** `NAME-y += words` lines of a Makefile (continuations joined), with $(CONFIG_X) resolved. */
@@ -315,7 +347,7 @@ function archIncludeDirs(root: string, srcarch: string, config: Map<string, stri
 }
 
 /** -D flags an arch Makefile adds to every compile, from the config (and, where kbuild asks the compiler, gcc 12's answer). */
-function archMakefileDefines(srcarch: string, config: Map<string, string>, makefile: string): Define[] {
+function archMakefileDefines(srcarch: string, config: ConfigReader, makefile: string): Define[] {
   const out: Define[] = [];
   const y = (k: string) => config.get(k) === 'y';
   /** A predefined macro the arch's -m flags give another value (or take away). */
@@ -375,7 +407,7 @@ const BOUND_TAG = 'memdesc-bound ';
  * include/generated/bounds.h as kbuild makes it: kernel/bounds.c run through our own engine, with
  * DEFINE(sym, val) read as an assertion we can evaluate instead of an asm statement.
  */
-export function computeBounds(root: string, options: AnalyzeOptions, host: KernelHost, cache?: PreprocessCache, read?: string[]): Map<string, bigint> | undefined {
+export function computeBounds(root: string, options: AnalyzeOptions, host: KernelHost, cache?: PreprocessCache, read?: string[], analyzer: BoundsAnalyzer = analyze): Map<string, bigint> | undefined {
   const boundsC = path.join(root, 'kernel/bounds.c');
   const kbuildH = path.join(root, 'include/linux/kbuild.h');
   if (!host.fileExists(boundsC)) return undefined;
@@ -386,7 +418,7 @@ export function computeBounds(root: string, options: AnalyzeOptions, host: Kerne
   );
   let a: Analysis;
   try {
-    a = analyze([boundsC], options, host, cache);
+    a = analyzer([boundsC], options, host, cache);
   } finally {
     if (saved === undefined) host.generated.delete(kbuildH);
     else host.generated.set(kbuildH, saved);
@@ -398,6 +430,18 @@ export function computeBounds(root: string, options: AnalyzeOptions, host: Kerne
     if (!d.message?.startsWith(BOUND_TAG) || !d.expr || d.expr.k !== 'binary') continue;
     const r = ev.evalInt(d.expr.l);
     if (r.ok) out.set(d.message.slice(BOUND_TAG.length), r.t.signed ? BigInt.asIntN(r.t.bits, r.v) : r.v);
+  }
+  return out;
+}
+
+/** The assertions of a bounds.c analysis that define bounds.h's values, by name (see computeBounds). */
+export function boundsAsserts(a: Analysis): Map<string, AssertVerdict[]> {
+  const out = new Map<string, AssertVerdict[]>();
+  for (const v of a.asserts) {
+    const d = a.parse.asserts.find((x) => x.s === v.s);
+    if (!d?.message?.startsWith(BOUND_TAG)) continue;
+    const name = d.message.slice(BOUND_TAG.length);
+    out.set(name, [...(out.get(name) ?? []), v]);
   }
   return out;
 }

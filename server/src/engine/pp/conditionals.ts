@@ -2,6 +2,7 @@
 // or a convergence test compares it by value.
 
 import { Token } from '../base/token';
+import type { MacroDef } from './macros';
 
 export interface Cond {
   readonly tok: Token;
@@ -14,6 +15,11 @@ export interface Cond {
   readonly outerActive: boolean;
   readonly parent: Cond | undefined;
   readonly depth: number;
+  /**
+   * A journalled run: the macro lookups that decided this group (its condition and those of the groups before it
+   * in the same #if chain), as spelling id / definition pairs. What a layout's relevant symbols are read from.
+   */
+  readonly deps?: ReadonlyArray<number | MacroDef | undefined>;
 }
 
 export function sameConds(a: Cond | undefined, b: Cond | undefined): boolean {
@@ -27,6 +33,6 @@ export function sameConds(a: Cond | undefined, b: Cond | undefined): boolean {
 }
 
 /** A new group on top of `parent`; `outerActive` says whether the enclosing context keeps tokens. */
-export function pushCond(parent: Cond | undefined, tok: Token, value: boolean, outerActive: boolean): Cond {
-  return { tok, active: outerActive && value, taken: value, sawElse: false, outerActive, parent, depth: (parent?.depth ?? 0) + 1 };
+export function pushCond(parent: Cond | undefined, tok: Token, value: boolean, outerActive: boolean, deps?: ReadonlyArray<number | MacroDef | undefined>): Cond {
+  return { tok, active: outerActive && value, taken: value, sawElse: false, outerActive, parent, depth: (parent?.depth ?? 0) + 1, deps };
 }

@@ -156,6 +156,7 @@ export class Directives {
       }
     }
     const def = new MacroDef(nameText, t.id(n), params, paramIds, variadic, t.file, t.start[n], t, i, end - i);
+    def.context = pp.conds;
     const old = pp.macros.get(def.id);
     if (old?.builtin) {
       pp.report('warning', 'macro-redefined', `redefining builtin macro '${def.name}'`, t.token(n));
@@ -165,13 +166,22 @@ export class Directives {
     pp.macros.set(def.id, def);
   }
 
-  private push(tok: Token, value: boolean, outerInactive = false): void {
+  private push(tok: Token, value: boolean, outerInactive = false, deps?: ReadonlyArray<number | MacroDef | undefined>): void {
     const pp = this.pp;
     if ((pp.conds?.depth ?? 0) >= pp.limits.maxIfDepth) {
       pp.report('error', 'nesting-too-deep', `#if nested deeper than ${pp.limits.maxIfDepth}`, tok);
       value = false;
     }
-    pp.conds = pushCond(pp.conds, tok, value, !outerInactive && pp.active);
+    pp.conds = pushCond(pp.conds, tok, value, !outerInactive && pp.active, deps);
+  }
+
+  /** In a journalled run: the lookups made since `from` (a condition's), after `before` (earlier groups'). */
+  private depsSince(from: number | undefined, before?: ReadonlyArray<number | MacroDef | undefined>): ReadonlyArray<number | MacroDef | undefined> | undefined {
+    const l = this.pp.macros.lookups;
+    if (l === undefined || from === undefined) return undefined;
+    const out: Array<number | MacroDef | undefined> = before ? [...before] : [];
+    for (let i = from; i < l.length; i++) out.push(l.ids[i], l.defs[i]);
+    return out;
   }
 
   /** A conditional directive named by spelling `d` at token `at` of its line (which ends before `end`). */
@@ -180,12 +190,15 @@ export class Directives {
     const name = t.token(at);
     const file = pp.currentFile();
     const top = (pp.conds?.depth ?? 0) > (file?.condBase ?? 0) ? pp.conds : undefined;
-    const set = (c: Cond, change: Partial<Cond>) => (pp.conds = { ...c, ...change });
+    const mark = pp.macros.lookups?.length;
+    const set = (c: Cond, change: Partial<Cond>) => (pp.conds = { ...c, ...change, deps: this.depsSince(mark, c.deps) });
     const defined = () => at + 1 < end && t.kind[at + 1] === TokenKind.Identifier && pp.macros.has(t.id(at + 1));
     switch (d) {
-      case S.if:
-        this.push(name, this.evalIf(t.slice(at + 1, end), name));
+      case S.if: {
+        const v = this.evalIf(t.slice(at + 1, end), name);
+        this.push(name, v, false, this.depsSince(mark));
         return;
+      }
       case S.ifdef:
       case S.ifndef: {
         if (!(at + 1 < end && t.kind[at + 1] === TokenKind.Identifier)) {
@@ -193,7 +206,8 @@ export class Directives {
           this.push(name, false);
           return;
         }
-        this.push(name, d === S.ifdef ? defined() : !defined());
+        const v = d === S.ifdef ? defined() : !defined();
+        this.push(name, v, false, this.depsSince(mark));
         return;
       }
       case S.elif:

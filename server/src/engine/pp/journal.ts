@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { Problem } from '../base/problems';
 import { SourceFile } from '../base/source';
-import { Expansion, Token } from '../base/token';
+import { Expansion, Token, TokenKind } from '../base/token';
 import { Cond, sameConds } from './conditionals';
 import { includeGuard, relexInPlace } from './files';
 import { FileCtx, fileFrame } from './frames';
@@ -15,6 +15,7 @@ import { Lookups, MacroDef, sameDefinition } from './macros';
 import type { ReplayIndex } from './replay';
 import type { IncludeRecord, Preprocessor, PreprocessResult } from './preprocessor';
 import { BodySkipper, SkipperState } from './skipper';
+import { S } from './spellings';
 
 /** The scanner's scalar state: what a checkpoint records, a restart restores and convergence compares. */
 export interface ScanState extends SkipperState {
@@ -69,7 +70,7 @@ interface Logs {
  */
 interface OldRun extends Logs, ScanState {
   at: { out: number; log: number; cps: number; files: number; includes: number; problems: number; once: number; entered: number; deps: number };
-  deps: { ids: number[]; defs: Array<MacroDef | undefined>; logAt: number[] };
+  deps: { ids: number[]; defs: Array<MacroDef | undefined>; logAt: number[]; outAt: number[] };
   files: SourceFile[];
   includes: IncludeRecord[];
   problems: Problem[];
@@ -131,7 +132,7 @@ export class Journal implements Logs {
   private reopened = new Map<FileCtx, number>();
 
   constructor(private readonly pp: Preprocessor) {
-    this.lookups = new Lookups(() => this.logId.length);
+    this.lookups = new Lookups(() => this.logId.length, () => pp.outLength);
     pp.macros.lookups = this.lookups;
     pp.macros.onChange = (id, prev, next) => {
       this.logId.push(id);
@@ -259,7 +260,7 @@ export class Journal implements Logs {
       cps: cut(this.cps, c), onceLog: cut(this.onceLog, cp.onceLen), enteredLog: cut(this.enteredLog, cp.enteredLen),
       entries: this.entries,
       files: cut(pp.files, cp.filesLen), includes: cut(pp.includes, cp.includesLen),
-      deps: { ids: cut(this.lookups.ids, cp.depLen), defs: cut(this.lookups.defs, cp.depLen), logAt: cut(this.lookups.logAt, cp.depLen) },
+      deps: { ids: cut(this.lookups.ids, cp.depLen), defs: cut(this.lookups.defs, cp.depLen), logAt: cut(this.lookups.logAt, cp.depLen), outAt: cut(this.lookups.outAt, cp.depLen) },
     };
     for (let i = this.logId.length - 1; i >= cp.logLen; i--) pp.macros.restore(this.logId[i], this.logPrev[i]);
     old.logId = cut(this.logId, cp.logLen);
@@ -439,6 +440,7 @@ export class Journal implements Logs {
       this.lookups.ids.push(old.deps.ids[i]);
       this.lookups.defs.push(sub(old.deps.defs[i]));
       this.lookups.logAt.push(old.deps.logAt[i]);
+      this.lookups.outAt.push(old.deps.outAt[i] + dOut);
     }
     this.cps.length = newCp;
     for (let i = oldCp - at.cps; i < old.cps.length; i++) {
@@ -509,4 +511,19 @@ export class Journal implements Logs {
     pp.frames = [];
     pp.phase = pp.phases.length;
   }
+}
+
+/** Checkpoints at `#define NAME` by NAME's spelling id (what RelevanceSource.definitions gives). */
+export function definitionIndex(journal: Journal): Map<number, Checkpoint[]> {
+  const index = new Map<number, Checkpoint[]>();
+  for (const cp of journal.cps) {
+    const t = cp.top?.table;
+    if (!t || cp.pos + 2 >= t.count || t.kind[cp.pos + 1] !== TokenKind.Identifier || t.kind[cp.pos + 2] !== TokenKind.Identifier) continue;
+    if (t.id(cp.pos + 1) !== S.define) continue;
+    const name = t.id(cp.pos + 2);
+    let l = index.get(name);
+    if (!l) index.set(name, (l = []));
+    l.push(cp);
+  }
+  return index;
 }

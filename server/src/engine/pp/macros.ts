@@ -3,6 +3,7 @@
 
 import { SourceFile } from '../base/source';
 import { Token, TokenKind } from '../base/token';
+import type { Cond } from './conditionals';
 import { Seq } from './seq';
 import { S, Spellings } from './spellings';
 import { SPACE, TokenTable } from './tokens';
@@ -26,6 +27,8 @@ export class MacroDef {
   memo: Memo | null | undefined;
   /** The body's braces do not balance (`#define BEGIN {`): such a macro can end a function body. */
   unbalanced = false;
+  /** The conditional groups it was defined in (what decided that it exists): see Cond.deps. */
+  context: Cond | undefined;
   private tokens: Token[] | undefined;
 
   constructor(
@@ -132,11 +135,17 @@ export class Lookups {
   readonly defs: Array<MacroDef | undefined> = [];
   /** The journal's log length at each lookup. */
   readonly logAt: number[] = [];
-  constructor(private readonly logLength: () => number) {}
+  /** The output's length at each lookup: where the tokens it decided go. */
+  readonly outAt: number[] = [];
+  constructor(
+    private readonly logLength: () => number,
+    private readonly outLength: () => number,
+  ) {}
   add(id: number, def: MacroDef | undefined): void {
     this.ids.push(id);
     this.defs.push(def);
     this.logAt.push(this.logLength());
+    this.outAt.push(this.outLength());
   }
   get length(): number {
     return this.ids.length;

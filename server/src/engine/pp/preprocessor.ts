@@ -27,7 +27,7 @@ import { HideSet } from './hideset';
 import { lexTable } from './lexer';
 import { DEFAULT_LIMITS, PreprocessLimits } from './limits';
 import { MacroDef, MacroTable } from './macros';
-import { Journal, OutputSplice } from './journal';
+import { Checkpoint, definitionIndex, Journal, OutputSplice } from './journal';
 import { Replayer, ReplayStats } from './replay';
 import { Seq } from './seq';
 import { BodySkipper } from './skipper';
@@ -84,6 +84,18 @@ export function preprocess(mainFiles: string[], options: PreprocessOptions, host
   return pp.run(mainFiles);
 }
 
+/** What a relevance analysis (analysis/relevance.ts) reads of a journalled run. */
+export interface RelevanceSource {
+  journal: Journal;
+  result: PreprocessResult;
+  /** Spelling of an id. */
+  spelling: (id: number) => string;
+  /** Spelling id of a name, or -1. */
+  idOf: (name: string) => number;
+  /** Checkpoints at `#define NAME` by NAME's id (see definitionIndex; the run's owner keeps it while the run stands). */
+  definitions: () => Map<number, Checkpoint[]>;
+}
+
 /**
  * A preprocessor that keeps its run: after one file changes, it runs again from the last checkpoint before
  * the change, and once the changed file has ended and the state matches the previous run's at the same place,
@@ -105,6 +117,17 @@ export class PreprocessSession {
     this.pp = new Preprocessor(options, host, this.problems, cache, true);
   }
 
+  /** What a relevance analysis reads of this run (see analysis/relevance.ts). */
+  relevanceSource(): RelevanceSource {
+    if (!this.result) this.run();
+    const sp = this.cache.spellings;
+    const journal = this.pp.journal!;
+    return { journal, result: this.result!, spelling: (id) => sp.text(id), idOf: (name) => sp.lookup(name), definitions: () => (this.definitions ??= definitionIndex(journal)) };
+  }
+
+  /** The run's `#define` checkpoints by name, for relevance (dropped whenever the run changes). */
+  private definitions: Map<number, Checkpoint[]> | undefined;
+
   /**
    * A fresh run of the same main files through `host` as it reads now, with `options` (another config: its generated
    * headers, its command-line definitions and include paths), taking over every stretch of this session's run that
@@ -122,6 +145,7 @@ export class PreprocessSession {
   }
 
   run(): PreprocessResult {
+    this.definitions = undefined;
     return (this.result = this.pp.run(this.mainFiles));
   }
 
@@ -131,6 +155,7 @@ export class PreprocessSession {
    */
   update(path: string): { result: PreprocessResult; splice: OutputSplice; restartedAt: number } | undefined {
     if (!this.result) return undefined;
+    this.definitions = undefined;
     const r = this.pp.journal!.update(path, this.result);
     if (r) this.result = r.result;
     return r;
