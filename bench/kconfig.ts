@@ -67,9 +67,8 @@ class Z3Backend {
     return l > 0 ? this.v(l) : this.ctx.Not(this.v(-l));
   }
   sync(cnf: Cnf): void {
-    let i = 0;
-    for (const c of cnf.clauses()) if (i++ >= this.sent) this.solver.add(c.length === 1 ? this.lit(c[0]) : this.ctx.Or(...c.map((l) => this.lit(l))));
-    this.sent = i;
+    for (const c of cnf.clausesFrom(this.sent)) this.solver.add(c.length === 1 ? this.lit(c[0]) : this.ctx.Or(...c.map((l) => this.lit(l))));
+    this.sent = cnf.end;
   }
   async solve(assumptions: Lit[]): Promise<boolean> {
     const r = await this.solver.check(...assumptions.map((l) => this.lit(l)));

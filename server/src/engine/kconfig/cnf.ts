@@ -83,6 +83,23 @@ export class Cnf {
   }
 
   /** Every clause, in order. */
+  /** Where the next clause will start in the flat array (for clausesFrom). */
+  get end(): number {
+    return this.flat.length;
+  }
+
+  /** The clauses added from flat position `start` (an earlier `end`) on. */
+  *clausesFrom(start: number): Generator<Lit[]> {
+    let cur: Lit[] = [];
+    for (let i = start; i < this.flat.length; i++) {
+      const x = this.flat[i];
+      if (x === 0) {
+        yield cur;
+        cur = [];
+      } else cur.push(x);
+    }
+  }
+
   *clauses(): Generator<Lit[]> {
     let cur: Lit[] = [];
     for (const x of this.flat) {

@@ -35,6 +35,7 @@ export class LogicSolverBackend implements SatBackend {
   readonly name = 'logic-solver';
   private readonly Logic: LogicSolverModule;
   private readonly solver: LogicSolver;
+  /** Flat position in the CNF up to which clauses were sent. */
   private sent = 0;
   /** Our variable k is the solver's toSolver[k] (assumption variables take numbers in between). */
   private readonly toSolver: number[] = [0, 2];
@@ -57,14 +58,12 @@ export class LogicSolverBackend implements SatBackend {
 
   sync(cnf: Cnf): void {
     this.ensureVars(cnf.nVars);
-    let i = 0;
+    if (cnf.end === this.sent) return;
+    // Only what was added since the last call (reading the whole CNF again made every solve linear in its size).
     this.Logic.disablingAssertions(() => {
-      for (const c of cnf.clauses()) {
-        if (i++ < this.sent) continue;
-        this.solver._addClause(new this.Logic.Clause(c.map((l) => this.map(l))));
-      }
+      for (const c of cnf.clausesFrom(this.sent)) this.solver._addClause(new this.Logic.Clause(c.map((l) => this.map(l))));
     });
-    this.sent = i;
+    this.sent = cnf.end;
   }
 
   solve(assumptions: Lit[]): boolean {
