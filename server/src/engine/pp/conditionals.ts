@@ -3,6 +3,7 @@
 
 import { Token } from '../base/token';
 import type { MacroDef } from './macros';
+import type { CondExpr } from './probe';
 
 export interface Cond {
   readonly tok: Token;
@@ -20,6 +21,8 @@ export interface Cond {
    * in the same #if chain), as spelling id / definition pairs. What a layout's relevant symbols are read from.
    */
   readonly deps?: ReadonlyArray<number | MacroDef | undefined>;
+  /** A run with config probes (PreprocessOptions.configProbe): each expression of the chain evaluated so far. */
+  readonly exprs?: ReadonlyArray<CondExpr>;
 }
 
 export function sameConds(a: Cond | undefined, b: Cond | undefined): boolean {
@@ -33,6 +36,6 @@ export function sameConds(a: Cond | undefined, b: Cond | undefined): boolean {
 }
 
 /** A new group on top of `parent`; `outerActive` says whether the enclosing context keeps tokens. */
-export function pushCond(parent: Cond | undefined, tok: Token, value: boolean, outerActive: boolean, deps?: ReadonlyArray<number | MacroDef | undefined>): Cond {
-  return { tok, active: outerActive && value, taken: value, sawElse: false, outerActive, parent, depth: (parent?.depth ?? 0) + 1, deps };
+export function pushCond(parent: Cond | undefined, tok: Token, value: boolean, outerActive: boolean, deps?: ReadonlyArray<number | MacroDef | undefined>, exprs?: ReadonlyArray<CondExpr>): Cond {
+  return { tok, active: outerActive && value, taken: value, sawElse: false, outerActive, parent, depth: (parent?.depth ?? 0) + 1, deps, exprs };
 }

@@ -10,6 +10,7 @@ import { includeGuard } from './files';
 import { Frame } from './frames';
 import { MacroDef, sameDefinition } from './macros';
 import { evalPPExpr, PPExprError } from './pp-expr';
+import { ConditionProber, CondExpr, Patch } from './probe';
 import type { IncludeRecord, Preprocessor } from './preprocessor';
 import { S } from './spellings';
 import { TokenTable } from './tokens';
@@ -166,13 +167,64 @@ export class Directives {
     pp.macros.set(def.id, def);
   }
 
-  private push(tok: Token, value: boolean, outerInactive = false, deps?: ReadonlyArray<number | MacroDef | undefined>): void {
+  private push(tok: Token, value: boolean, outerInactive = false, deps?: ReadonlyArray<number | MacroDef | undefined>, exprs?: ReadonlyArray<CondExpr>): void {
     const pp = this.pp;
     if ((pp.conds?.depth ?? 0) >= pp.limits.maxIfDepth) {
       pp.report('error', 'nesting-too-deep', `#if nested deeper than ${pp.limits.maxIfDepth}`, tok);
       value = false;
     }
-    pp.conds = pushCond(pp.conds, tok, value, !outerInactive && pp.active, deps);
+    pp.conds = pushCond(pp.conds, tok, value, !outerInactive && pp.active, deps, exprs);
+  }
+
+  private prober: ConditionProber | undefined;
+
+  /**
+   * Evaluates a conditional expression by `test` (its lookups told apart as a condition's). In a run with config
+   * probes it also says what the exploration reads of it (CondExpr): its own lookups and its value under each
+   * combination of the varying symbols it read, evaluated again by `test` with nothing recorded, reported or
+   * counted; or, for an abstracted expression whose value the exploration gives, that value without evaluating.
+   */
+  private decide(name: Token, mark: number | undefined, test: () => boolean): { value: boolean; expr: CondExpr | undefined } {
+    const pp = this.pp;
+    const probe = pp.opts.configProbe;
+    const l = pp.macros.lookups;
+    const key = probe && l && mark !== undefined ? `${name.file.path}:${name.offset}` : undefined;
+    const forced = key === undefined ? undefined : probe!.forced?.get(key);
+    if (forced !== undefined) return { value: forced, expr: { key: key!, value: forced, lookups: [], forced: true } };
+    if (l) l.condition = true;
+    let value: boolean;
+    try {
+      value = test();
+    } finally {
+      if (l) l.condition = false;
+    }
+    if (key === undefined) return { value, expr: undefined };
+    this.prober ??= new ConditionProber(probe!, pp.macros.spellings);
+    const macros = pp.macros;
+    const setDefs = (patch: Patch): Patch => {
+      const saved: Patch = [];
+      for (const { id, def } of patch) {
+        saved.unshift({ id, def: macros.peek(id) });
+        macros.restore(id, def);
+      }
+      return saved;
+    };
+    const quietly = (): boolean => {
+      const counter = pp.expander.counter;
+      macros.lookups = undefined;
+      pp.silent++;
+      try {
+        return test();
+      } finally {
+        pp.silent--;
+        macros.lookups = l;
+        pp.expander.counter = counter;
+      }
+    };
+    const lookups: Array<number | MacroDef | undefined> = [];
+    for (let i = mark!; i < l!.length; i++) lookups.push(l!.ids[i], l!.defs[i]);
+    const p = this.prober.run(l!.ids.slice(mark), name, setDefs, quietly, value);
+    return { value, expr: { key, value, lookups, probe: p ?? undefined, complex: p === null ? true : undefined } };
   }
 
   /** In a journalled run: the lookups made since `from` (a condition's), after `before` (earlier groups'). */
@@ -191,12 +243,13 @@ export class Directives {
     const file = pp.currentFile();
     const top = (pp.conds?.depth ?? 0) > (file?.condBase ?? 0) ? pp.conds : undefined;
     const mark = pp.macros.lookups?.length;
-    const set = (c: Cond, change: Partial<Cond>) => (pp.conds = { ...c, ...change, deps: this.depsSince(mark, c.deps) });
+    const set = (c: Cond, change: Partial<Cond>, exprs = c.exprs) => (pp.conds = { ...c, ...change, deps: this.depsSince(mark, c.deps), exprs });
     const defined = () => at + 1 < end && t.kind[at + 1] === TokenKind.Identifier && pp.macros.has(t.id(at + 1));
     switch (d) {
       case S.if: {
-        const v = this.evalIf(t.slice(at + 1, end), name);
-        this.push(name, v, false, this.depsSince(mark));
+        const toks = t.slice(at + 1, end);
+        const { value, expr } = this.decide(name, mark, () => this.evalIf(toks, name));
+        this.push(name, value, false, this.depsSince(mark), expr && [expr]);
         return;
       }
       case S.ifdef:
@@ -206,8 +259,8 @@ export class Directives {
           this.push(name, false);
           return;
         }
-        const v = d === S.ifdef ? defined() : !defined();
-        this.push(name, v, false, this.depsSince(mark));
+        const { value, expr } = this.decide(name, mark, () => (d === S.ifdef ? defined() : !defined()));
+        this.push(name, value, false, this.depsSince(mark), expr && [expr]);
         return;
       }
       case S.elif:
@@ -222,10 +275,9 @@ export class Directives {
           set(top, { active: false });
           return;
         }
-        let v: boolean;
-        if (d === S.elif) v = this.evalIf(t.slice(at + 1, end), name);
-        else v = at + 1 < end && t.kind[at + 1] === TokenKind.Identifier && pp.macros.has(t.id(at + 1)) === (d === S.elifdef);
-        set(top, { active: v, taken: v });
+        const toks = d === S.elif ? t.slice(at + 1, end) : undefined;
+        const { value, expr } = this.decide(name, mark, () => (toks ? this.evalIf(toks, name) : at + 1 < end && t.kind[at + 1] === TokenKind.Identifier && pp.macros.has(t.id(at + 1)) === (d === S.elifdef)));
+        set(top, { active: value, taken: value }, expr ? [...(top.exprs ?? []), expr] : top.exprs);
         return;
       }
       case S.else:

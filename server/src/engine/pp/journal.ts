@@ -70,7 +70,7 @@ interface Logs {
  */
 interface OldRun extends Logs, ScanState {
   at: { out: number; log: number; cps: number; files: number; includes: number; problems: number; once: number; entered: number; deps: number };
-  deps: { ids: number[]; defs: Array<MacroDef | undefined>; logAt: number[]; outAt: number[] };
+  deps: { ids: number[]; defs: Array<MacroDef | undefined>; logAt: number[]; outAt: number[]; inCondition: number[] };
   files: SourceFile[];
   includes: IncludeRecord[];
   problems: Problem[];
@@ -260,7 +260,7 @@ export class Journal implements Logs {
       cps: cut(this.cps, c), onceLog: cut(this.onceLog, cp.onceLen), enteredLog: cut(this.enteredLog, cp.enteredLen),
       entries: this.entries,
       files: cut(pp.files, cp.filesLen), includes: cut(pp.includes, cp.includesLen),
-      deps: { ids: cut(this.lookups.ids, cp.depLen), defs: cut(this.lookups.defs, cp.depLen), logAt: cut(this.lookups.logAt, cp.depLen), outAt: cut(this.lookups.outAt, cp.depLen) },
+      deps: { ids: cut(this.lookups.ids, cp.depLen), defs: cut(this.lookups.defs, cp.depLen), logAt: cut(this.lookups.logAt, cp.depLen), outAt: cut(this.lookups.outAt, cp.depLen), inCondition: cut(this.lookups.inCondition, cp.depLen) },
     };
     for (let i = this.logId.length - 1; i >= cp.logLen; i--) pp.macros.restore(this.logId[i], this.logPrev[i]);
     old.logId = cut(this.logId, cp.logLen);
@@ -441,6 +441,7 @@ export class Journal implements Logs {
       this.lookups.defs.push(sub(old.deps.defs[i]));
       this.lookups.logAt.push(old.deps.logAt[i]);
       this.lookups.outAt.push(old.deps.outAt[i] + dOut);
+      this.lookups.inCondition.push(old.deps.inCondition[i]);
     }
     this.cps.length = newCp;
     for (let i = oldCp - at.cps; i < old.cps.length; i++) {

@@ -137,6 +137,10 @@ export class Lookups {
   readonly logAt: number[] = [];
   /** The output's length at each lookup: where the tokens it decided go. */
   readonly outAt: number[] = [];
+  /** 1 for a lookup made while a conditional directive's expression was evaluated, else 0. */
+  readonly inCondition: number[] = [];
+  /** Set while a conditional directive's expression is evaluated. */
+  condition = false;
   constructor(
     private readonly logLength: () => number,
     private readonly outLength: () => number,
@@ -146,6 +150,7 @@ export class Lookups {
     this.defs.push(def);
     this.logAt.push(this.logLength());
     this.outAt.push(this.outLength());
+    this.inCondition.push(this.condition ? 1 : 0);
   }
   get length(): number {
     return this.ids.length;

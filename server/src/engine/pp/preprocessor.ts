@@ -28,6 +28,7 @@ import { lexTable } from './lexer';
 import { DEFAULT_LIMITS, PreprocessLimits } from './limits';
 import { MacroDef, MacroTable } from './macros';
 import { Checkpoint, definitionIndex, Journal, OutputSplice } from './journal';
+import type { ConfigProbe } from './probe';
 import { Replayer, ReplayStats } from './replay';
 import { Seq } from './seq';
 import { BodySkipper } from './skipper';
@@ -54,6 +55,11 @@ export interface PreprocessOptions {
    * Directives inside them are still obeyed. Default true.
    */
   skipIncludedBodies?: boolean;
+  /**
+   * Explore the Kconfig space (a journalled run only): probe each conditional expression that reads a symbol with
+   * more than one valid value (see probe.ts). What the exploration asks is given by it.
+   */
+  configProbe?: ConfigProbe;
 }
 
 export interface IncludeRecord {
@@ -194,6 +200,8 @@ export class Preprocessor {
   /** File entries so far (maxIncludes). */
   entryCount = 0;
   stopped = false;
+  /** Above 0 while a config probe evaluates an expression again (nothing is reported then). */
+  silent = 0;
   baseFile = '';
   phases: Phase[] = [];
   phase = 0;
@@ -373,6 +381,8 @@ export class Preprocessor {
 
   /** Reports at a token, or at the outermost invocation when `ex` says it came from a macro body. */
   report<S extends 'error' | 'warning'>(severity: S, code: CodeOf<S>, message: string, at: Token, ex?: Expansion): void {
+    // A config probe's own evaluation (see Directives) reports nothing: the run's evaluation already did.
+    if (this.silent) return;
     // A problem while remembering an expansion: do it the ordinary way, which reports it where it belongs.
     this.expander.notWhileRemembering();
     const loc = locationOf(at, ex);
