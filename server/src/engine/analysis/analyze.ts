@@ -7,6 +7,7 @@ import { explainAssert } from './asserts';
 import { DiskHost, FileHost } from '../base/host';
 import { Layouter } from '../sema/layout';
 import { ParseOptions, ParseResult, parse } from '../sema/parser';
+import type { ConfigProbe } from '../pp/probe';
 import { preprocess, PreprocessCache, PreprocessLimits, PreprocessOptions, PreprocessResult } from '../pp/preprocessor';
 import { Problem, Problems } from '../base/problems';
 import { SourceFile } from '../base/source';
@@ -29,6 +30,8 @@ export interface AnalyzeOptions {
   skipIncludedBodies?: boolean;
   /** Skim function declarations of included files instead of parsing them (default true; see ParseOptions). */
   skimIncludedPrototypes?: boolean;
+  /** Probe conditional expressions over the Kconfig space (an exploration's journalled runs; see pp/probe.ts). */
+  configProbe?: ConfigProbe;
 }
 
 /** A static assertion with its verdict: true holds, false fails, null cannot be evaluated (detail says why). */
@@ -120,6 +123,7 @@ export function preprocessOptions(options: AnalyzeOptions): PreprocessOptions {
     charSigned: abi.charSigned,
     limits: options.limits,
     skipIncludedBodies: options.skipIncludedBodies,
+    configProbe: options.configProbe,
   };
 }
 

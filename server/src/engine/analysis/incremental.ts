@@ -134,9 +134,9 @@ export class IncrementalAnalysis {
    * The macros (and among them the Kconfig symbols) that decide the layouts of `records` and the presence and
    * text of `asserts` (each with what its operands read: see LayoutSlices), read from this analysis' run.
    */
-  relevance(records: RecordDef[], asserts: AssertVerdict[] = []): Relevance {
+  relevance(records: RecordDef[], asserts: AssertVerdict[] = [], concrete?: (key: string) => boolean): Relevance {
     const slices = this.slices();
-    const r = new Relevance(this.session.relevanceSource());
+    const r = new Relevance(this.session.relevanceSource(), concrete);
     for (const [s, e] of slices.ofRecords(records)) r.addRange(s, e);
     for (const a of asserts) {
       const decl = this.parsed.asserts.find((x) => x.s === a.s);
@@ -149,8 +149,8 @@ export class IncrementalAnalysis {
    * What decided whether the text at `offset` of `file` was preprocessed (for an assertion this run does not have),
    * or undefined when the file was not entered.
    */
-  relevanceAt(file: string, offset: number): Relevance | undefined {
-    const r = new Relevance(this.session.relevanceSource());
+  relevanceAt(file: string, offset: number, concrete?: (key: string) => boolean): Relevance | undefined {
+    const r = new Relevance(this.session.relevanceSource(), concrete);
     return r.addSourcePoint(path.resolve(file), offset) ? r : undefined;
   }
 

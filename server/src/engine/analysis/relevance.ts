@@ -9,6 +9,7 @@ import type { Cond } from '../pp/conditionals';
 import type { Checkpoint, Journal } from '../pp/journal';
 import type { MacroDef } from '../pp/macros';
 import type { RelevanceSource } from '../pp/preprocessor';
+import type { ExprProbe } from '../pp/probe';
 import type { Expr } from '../sema/expr';
 import type { ParseState, StaticAssertDecl } from '../sema/parser';
 import type { Decl } from '../sema/symbols';
@@ -16,11 +17,26 @@ import type { EnumDef, Member, RecordDef, Type } from '../sema/types';
 
 export class Relevance {
   private readonly ids = new Set<number>();
+  /** Names whose every value counts (read to make output, or by a condition not probed). */
+  private readonly pinned = new Set<number>();
+  private readonly exprProbes = new Set<ExprProbe>();
+  /** Abstracted conditions and the value each had (by CondExpr.key). */
+  private readonly decided = new Map<string, boolean>();
+  /** Abstracted conditions read as ordinary ones (what they read counts), by CondExpr.key. */
+  private readonly concrete: (key: string) => boolean;
   private readonly defs = new Set<MacroDef>();
   private readonly conds = new Set<Cond>();
   private definitionsByName: Map<number, Checkpoint[]> | undefined;
 
-  constructor(private readonly src: RelevanceSource) {}
+  /** Keys of abstracted conditions found to have been decided both ways in one run: read concretely. */
+  private readonly twoWays = new Set<string>();
+
+  constructor(
+    private readonly src: RelevanceSource,
+    concrete: (key: string) => boolean = () => false,
+  ) {
+    this.concrete = (key) => this.twoWays.has(key) || concrete(key);
+  }
 
   /** Adds what decided output tokens [s, e). */
   addRange(s: number, e: number): void {
@@ -33,7 +49,8 @@ export class Relevance {
       if (l.outAt[mid] < s) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < l.outAt.length && l.outAt[i] < e; i++) this.addLookup(l.ids[i], l.defs[i]);
+    // A condition's own lookups are its group's, added with it below.
+    for (let i = lo; i < l.outAt.length && l.outAt[i] < e; i++) if (!l.inCondition[i]) this.addLookup(l.ids[i], l.defs[i], true);
     // The conditional groups the tokens sit in: the state of each stretch they are part of, with the stretches
     // that made no output where the range starts (a group skipped right before its first token decides it too).
     const cps = this.src.journal.cps;
@@ -62,7 +79,8 @@ export class Relevance {
     return true;
   }
 
-  private addLookup(id: number, def: MacroDef | undefined): void {
+  private addLookup(id: number, def: MacroDef | undefined, pinned: boolean): void {
+    if (pinned) this.pinned.add(id);
     if (this.ids.has(id) && (!def || this.defs.has(def))) return;
     this.ids.add(id);
     if (def) this.addDef(def);
@@ -82,8 +100,31 @@ export class Relevance {
   private addCond(c: Cond): void {
     if (this.conds.has(c)) return;
     this.conds.add(c);
+    if (c.exprs) {
+      // A run with config probes: each expression of the chain as the exploration reads it. A probed one is known
+      // for every value of the symbols it varied (only combinations keeping its value count: probes()); an
+      // abstracted one (too many combinations, or reading a macro such as bounds.h's) counts by its value alone
+      // (decisions()), unless the exploration wants it concrete; the rest of what they read counts as it was.
+      for (const x of c.exprs) {
+        if (x.forced || (x.complex && !this.concrete(x.key))) {
+          const known = this.decided.get(x.key);
+          if (known === undefined || known === x.value) {
+            this.decided.set(x.key, x.value);
+            continue;
+          }
+          // The same directive decided both ways in one run (a header read twice): concrete after all.
+          this.decided.delete(x.key);
+          this.twoWays.add(x.key);
+        }
+        if (x.probe) this.exprProbes.add(x.probe);
+        const covered = x.probe ? new Set(x.probe.ids) : undefined;
+        const l = x.lookups;
+        for (let i = 0; i < l.length; i += 2) this.addLookup(l[i] as number, l[i + 1] as MacroDef | undefined, !covered?.has(l[i] as number));
+      }
+      return;
+    }
     const d = c.deps;
-    if (d) for (let i = 0; i < d.length; i += 2) this.addLookup(d[i] as number, d[i + 1] as MacroDef | undefined);
+    if (d) for (let i = 0; i < d.length; i += 2) this.addLookup(d[i] as number, d[i + 1] as MacroDef | undefined, true);
   }
 
   /** Checkpoints at a `#define NAME` of every entered file, active or not (indexed once per journal). */
@@ -99,11 +140,35 @@ export class Relevance {
 
   /** The Kconfig symbols found relevant (CONFIG_ names without the prefix), sorted. */
   symbols(): string[] {
-    return this.macros()
-      .filter((n) => n.startsWith('CONFIG_'))
-      .map((n) => n.slice('CONFIG_'.length))
-      .sort();
+    return configSymbols(this.macros());
   }
+
+  /** The macro names whose exact value counts (not only through a probed condition). */
+  pinnedMacros(): string[] {
+    return [...this.pinned].map((id) => this.src.spelling(id));
+  }
+
+  /** The Kconfig symbols whose exact value counts. */
+  pinnedSymbols(): string[] {
+    return configSymbols(this.pinnedMacros());
+  }
+
+  /** The probed conditions among the relevant ones: each must keep its value (see pp/probe.ts). */
+  probes(): ExprProbe[] {
+    return [...this.exprProbes];
+  }
+
+  /** The abstracted conditions among the relevant ones, by CondExpr.key, with the value each had. */
+  decisions(): Map<string, boolean> {
+    return new Map(this.decided);
+  }
+}
+
+/** CONFIG_X and CONFIG_X_MODULE as the symbol X, sorted and unique. */
+function configSymbols(names: string[]): string[] {
+  const out = new Set<string>();
+  for (const n of names) if (n.startsWith('CONFIG_')) out.add(n.slice('CONFIG_'.length));
+  return [...out].sort();
 }
 
 /** The first checkpoint whose output length is at least `tok` (cps.length when none is). */
@@ -133,10 +198,13 @@ export class LayoutSlices {
   private readonly byDef = new Map<RecordDef | EnumDef, Decl>();
   private readonly byOrdinary = new Map<string, Decl[]>();
 
+  private readonly decls: Decl[];
+
   constructor(
     state: ParseState,
     private readonly stream: TokenStream,
   ) {
+    this.decls = state.decls;
     for (const d of state.decls) {
       for (const r of d.records) this.byDef.set(r, d);
       for (const e of d.enums) this.byDef.set(e, d);
@@ -161,8 +229,34 @@ export class LayoutSlices {
   ofAssert(a: StaticAssertDecl): Ranges {
     const walk = new SliceWalk(this);
     walk.ranges.push([a.s, a.e]);
+    // The names it reads (enumerators, typedefs in casts and sizeof, variables): the declarations binding them.
+    // Member designators and tags are not ordinary names.
+    const skip = new Set<number>();
+    offsetofTokens(a.expr, skip);
+    const before = this.declAt(a.s);
+    const toks = this.stream.tokens;
+    for (let i = a.s; i < a.e; i++) {
+      const t = toks[i];
+      if (t.kind !== TokenKind.Identifier || skip.has(i)) continue;
+      const prev = i > a.s ? toks[i - 1].text : '';
+      if (prev === 'struct' || prev === 'union' || prev === 'enum' || prev === '.' || prev === '->') continue;
+      walk.bindersOf(t.text, before);
+    }
     walk.expr(a.expr);
     return walk.all();
+  }
+
+  /** The index of the declaration holding token i (an assertion's), or Infinity when none does. */
+  private declAt(i: number): number {
+    const decls = this.decls;
+    let lo = 0;
+    let hi = decls.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (decls[mid].e <= i) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < decls.length && decls[lo].s <= i ? decls[lo].index : Infinity;
   }
 
   /** The ranges whole layouts of records read. */
@@ -319,6 +413,11 @@ class SliceWalk {
     for (let k = 0; k < d.readName.length; k++) if (d.readTable[k] === 0) this.binders(d.readName[k], d.index);
   }
 
+  /** The declarations binding an ordinary name, among those before declaration index `before`. */
+  bindersOf(name: string, before: number): void {
+    this.binders(name, before);
+  }
+
   private binders(name: string, before: number): void {
     for (const b of this.index.bindersOf(name)) if (b.index <= before) this.decl(b);
   }
@@ -446,6 +545,45 @@ class SliceWalk {
       default:
         return;
     }
+  }
+}
+
+/** The output indices of the member designators of an expression's offsetof operands. */
+function offsetofTokens(e: Expr | undefined, out: Set<number>): void {
+  if (!e) return;
+  switch (e.k) {
+    case 'offsetof':
+      for (const step of e.path) {
+        if ('member' in step) out.add(step.tok);
+        else offsetofTokens(step.index, out);
+      }
+      return;
+    case 'sizeof':
+    case 'alignof':
+      offsetofTokens(e.arg, out);
+      return;
+    case 'unary':
+    case 'cast':
+      offsetofTokens(e.arg, out);
+      return;
+    case 'binary':
+      offsetofTokens(e.l, out);
+      offsetofTokens(e.r, out);
+      return;
+    case 'cond':
+      offsetofTokens(e.c, out);
+      offsetofTokens(e.t, out);
+      offsetofTokens(e.f, out);
+      return;
+    case 'member':
+    case 'index':
+      offsetofTokens(e.arg, out);
+      return;
+    case 'call':
+      for (const x of e.args) offsetofTokens(x, out);
+      return;
+    default:
+      return;
   }
 }
 

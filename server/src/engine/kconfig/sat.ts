@@ -252,6 +252,13 @@ export class KconfigSat {
     return { config, valid, model: m, probes };
   }
 
+  /** "these symbols' values are one of these tuples" as a constraint (no tuple: never holds). */
+  oneOf(symbols: readonly string[], allowed: ReadonlyArray<readonly string[]>): Expr {
+    const pool = this.model.pool;
+    const tuples = allowed.map((t) => pool.fold('and', t.map((v, i) => this.equals(symbols[i], v)))!);
+    return pool.fold('or', tuples) ?? pool.sym(this.enc.constSymbol('n'));
+  }
+
   /** "symbol has exactly this value" as a constraint. */
   equals(name: string, value: string): Expr {
     const s = this.symbol(name);
@@ -385,15 +392,38 @@ class ConstraintParser {
 
 export type { Pair };
 
+/** A constraint on a few symbols: their values form one of the allowed tuples (values in `symbols` order). */
+export interface TupleConstraint {
+  symbols: readonly string[];
+  allowed: ReadonlyArray<readonly string[]>;
+}
+
 /**
- * Valid assignments of a growing set of symbols, each call the nearest to the base (fewest symbols changed) that
- * matches no blocked cube. A cube is a partial assignment whose every completion is known to give the same answer
- * (the layouts read only those symbols): blocking it skips all of them. Blocking clauses sit behind an activation
- * literal, retired by close().
+ * A set of configurations to block: the symbols in `pinned` have those values, every tuple constraint holds, and
+ * every free variable has the given value.
+ */
+export interface Cube {
+  pinned: ReadonlyMap<string, string>;
+  tuples: readonly TupleConstraint[];
+  free: ReadonlyMap<string, boolean>;
+}
+
+/** One answer of a search: the symbols' values and the free variables'. */
+export interface SearchPoint {
+  values: Assignment;
+  free: Map<string, boolean>;
+}
+
+/**
+ * Valid assignments of a growing set of symbols (and free variables: choices the exploration makes that no symbol
+ * decides), each call the nearest to the base (fewest symbols changed) that matches no blocked cube. A cube is a set
+ * of configurations known to give the same answer (the layouts read only that much of them): blocking it skips all
+ * of them. Blocking clauses sit behind an activation literal, retired by close().
  */
 export class AssignmentSearch {
   private readonly act: Lit;
   private readonly syms: KSymbol[] = [];
+  private readonly freeVars = new Map<string, Lit>();
   /** atLeast[j]: at least j+1 of the symbols differ from the base. */
   private atLeast: Lit[] = [];
   /** The distance searched at: every unblocked assignment nearer than this has been returned. */
@@ -413,45 +443,57 @@ export class AssignmentSearch {
   }
 
   /** Adds symbols (their new values start at the base: no assignment already returned is lost). */
-  extend(names: string[]): void {
+  extend(names: Iterable<string>): void {
     const have = new Set(this.syms.map((s) => s.name));
-    const added = names.filter((n) => !have.has(n)).map((n) => this.sat.symbol(n));
+    const added = [...new Set(names)].filter((n) => !have.has(n)).map((n) => this.sat.symbol(n));
     if (!added.length && this.atLeast.length) return;
     this.syms.push(...added);
     this.sat.enc.ensure(this.syms);
-    const diffs = this.syms.map((s) => -this.sat.atBase(s)).filter((d) => d !== FALSE && d !== -FALSE);
+    const diffs = this.syms.map((s) => -this.sat.atBase(s)).filter((d) => d !== FALSE && d !== TRUE);
     this.atLeast = diffs.length ? this.sat.counter(diffs, diffs.length) : [];
   }
 
-  /** No assignment matching `cube` (symbol → value) is returned again. A value outside a domain blocks nothing. */
-  block(cube: Assignment): void {
+  /** Adds free variables (either value is possible). */
+  addFree(keys: Iterable<string>): void {
+    for (const k of keys) if (!this.freeVars.has(k)) this.freeVars.set(k, this.sat.enc.cnf.newVar());
+  }
+
+  /** No point of `cube` is returned again. A value outside a symbol's domain blocks nothing. */
+  block(cube: Cube): void {
+    this.extend([...cube.pinned.keys(), ...cube.tuples.flatMap((t) => t.symbols)]);
+    this.addFree(cube.free.keys());
+    const enc = this.sat.enc;
     const lits: Lit[] = [-this.act];
-    for (const [name, v] of cube) {
-      const l = this.sat.enc.is(this.sat.symbol(name), v);
+    for (const [name, v] of cube.pinned) {
+      const l = enc.is(this.sat.symbol(name), v);
       if (l === FALSE) return;
       if (l !== TRUE) lits.push(-l);
     }
-    this.sat.enc.cnf.clause(lits);
+    for (const t of cube.tuples) {
+      const syms = t.symbols.map((n) => this.sat.symbol(n));
+      const l = enc.cnf.or(t.allowed.map((tuple) => enc.cnf.and(tuple.map((v, i) => enc.is(syms[i], v)))));
+      if (l === FALSE) return;
+      if (l !== TRUE) lits.push(-l);
+    }
+    for (const [k, v] of cube.free) lits.push(v ? -this.freeVars.get(k)! : this.freeVars.get(k)!);
+    enc.cnf.clause(lits);
   }
 
-  /** The next assignment of the symbols (nearest the base), or null when every valid one is blocked. */
-  next(): Assignment | null {
+  /** The next point (nearest the base), or null when every valid one is blocked. */
+  next(): SearchPoint | null {
     if (this.closed) return null;
     for (;;) {
       const bound = this.distance < this.atLeast.length ? -this.atLeast[this.distance] : TRUE;
       if (this.sat.run([this.act, bound])) {
-        const out: Assignment = new Map();
-        for (const s of this.syms) out.set(s.name, this.sat.enc.valueIn(s, (x) => this.sat.backend.value(x)));
-        return out;
+        const values: Assignment = new Map();
+        for (const s of this.syms) values.set(s.name, this.sat.enc.valueIn(s, (x) => this.sat.backend.value(x)));
+        const free = new Map<string, boolean>();
+        for (const [k, x] of this.freeVars) free.set(k, this.sat.backend.value(x));
+        return { values, free };
       }
       if (bound === TRUE) return null;
       this.distance++;
     }
-  }
-
-  /** How many symbols the last assignment returned changed at most. */
-  get changes(): number {
-    return this.distance;
   }
 
   close(): void {

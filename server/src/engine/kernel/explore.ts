@@ -13,10 +13,12 @@ import { Analysis, AssertVerdict } from '../analysis/analyze';
 import { IncrementalAnalysis } from '../analysis/incremental';
 import type { Relevance } from '../analysis/relevance';
 import { archSpace, type ArchSpace, type KconfigHost, type KconfigProblem } from '../kconfig';
-import type { Assignment, AssignmentSearch } from '../kconfig/sat';
+import type { Assignment, AssignmentSearch, Cube } from '../kconfig/sat';
+import { sameValueCombinations, type ConfigProbe, type ExprProbe } from '../pp/probe';
 import { PreprocessCache } from '../pp/preprocessor';
 import { FlatMember } from '../sema/layout';
-import type { Expr } from '../sema/expr';
+import type { Expr as CExpr } from '../sema/expr';
+import type { Expr } from '../kconfig/model';
 import type { RecordDef } from '../sema/types';
 import { boundsAsserts, BoundsAnalyzer, kernelSetup, KernelSetup } from './kernel';
 
@@ -103,8 +105,8 @@ interface Site {
 /** What one analysed configuration says about one site: its verdict (undefined: absent) and the cube it read. */
 interface SiteCase {
   verdict: AssertVerdict | undefined;
-  /** The changeable symbols the verdict (or the absence) read, with their values in this configuration. */
-  cube: Assignment;
+  /** The configurations that give the same verdict: what the verdict (or the absence) read of this one. */
+  cube: Cube;
 }
 
 /** One analysed configuration. */
@@ -112,6 +114,8 @@ class Outcome {
   constructor(
     /** The symbols set away from the defconfig (as the search gave them). */
     readonly changed: Assignment,
+    /** Abstracted conditions given a value (by CondExpr.key). */
+    readonly forced: ReadonlyMap<string, boolean>,
     readonly cases: Map<string, SiteCase>,
     /** The compared records' layouts, one line each, for telling distinct layouts apart. */
     readonly layouts: Map<string, string>,
@@ -119,6 +123,9 @@ class Outcome {
 }
 
 const siteKey = (file: string, offset: number) => `${file}:${offset}`;
+
+/** Most combinations of symbol values a conditional expression is evaluated under (more: it is abstracted). */
+const MAX_PROBE_COMBINATIONS = 1024;
 
 /** Explores one arch. Never throws for bad input: what cannot be done is said in the result. */
 export function exploreArch(req: ExploreRequest): ExploreResult {
@@ -132,7 +139,14 @@ export function exploreArch(req: ExploreRequest): ExploreResult {
   return result;
 }
 
-class Explorer {
+/**
+ * The search. Analyses run with config probes (pp/probe.ts): a condition over few symbol values is known for all of
+ * them, so a case blocks every combination keeping each condition's value; a condition over too many (or reading
+ * bounds.h) is abstracted: its value is a free choice of the search, given to the analysis, so its inputs never
+ * multiply the cases. A failing case is confirmed on a real .config; when an abstracted condition made it up, that
+ * assertion is searched again with every condition concrete.
+ */
+class Explorer implements ConfigProbe {
   private readonly host: FileHost;
   private readonly cache: PreprocessCache;
   private readonly defconfig: string;
@@ -140,8 +154,18 @@ class Explorer {
   private readonly outcomes: Outcome[] = [];
   private readonly byChange = new Map<string, Outcome>();
   private readonly changeableCache = new Map<string, boolean>();
+  private readonly domains = new Map<string, readonly string[] | undefined>();
+  /** bounds.h's names (computed by compiling kernel/bounds.c): abstracted where a condition reads them. */
+  private readonly boundsNames = new Set<string>();
+  /** Symbols some case's verdict read (the ones worth probing). */
+  private readonly readSymbols = new Set<string>();
+  /** Sites searched with every condition concrete (an abstract counterexample could not be confirmed). */
+  private readonly concreteSites = new Set<string>();
   /** The defconfig's analysis: the reference "why" compares against. */
   private baseAnalysis: Analysis | undefined;
+  readonly maxCombinations = MAX_PROBE_COMBINATIONS;
+  /** The abstracted conditions' values for the analysis being run (ConfigProbe.forced). */
+  forced: ReadonlyMap<string, boolean> | undefined;
   analyses = 0;
 
   constructor(
@@ -156,9 +180,10 @@ class Explorer {
   }
 
   run(result: ExploreResult): void {
-    this.progress(`${this.req.abi}: analysing the defconfig`, 0, 1);
-    const base = this.analyse(new Map());
+    // Candidate places first: every analysis says something about each site known when it runs.
     this.addCandidateSites();
+    this.progress(`${this.req.abi}: analysing the defconfig`, 0, 1);
+    const base = this.analyse(new Map(), new Map());
     const wanted = [...this.sites.values()].filter((s) => !this.req.only || this.req.only.some((o) => path.resolve(o.file) === s.file && o.line === s.line));
     let complete = true;
     let done = 0;
@@ -174,6 +199,32 @@ class Explorer {
     result.layouts = this.distinctLayouts(base);
   }
 
+  // ---- ConfigProbe: what the analyses' preprocessor asks ----
+
+  domainOf(symbol: string): readonly string[] | undefined {
+    // Only symbols some verdict has read are probed: a conditional expression on anything else is evaluated once
+    // (asking the solver about every symbol any #if of the translation unit names would cost seconds).
+    if (!this.readSymbols.has(symbol)) return undefined;
+    if (this.domains.has(symbol)) return this.domains.get(symbol);
+    let d: readonly string[] | undefined;
+    if (this.changeable(symbol)) {
+      try {
+        const e = this.space.sat.enumerate([symbol], [], 64);
+        if (e.complete) d = e.assignments.map((a) => a.get(symbol)!);
+      } catch {
+        d = undefined;
+      }
+    }
+    this.domains.set(symbol, d);
+    return d;
+  }
+
+  opaque(name: string): boolean {
+    return this.boundsNames.has(name);
+  }
+
+  // ---- sites ----
+
   /**
    * Assertion places of the main files that no configuration analysed so far has (inside a group of another
    * configuration): found in the text, so that the search can look for a configuration that has them.
@@ -183,7 +234,7 @@ class Explorer {
       const text = this.host.readFile(f);
       if (text === undefined) continue;
       const code = blankComments(text);
-      for (const m of code.matchAll(/\b(?:static_assert|_Static_assert|[A-Z][A-Z0-9_]*_MATCH\d?)\s*\(/g)) {
+      for (const m of code.matchAll(/\b(?:static_assert|_Static_assert|[A-Z][A-Z0-9_]*(?:_MATCH|ASSERT)[A-Z0-9_]*)\s*\(/g)) {
         const at = m.index!;
         const lineStart = code.lastIndexOf('\n', at - 1) + 1;
         // A macro's definition (its #define line or a continuation of one) is not an assertion.
@@ -195,7 +246,7 @@ class Explorer {
   }
 
   private files(): string[] {
-    const setup = this.setup(new Map(), undefined);
+    const setup = this.setup(new Map());
     return [...setup.files, ...(this.req.files ?? []).map((f) => path.resolve(f))];
   }
 
@@ -217,7 +268,7 @@ class Explorer {
     return c;
   }
 
-  private setup(changed: Assignment, boundsAnalyzer: BoundsAnalyzer | undefined): KernelSetup {
+  private setup(changed: Assignment, boundsAnalyzer?: BoundsAnalyzer): KernelSetup {
     const overrides = [...changed].map(([name, v]) => {
       if (v === 'n' || v === '') return { undef: name };
       const s = this.space.model.byName.get(name);
@@ -226,40 +277,50 @@ class Explorer {
     return kernelSetup({ root: this.req.root, arch: this.req.abi, configText: { text: this.defconfig, source: 'defconfig' }, configOverrides: overrides, boundsAnalyzer }, this.host, this.cache);
   }
 
-  /** The analysis of the defconfig with `changed` applied (once per distinct change). */
-  private analyse(changed: Assignment): Outcome {
-    const k = [...changed].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, v]) => `${n}=${v}`).join('\n');
+  private baseValue(n: string): string {
+    return this.space.sat.baseValue(n) ?? 'n';
+  }
+
+  /** The analysis of the defconfig with `changed` applied and abstracted conditions given `forced` (once per distinct pair). */
+  private analyse(changed: Assignment, forced: ReadonlyMap<string, boolean>, site?: Site): Outcome {
+    const k = [...[...changed].map(([n, v]) => `${n}=${v}`), ...[...forced].map(([n, v]) => `?${n}=${v}`)].sort().join('\n');
     const known = this.byChange.get(k);
-    if (known) return known;
+    // Analysed before `site` was known (found in a later analysis), or its case there read abstracted conditions
+    // and the site is now searched concretely: analysed again.
+    const usable = (o: Outcome) => !site || (o.cases.has(site.key) && !(this.concreteSites.has(site.key) && o.cases.get(site.key)!.cube.free.size));
+    if (known && usable(known)) return known;
     let bounds: IncrementalAnalysis | undefined;
     const setup = this.setup(changed, (files, options, h, c) => (bounds = new IncrementalAnalysis(files, options, h, c)).analysis);
-    const inc = new IncrementalAnalysis([...setup.files, ...(this.req.files ?? [])], setup.options, setup.host, this.cache);
+    for (const name of setup.bounds?.keys() ?? []) this.boundsNames.add(name);
+    this.forced = forced;
+    const inc = new IncrementalAnalysis([...setup.files, ...(this.req.files ?? [])], { ...setup.options, configProbe: this }, setup.host, this.cache);
+    this.forced = undefined;
     this.analyses++;
     const a = inc.analysis;
     if (!this.baseAnalysis) this.baseAnalysis = a;
     // bounds.h's values (NR_PAGEFLAGS, MAX_NR_ZONES...) come from kernel/bounds.c: what each of them read counts as read by a verdict that reads the value.
     const boundsSymbols = new Map<string, string[]>();
     if (bounds) for (const [name, vs] of boundsAsserts(bounds.analysis)) boundsSymbols.set(name, bounds.relevance([], vs).symbols());
-    const valueOf = (n: string) => changed.get(n) ?? this.space.sat.baseValue(n) ?? 'n';
-    const cubeOf = (rel: Relevance | undefined): Assignment => {
-      const names = new Set<string>(setup.configReads);
-      if (rel) {
-        for (const n of rel.symbols()) names.add(n);
-        for (const m of rel.macros()) for (const n of boundsSymbols.get(m) ?? []) names.add(n);
-      }
-      const cube: Assignment = new Map();
-      for (const n of [...names].sort()) if (this.changeable(n)) cube.set(n, valueOf(n));
-      return cube;
+    const cubeOf = (rel: Relevance | undefined): Cube => {
+      if (!rel) return { pinned: new Map(changed), tuples: [], free: new Map(forced) };
+      const names = new Set<string>([...setup.configReads, ...rel.pinnedSymbols()]);
+      for (const m of rel.pinnedMacros()) for (const n of boundsSymbols.get(m) ?? []) names.add(n);
+      const pinned = new Map<string, string>();
+      for (const n of [...names].sort()) if (this.changeable(n)) pinned.set(n, changed.get(n) ?? this.baseValue(n));
+      const tuples = rel.probes().map((p) => ({ symbols: p.symbols, allowed: sameValueCombinations(p).map((c) => combination(p, c)) }));
+      for (const n of pinned.keys()) this.readSymbols.add(n);
+      return { pinned, tuples, free: rel.decisions() };
     };
     const cases = new Map<string, SiteCase>();
     const layouts = new Map<string, string>();
+    const inMain = (file: string) => setup.files.includes(file) || (this.req.files ?? []).some((f) => path.resolve(f) === file);
     for (const v of a.asserts) {
       const file = v.file.path;
-      if (!setup.files.includes(file) && !(this.req.files ?? []).some((f) => path.resolve(f) === file)) continue;
+      if (!inMain(file)) continue;
       const key = siteKey(file, v.offset);
       if (!this.sites.has(key)) this.sites.set(key, { key, file, offset: v.offset, line: v.file.position(v.offset).line, text: v.text });
       else this.sites.get(key)!.text ??= v.text;
-      cases.set(key, { verdict: v, cube: cubeOf(inc.relevance([], [v])) });
+      cases.set(key, { verdict: v, cube: cubeOf(inc.relevance([], [v], this.concreteFor(key))) });
       for (const r of recordsOf(a, v)) {
         const name = `${r.kind} ${r.tag ?? '<anonymous>'}`;
         if (!layouts.has(name)) layouts.set(name, flatOf(a, r).map((m) => `${m.name}@${m.bitOffset}:${m.size}`).join(' '));
@@ -267,102 +328,146 @@ class Explorer {
     }
     for (const site of this.sites.values()) {
       if (cases.has(site.key)) continue;
-      const rel = inc.relevanceAt(site.file, site.offset);
-      // Not entered at all: what kept the file out is unknown, so this case covers this exact assignment only.
-      cases.set(site.key, { verdict: undefined, cube: rel ? cubeOf(rel) : new Map(changed) });
+      // Absent here: what kept it out. A file not entered at all covers this exact case only.
+      cases.set(site.key, { verdict: undefined, cube: cubeOf(inc.relevanceAt(site.file, site.offset, this.concreteFor(site.key))) });
     }
-    const o = new Outcome(changed, cases, layouts);
-    this.outcomes.push(o);
+    const o = new Outcome(changed, forced, cases, layouts);
+    if (known) this.outcomes.splice(this.outcomes.indexOf(known), 1, o);
+    else this.outcomes.push(o);
     this.byChange.set(k, o);
     return o;
   }
 
-  /** The case an outcome makes for a site (a site found after the outcome was analysed has none: undefined). */
-  private caseOf(o: Outcome, site: Site): SiteCase | undefined {
-    return o.cases.get(site.key);
+  /** Which abstracted conditions a site reads concretely: all of them once it is searched concretely. */
+  private concreteFor(key: string): ((condition: string) => boolean) | undefined {
+    return this.concreteSites.has(key) ? () => true : undefined;
   }
 
   private exploreSite(site: Site): ExploredAssertion | undefined {
-    const symbols = new Set<string>();
-    const search: AssignmentSearch = this.space.sat.search([]);
-    let cases = 0;
-    const take = (c: SiteCase) => {
-      const added = [...c.cube.keys()].filter((n) => !symbols.has(n));
-      for (const n of added) symbols.add(n);
-      if (added.length) search.extend(added);
-      search.block(c.cube);
-      cases++;
-    };
-    let present = false;
-    let unknown: string | undefined;
-    let failing: { o: Outcome; c: SiteCase } | undefined;
-    const consider = (o: Outcome): void => {
-      const c = this.caseOf(o, site);
-      if (!c) return;
-      take(c);
-      if (!c.verdict) return;
-      present = true;
-      if (c.verdict.holds === null) unknown ??= c.verdict.detail;
-      else if (c.verdict.holds === false && !failing && this.space.sat.satisfiable([...c.cube].map(([n, v]) => this.space.sat.equals(n, v)))) failing = { o, c };
-    };
-    for (const o of this.outcomes) consider(o);
-    let counterexample: Counterexample | undefined;
-    let note: string | undefined;
-    const inconsistent: string[] = [];
-    try {
-      for (;;) {
-        if (failing) {
-          const f: { o: Outcome; c: SiteCase } = failing;
-          counterexample = this.confirm(site, f.c);
-          if (counterexample) break;
-          inconsistent.push(describe(f.c.cube));
-          failing = undefined;
-        }
-        if (performance.now() > this.deadline) {
-          note = `the time budget ended after ${cases} cases`;
-          break;
-        }
-        const next = search.next();
-        if (!next) break;
-        // Symbols the search does not set keep their defconfig values.
-        const changed: Assignment = new Map();
-        for (const [n, v] of next) if (v !== (this.space.sat.baseValue(n) ?? 'n')) changed.set(n, v);
-        const o = this.analyse(changed);
-        const before = cases;
-        consider(o);
-        if (cases === before) {
-          // Cannot happen (every analysis has a case for every known site); stop rather than loop.
-          note = 'internal: an analysed configuration said nothing about this assertion';
-          break;
-        }
-      }
-    } finally {
-      search.close();
+    let first = this.searchSite(site);
+    if (first.spurious && !first.counterexample && first.holds !== null) {
+      // An abstracted condition's value made the failure up: search this assertion again with every condition read concretely.
+      this.concreteSites.add(site.key);
+      const again = this.searchSite(site);
+      again.note = [again.note, `searched again with every condition concrete after ${first.spurious} failing case(s) with an abstracted condition did not fail on a real .config`].filter(Boolean).join('; ');
+      first = again;
     }
-    if (!present) return undefined;
-    const v = this.outcomes.map((o) => this.caseOf(o, site)?.verdict).find((x) => x);
+    if (!first.present) return undefined;
+    const v = this.outcomes.map((o) => o.cases.get(site.key)?.verdict).find((x) => x);
     const out: ExploredAssertion = {
       file: site.file,
       line: site.line,
       text: site.text ?? v?.text ?? '',
       abi: this.req.abi,
-      symbols: [...symbols].sort(),
-      holds: counterexample ? false : note || unknown ? null : true,
-      cases,
+      symbols: first.symbols,
+      holds: first.counterexample ? false : first.holds,
+      cases: first.cases,
     };
-    if (counterexample) out.counterexample = counterexample;
-    else if (unknown) out.note = `not decided in some configuration: ${unknown}`;
-    else if (note) out.note = note;
-    if (inconsistent.length) out.note = `${out.note ? `${out.note}; ` : ''}internal: ${inconsistent.length} failing case(s) did not fail once completed to a full .config (${inconsistent.slice(0, 2).join('; ')})`;
+    if (first.counterexample) out.counterexample = first.counterexample;
+    if (first.note) out.note = first.note;
     return out;
   }
 
+  /** One search of a site's configurations. */
+  private searchSite(site: Site): SiteSearch {
+    const concrete = this.concreteSites.has(site.key);
+    const result: SiteSearch = { present: false, holds: true, cases: 0, symbols: [], spurious: 0 };
+    const symbols = new Set<string>();
+    const search: AssignmentSearch = this.space.sat.search([]);
+    let unknown: string | undefined;
+    let failing: SiteCase | undefined;
+    const seen = new Set<string>();
+    const consider = (o: Outcome): void => {
+      const c = o.cases.get(site.key);
+      if (!c) return;
+      // A case from before this site was searched concretely may hold abstracted conditions: not used then.
+      if (concrete && c.cube.free.size) return;
+      for (const n of c.cube.pinned.keys()) symbols.add(n);
+      for (const t of c.cube.tuples) for (const n of t.symbols) symbols.add(n);
+      search.block(c.cube);
+      result.cases++;
+      if (!c.verdict || (result.present && c.verdict.holds === true)) return;
+      // The analysed configuration is the defconfig with the searched symbols changed; what else its verdict read
+      // kept the defconfig's values, which may not go with the change. Only a case some valid configuration is in
+      // counts (the search then sets those symbols too).
+      if (!this.valid(c.cube)) return;
+      result.present = true;
+      if (c.verdict.holds === null) unknown ??= c.verdict.detail;
+      else if (c.verdict.holds === false && !failing) failing = c;
+    };
+    for (const o of this.outcomes) consider(o);
+    try {
+      for (;;) {
+        if (failing) {
+          const f: SiteCase = failing;
+          const confirmed = this.confirm(site, f.cube);
+          if (confirmed) {
+            result.counterexample = confirmed;
+            break;
+          }
+          // Not real: the abstracted conditions' values (or the symbols' completion) made it up.
+          result.spurious++;
+          failing = undefined;
+          if (!concrete && f.cube.free.size) {
+            result.holds = false;
+            break;
+          }
+        }
+        if (performance.now() > this.deadline) {
+          result.note = `the time budget ended after ${result.cases} cases`;
+          result.holds = null;
+          break;
+        }
+        const next = search.next();
+        if (!next) break;
+        const changed: Assignment = new Map();
+        for (const [n, v] of next.values) if (v !== this.baseValue(n)) changed.set(n, v);
+        const forced = concrete ? new Map<string, boolean>() : next.free;
+        const pointKey = [...[...changed].map(([n, v]) => `${n}=${v}`), ...[...forced].map(([n, v]) => `?${n}=${v}`)].sort().join('\n');
+        if (seen.has(pointKey)) {
+          // The case found here does not block its own point: a bug; stop rather than loop.
+          result.note = 'internal: the search met the same configuration twice';
+          result.holds = null;
+          break;
+        }
+        seen.add(pointKey);
+        consider(this.analyse(changed, forced, site));
+      }
+    } finally {
+      search.close();
+    }
+    if (unknown && result.holds === true) {
+      result.holds = null;
+      result.note = `not decided in some configuration: ${unknown}`;
+    }
+    if (result.spurious && !result.counterexample && (concrete || result.holds === true)) {
+      // A failing case of symbols alone that does not fail on its .config means what the verdict read was missed: no proof then.
+      result.holds = null;
+      result.note = [result.note, `internal: ${result.spurious} failing case(s) did not fail once completed to a full .config`].filter(Boolean).join('; ');
+    }
+    result.symbols = [...symbols].sort();
+    return result;
+  }
+
+  /** The cube as Kconfig constraints. */
+  private constraintsOf(cube: Cube): Expr[] {
+    const constraints = [...cube.pinned].map(([n, v]) => this.space.sat.equals(n, v));
+    for (const t of cube.tuples) constraints.push(this.space.sat.oneOf(t.symbols, t.allowed));
+    return constraints;
+  }
+
+  /** Whether some valid configuration is in the cube (abstracted conditions aside). */
+  private valid(cube: Cube): boolean {
+    return this.space.sat.satisfiable(this.constraintsOf(cube));
+  }
+
   /**
-   * A failing cube made real: a full valid .config closest to the defconfig with the cube's values, analysed afresh;
-   * undefined when the completion is not valid or the assertion does not fail there.
+   * A failing cube made real: a full valid .config closest to the defconfig with the cube's symbol values, analysed
+   * afresh (no abstraction); undefined when there is none or the assertion does not fail there.
    */
-  private confirm(site: Site, c: SiteCase): Counterexample | undefined {
-    const done = this.space.sat.complete(c.cube);
+  private confirm(site: Site, cube: Cube): Counterexample | undefined {
+    const constraints = this.constraintsOf(cube);
+    const done = this.space.sat.complete(constraints);
     if (!done || !done.valid) return undefined;
     const setup = kernelSetup({ root: this.req.root, arch: this.req.abi, configText: { text: done.config, source: 'counterexample' } }, this.host, this.cache);
     const inc = new IncrementalAnalysis([...setup.files, ...(this.req.files ?? [])], setup.options, setup.host, this.cache);
@@ -370,8 +475,13 @@ class Explorer {
     const a = inc.analysis;
     const v = a.asserts.find((x) => x.file.path === site.file && x.offset === site.offset);
     if (!v || v.holds !== false) return undefined;
+    // The smallest assignment: the symbols the verdict read that the completion set away from the defconfig.
+    const read = new Set([...cube.pinned.keys(), ...cube.tuples.flatMap((t) => t.symbols)]);
     const assignment: Record<string, string> = {};
-    for (const [n, val] of c.cube) if (val !== (this.space.sat.baseValue(n) ?? 'n')) assignment[`CONFIG_${n}`] = val;
+    for (const n of [...read].sort()) {
+      const val = done.model.get(n) ?? this.baseValue(n);
+      if (val !== this.baseValue(n)) assignment[`CONFIG_${n}`] = val;
+    }
     const side = v.sides?.find(([l, r]) => l !== r) ?? v.sides?.[0];
     return {
       assignment,
@@ -386,7 +496,7 @@ class Explorer {
   private distinctLayouts(base: Outcome): ExploredLayout[] {
     const seen = new Set<string>();
     const out: ExploredLayout[] = [];
-    for (const o of [base, ...this.outcomes.filter((x) => x !== base)]) {
+    for (const o of [base, ...this.outcomes.filter((x) => x !== base && x.forced.size === 0)]) {
       const k = [...o.layouts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, l]) => `${n}{${l}}`).join('\n');
       if (seen.has(k)) continue;
       seen.add(k);
@@ -397,7 +507,27 @@ class Explorer {
   }
 }
 
-const describe = (cube: Assignment) => [...cube].map(([n, v]) => `${n}=${v}`).join(' ');
+/** What one search of a site found. */
+interface SiteSearch {
+  present: boolean;
+  holds: boolean | null;
+  cases: number;
+  symbols: string[];
+  counterexample?: Counterexample;
+  note?: string;
+  /** Failing cases that did not fail on a real .config. */
+  spurious: number;
+}
+
+/** The values of a probe's symbols in combination `c` (mixed radix, the first symbol most significant). */
+function combination(p: ExprProbe, c: number): string[] {
+  const out: string[] = new Array(p.symbols.length);
+  for (let i = p.symbols.length - 1; i >= 0; i--) {
+    out[i] = p.domains[i][c % p.domains[i].length];
+    c = Math.floor(c / p.domains[i].length);
+  }
+  return out;
+}
 
 function lineOf(text: string, offset: number): number {
   let line = 1;
@@ -414,7 +544,7 @@ function blankComments(text: string): string {
 function recordsOf(a: Analysis, v: AssertVerdict): RecordDef[] {
   const d = a.parse.asserts.find((x) => x.s === v.s);
   const out = new Set<RecordDef>();
-  const walk = (e: Expr | undefined): void => {
+  const walk = (e: CExpr | undefined): void => {
     if (!e) return;
     switch (e.k) {
       case 'offsetof':
