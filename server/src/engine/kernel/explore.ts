@@ -120,6 +120,15 @@ class Outcome {
 
 const siteKey = (file: string, offset: number) => `${file}:${offset}`;
 
+/**
+ * Whether gcc rejects an assertion outright under the analysed configuration: it names a member the record lacks
+ * there (zpdesc's memcg_data guarded by SLAB_OBJ_EXT and matched against page's, guarded by MEMCG, in 2024). That
+ * breaks the build at the assertion as surely as a false one: a counterexample, not an unknown.
+ */
+export function gccRejects(v: AssertVerdict): boolean {
+  return v.holds === null && /^cannot evaluate .*: '[^']+' has no member named '[^']+'$/.test(v.detail);
+}
+
 /** Explores one arch. Never throws for bad input: what cannot be done is said in the result. */
 export function exploreArch(req: ExploreRequest): ExploreResult {
   const t0 = performance.now();
@@ -156,9 +165,12 @@ class Explorer {
   }
 
   run(result: ExploreResult): void {
+    // Every assertion place written in the files is known before the first analysis: an outcome only has cases for
+    // the sites known when it was analysed, and a site the defconfig does not enter must get its case (the
+    // conditions that kept it out) from the defconfig's analysis too.
+    this.addCandidateSites();
     this.progress(`${this.req.abi}: analysing the defconfig`, 0, 1);
     const base = this.analyse(new Map());
-    this.addCandidateSites();
     const wanted = [...this.sites.values()].filter((s) => !this.req.only || this.req.only.some((o) => path.resolve(o.file) === s.file && o.line === s.line));
     let complete = true;
     let done = 0;
@@ -302,8 +314,9 @@ class Explorer {
       take(c);
       if (!c.verdict) return;
       present = true;
-      if (c.verdict.holds === null) unknown ??= c.verdict.detail;
-      else if (c.verdict.holds === false && !failing && this.space.sat.satisfiable([...c.cube].map(([n, v]) => this.space.sat.equals(n, v)))) failing = { o, c };
+      const fails = c.verdict.holds === false || gccRejects(c.verdict);
+      if (c.verdict.holds === null && !fails) unknown ??= c.verdict.detail;
+      else if (fails && !failing && this.space.sat.satisfiable([...c.cube].map(([n, v]) => this.space.sat.equals(n, v)))) failing = { o, c };
     };
     for (const o of this.outcomes) consider(o);
     let counterexample: Counterexample | undefined;
@@ -369,7 +382,7 @@ class Explorer {
     this.analyses++;
     const a = inc.analysis;
     const v = a.asserts.find((x) => x.file.path === site.file && x.offset === site.offset);
-    if (!v || v.holds !== false) return undefined;
+    if (!v || (v.holds !== false && !gccRejects(v))) return undefined;
     const assignment: Record<string, string> = {};
     for (const [n, val] of c.cube) if (val !== (this.space.sat.baseValue(n) ?? 'n')) assignment[`CONFIG_${n}`] = val;
     const side = v.sides?.find(([l, r]) => l !== r) ?? v.sides?.[0];
