@@ -7,7 +7,7 @@
 // assertion holds everywhere, or a valid cube fails it, which the analysis of its completed .config confirms.
 
 import * as path from 'node:path';
-import { AbiName } from '../base/abi';
+import { ABIS, AbiName } from '../base/abi';
 import { DiskHost, FileHost } from '../base/host';
 import { Analysis, AssertVerdict } from '../analysis/analyze';
 import { IncrementalAnalysis } from '../analysis/incremental';
@@ -135,10 +135,29 @@ export function exploreArch(req: ExploreRequest): ExploreResult {
   const progress = req.onProgress ?? (() => undefined);
   progress(`${req.abi}: reading Kconfig`, 0, 1);
   const space = archSpace(req.kconfigHost, req.root, req.abi, { configs: req.configs });
+  // One kernel ARCH builds several ABIs (powerpc: ppc32, ppc64, ppc64le; mips: four): only this ABI's configurations.
+  if (space) space.sat.require(abiConstraints(space, req.abi));
   const result: ExploreResult = { abi: req.abi, defconfig: space?.defconfig?.config, asserts: [], layouts: [], kconfigProblems: space?.model.problems ?? [], analyses: 0, ms: 0, complete: false };
   if (space?.defconfig) new Explorer(req, space, t0 + (req.budgetMs ?? 60_000), progress).run(result);
   result.ms = performance.now() - t0;
   return result;
+}
+
+/**
+ * What keeps a configuration on one ABI where its ARCH builds others too: its word size (64BIT) and byte order
+ * (CPU_BIG_ENDIAN, CPU_LITTLE_ENDIAN), for those of these symbols the arch's Kconfig defines.
+ */
+function abiConstraints(space: ArchSpace, abi: AbiName): string[] {
+  const defined = (n: string) => {
+    const t = space.model.byName.get(n)?.type;
+    return t === 'bool' || t === 'tristate';
+  };
+  const out: string[] = [];
+  const want = (n: string, on: boolean) => defined(n) && out.push(on ? n : `!${n}`);
+  want('64BIT', ABIS[abi].lp64);
+  want('CPU_BIG_ENDIAN', ABIS[abi].bigEndian);
+  want('CPU_LITTLE_ENDIAN', !ABIS[abi].bigEndian);
+  return out;
 }
 
 class Explorer {
