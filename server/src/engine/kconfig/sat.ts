@@ -86,6 +86,11 @@ export class KconfigSat {
     return this.backend.solve(assumptions.filter((l) => l !== TRUE));
   }
 
+  /** Constraints every model from now on satisfies (one ABI's word size and byte order within its kernel arch). */
+  require(constraints: (string | Expr)[]): void {
+    for (const c of constraints) this.enc.cnf.clause([this.literal(c)]);
+  }
+
   satisfiable(constraints: (string | Expr)[]): boolean {
     return this.run(constraints.map((c) => this.literal(c)));
   }

@@ -7,7 +7,7 @@
 // assertion holds everywhere, or a valid cube fails it, which the analysis of its completed .config confirms.
 
 import * as path from 'node:path';
-import { AbiName } from '../base/abi';
+import { ABIS, AbiName } from '../base/abi';
 import { DiskHost, FileHost } from '../base/host';
 import { Analysis, AssertVerdict } from '../analysis/analyze';
 import { IncrementalAnalysis } from '../analysis/incremental';
@@ -127,16 +127,44 @@ const siteKey = (file: string, offset: number) => `${file}:${offset}`;
 /** Most combinations of symbol values a conditional expression is evaluated under (more: it is abstracted). */
 const MAX_PROBE_COMBINATIONS = 1024;
 
+/**
+ * Whether gcc rejects an assertion outright under the analysed configuration: it names a member the record lacks
+ * there (zpdesc's memcg_data guarded by SLAB_OBJ_EXT and matched against page's, guarded by MEMCG, in 2024). That
+ * breaks the build at the assertion as surely as a false one: a counterexample, not an unknown.
+ */
+export function gccRejects(v: AssertVerdict): boolean {
+  return v.holds === null && /^cannot evaluate .*: '[^']+' has no member named '[^']+'$/.test(v.detail);
+}
+
 /** Explores one arch. Never throws for bad input: what cannot be done is said in the result. */
 export function exploreArch(req: ExploreRequest): ExploreResult {
   const t0 = performance.now();
   const progress = req.onProgress ?? (() => undefined);
   progress(`${req.abi}: reading Kconfig`, 0, 1);
   const space = archSpace(req.kconfigHost, req.root, req.abi, { configs: req.configs });
+  // One kernel ARCH builds several ABIs (powerpc: ppc32, ppc64, ppc64le; mips: four): only this ABI's configurations.
+  if (space) space.sat.require(abiConstraints(space, req.abi));
   const result: ExploreResult = { abi: req.abi, defconfig: space?.defconfig?.config, asserts: [], layouts: [], kconfigProblems: space?.model.problems ?? [], analyses: 0, ms: 0, complete: false };
   if (space?.defconfig) new Explorer(req, space, t0 + (req.budgetMs ?? 60_000), progress).run(result);
   result.ms = performance.now() - t0;
   return result;
+}
+
+/**
+ * What keeps a configuration on one ABI where its ARCH builds others too: its word size (64BIT) and byte order
+ * (CPU_BIG_ENDIAN, CPU_LITTLE_ENDIAN), for those of these symbols the arch's Kconfig defines.
+ */
+function abiConstraints(space: ArchSpace, abi: AbiName): string[] {
+  const defined = (n: string) => {
+    const t = space.model.byName.get(n)?.type;
+    return t === 'bool' || t === 'tristate';
+  };
+  const out: string[] = [];
+  const want = (n: string, on: boolean) => defined(n) && out.push(on ? n : `!${n}`);
+  want('64BIT', ABIS[abi].wordSize === 8);
+  want('CPU_BIG_ENDIAN', ABIS[abi].bigEndian);
+  want('CPU_LITTLE_ENDIAN', !ABIS[abi].bigEndian);
+  return out;
 }
 
 /**
@@ -392,8 +420,9 @@ class Explorer implements ConfigProbe {
       // counts (the search then sets those symbols too).
       if (!this.valid(c.cube)) return;
       result.present = true;
-      if (c.verdict.holds === null) unknown ??= c.verdict.detail;
-      else if (c.verdict.holds === false && !failing) failing = c;
+      const fails = c.verdict.holds === false || gccRejects(c.verdict);
+      if (!fails && c.verdict.holds === null) unknown ??= c.verdict.detail;
+      else if (fails && !failing) failing = c;
     };
     for (const o of this.outcomes) consider(o);
     try {
@@ -474,7 +503,7 @@ class Explorer implements ConfigProbe {
     this.analyses++;
     const a = inc.analysis;
     const v = a.asserts.find((x) => x.file.path === site.file && x.offset === site.offset);
-    if (!v || v.holds !== false) return undefined;
+    if (!v || (v.holds !== false && !gccRejects(v))) return undefined;
     // The smallest assignment: the symbols the verdict read that the completion set away from the defconfig.
     const read = new Set([...cube.pinned.keys(), ...cube.tuples.flatMap((t) => t.symbols)]);
     const assignment: Record<string, string> = {};
