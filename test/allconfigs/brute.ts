@@ -7,7 +7,7 @@ import { exploreArch, type ExploreResult } from '../../server/src/engine/kernel/
 import { PreprocessCache } from '../../server/src/engine/pp/preprocessor';
 import * as path from 'node:path';
 import { removeTree, writeTree } from '../kernel-fixture';
-import { randomTree, validConfigs, verdictsUnder, type RandomTree, type ValidConfig } from '../kernel-random-tree';
+import { randomTree, validConfigs, verdictsUnder, type RandomTree, type RandomTreeOptions, type ValidConfig } from '../kernel-random-tree';
 
 export interface SeedReport {
   seed: number;
@@ -15,15 +15,18 @@ export interface SeedReport {
   validConfigs: number;
   sites: number;
   explored: ExploreResult | undefined;
-  /** Wrong or missing answers, one line each (empty: the explorer agrees with brute force). */
+  /**
+   * Wrong claims, one line each: a verdict other than brute force's (null only where a valid configuration fails it),
+   * a counterexample that is not valid, does not fail, or misstates its values, an assertion left out.
+   */
   problems: string[];
-  /** Answers that are right but not the best (a counterexample that is not the smallest). */
+  /** Right but less than asked: a counterexample that is not the smallest, undecided where decidable, vacuous holds. */
   remarks: string[];
   ms: { brute: number; explore: number };
 }
 
 /** Brute force and exploreArch on one seed's tree; every disagreement is a problem. */
-export function checkSeed(seed: number, opts: { intWidth?: number; tree?: RandomTree } = {}): SeedReport {
+export function checkSeed(seed: number, opts: RandomTreeOptions & { tree?: RandomTree } = {}): SeedReport {
   const tree = opts.tree ?? randomTree(seed, opts);
   const root = writeTree(tree.files);
   const problems: string[] = [];
@@ -64,6 +67,11 @@ export function checkSeed(seed: number, opts: { intWidth?: number; tree?: Random
         problems.push(`${where}: not reported`);
         continue;
       }
+      if (a.holds === null && expected === true) {
+        // Not a wrong claim (nothing is claimed), but less than the search could say.
+        remarks.push(`${where}: not decided (${a.note}), though it holds in every valid configuration`);
+        continue;
+      }
       if (a.holds !== expected) {
         const witness = b.fails[0] ? ` e.g. ${[...b.fails[0].values].filter(([n, v]) => (baseValues.get(n) ?? (v === '' ? '' : 'n')) !== v).map(([n, v]) => `${n}=${v || '(unset)'}`).join(' ')}` : '';
         problems.push(`${where}: expected holds ${expected}, got ${a.holds}${a.note ? ` (${a.note})` : ''}; symbols ${a.symbols.join(',')}${witness}`);
@@ -96,7 +104,12 @@ export function checkSeed(seed: number, opts: { intWidth?: number; tree?: Random
       const size = Object.keys(c.assignment).length;
       if (size > best) remarks.push(`${where}: counterexample changes ${size} symbols (${Object.entries(c.assignment).map(([k, x]) => `${k}=${x}`).join(' ')}), a failing valid config changes only ${best} of ${a.symbols.join(',')}`);
     }
-    for (const key of got.keys()) if (!brute.has(key)) problems.push(`${key}: reported, but no valid configuration has it`);
+    for (const [key, a] of got) {
+      if (brute.has(key)) continue;
+      // Vacuously true; said only because an analysed (invalid) configuration had it.
+      if (a.holds === true) remarks.push(`${key} ${a.text}: reported as holding, but no valid configuration has it`);
+      else problems.push(`${key} ${a.text}: reported (holds ${a.holds}${a.note ? `, ${a.note}` : ''}), but no valid configuration has it`);
+    }
     return { seed, abi: tree.abi, validConfigs: configs.length, sites: brute.size, explored, problems, remarks, ms: { brute: t1 - t0, explore: t2 - t1 } };
   } finally {
     removeTree(root);

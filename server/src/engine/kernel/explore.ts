@@ -157,8 +157,9 @@ class Explorer {
 
   run(result: ExploreResult): void {
     this.progress(`${this.req.abi}: analysing the defconfig`, 0, 1);
-    const base = this.analyse(new Map());
+    // Candidate sites first: the defconfig's outcome must have a case for an assertion it leaves out too.
     this.addCandidateSites();
+    const base = this.analyse(new Map());
     const wanted = [...this.sites.values()].filter((s) => !this.req.only || this.req.only.some((o) => path.resolve(o.file) === s.file && o.line === s.line));
     let complete = true;
     let done = 0;
@@ -179,11 +180,14 @@ class Explorer {
    * configuration): found in the text, so that the search can look for a configuration that has them.
    */
   private addCandidateSites(): void {
-    for (const f of this.files()) {
-      const text = this.host.readFile(f);
+    const texts = this.files().map((f) => [f, this.host.readFile(f)] as const);
+    // Also every function-like macro whose definition asserts (NETMEM_DESC_ASSERT_OFFSET), found in the same files.
+    const names = assertingMacros(texts.map(([, t]) => (t === undefined ? '' : blankComments(t))));
+    const re = new RegExp(`\\b(?:static_assert|_Static_assert|[A-Z][A-Z0-9_]*_MATCH\\d?${names.map((n) => `|${n}`).join('')})\\s*\\(`, 'g');
+    for (const [f, text] of texts) {
       if (text === undefined) continue;
       const code = blankComments(text);
-      for (const m of code.matchAll(/\b(?:static_assert|_Static_assert|[A-Z][A-Z0-9_]*_MATCH\d?)\s*\(/g)) {
+      for (const m of code.matchAll(re)) {
         const at = m.index!;
         const lineStart = code.lastIndexOf('\n', at - 1) + 1;
         // A macro's definition (its #define line or a continuation of one) is not an assertion.
@@ -244,7 +248,8 @@ class Explorer {
     const cubeOf = (rel: Relevance | undefined): Assignment => {
       const names = new Set<string>(setup.configReads);
       if (rel) {
-        for (const n of rel.symbols()) names.add(n);
+        // CONFIG_X_MODULE (IS_MODULE, IS_ENABLED, #ifdef) is tristate X's value m.
+        for (const n of rel.symbols()) names.add(n.endsWith('_MODULE') && !this.space.model.byName.has(n) ? n.slice(0, -'_MODULE'.length) : n);
         for (const m of rel.macros()) for (const n of boundsSymbols.get(m) ?? []) names.add(n);
       }
       const cube: Assignment = new Map();
@@ -403,6 +408,22 @@ function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
   return line;
+}
+
+/** Names of function-like macros whose definition (continuation lines joined) asserts, directly or through another such macro. */
+function assertingMacros(codes: string[]): string[] {
+  const defs = new Map<string, string>();
+  for (const code of codes) for (const m of code.replace(/\\\r?\n/g, ' ').matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^\n]*)$/gm)) defs.set(m[1], m[2]);
+  const found = new Set<string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, body] of defs) {
+      if (found.has(name) || !(/\b(?:static_assert|_Static_assert)\b/.test(body) || [...found].some((n) => new RegExp(`\\b${n}\\s*\\(`).test(body)))) continue;
+      found.add(name);
+      grew = true;
+    }
+  }
+  return [...found].filter((n) => !/^(?:static_assert|_Static_assert|[A-Z][A-Z0-9_]*_MATCH\d?)$/.test(n));
 }
 
 /** The text with comments replaced by spaces (newlines kept), so that offsets stay the same. */
