@@ -25,6 +25,12 @@ export interface CommonArgs {
   /** --tu FILE: one .c file of the kernel tree, preprocessed as kbuild compiles it. */
   tu: string | undefined;
   matrix: boolean;
+  /** check --all-configs: every valid Kconfig configuration of the arch (or of every arch, --arch all). */
+  allConfigs: boolean;
+  /** --arch all (only with --all-configs): every ABI whose arch the tree's Kconfig has. */
+  archAll: boolean;
+  /** --budget SECONDS for --all-configs: the whole run's wall-clock time (undefined: 60 s per arch). */
+  budget: number | undefined;
   failOn: 'error' | 'warning' | 'never';
   /** --limit NAME=N: resource limits raised (or lowered) for big or odd inputs. */
   limits: Partial<PreprocessLimits>;
@@ -36,6 +42,7 @@ export class UsageError extends Error {}
 
 export const USAGE = `usage: memdesc-layout layout   [FILE...] [options] [--json]
        memdesc-layout check    [FILE...] [options] [--matrix] [--format text|json|sarif] [--fail-on error|warning|never]
+       memdesc-layout check    --kernel DIR --all-configs [--arch ABI|all] [--budget SECONDS] [--format text|json|sarif]
        memdesc-layout overlaps [FILE...] [options]
        memdesc-layout lsp --stdio          (the language server, for any LSP client)
        memdesc-layout --help | --version
@@ -54,8 +61,20 @@ options:
                          build dir has one, else the command kbuild would use)
   --all                  with --kernel: every struct, not only the memdesc set
   --json                 JSON output (same as --format json)
+  --matrix               check: every ABI x config variant of the matrix
+  --all-configs          check: every valid Kconfig configuration of the arch (the tree's Kconfig, from the arch's
+                         defconfig): each assertion holds in all of them, or a counterexample .config; --arch all:
+                         every ABI the tree's Kconfig has
+  --budget SECONDS       with --all-configs: time for the whole run (default 60 per arch), shared among the arches;
+                         what it does not decide is reported as not decided, never as holding
+  --fail-on LEVEL        check: exit 1 on failing assertions always, and on findings at LEVEL: error (default),
+                         warning (also rule findings and, with --all-configs, undecided assertions), never
   --limit NAME=N         raise a resource limit: include-depth (200), expansion-tokens (2M per invocation),
-                         macro-nesting (256), if-depth (1000), tokens (5M), file-size (8M bytes), includes (10k)`;
+                         macro-nesting (256), if-depth (1000), tokens (5M), file-size (8M bytes), includes (10k)
+
+exit status: 0 the analysis ran and nothing failed; 1 an assertion fails (check --all-configs: in some valid
+configuration, a counterexample) or a finding at the --fail-on level; 2 bad usage or input that cannot be read.
+An assertion --all-configs could not decide within --budget is a warning (exit 0 unless --fail-on warning).`;
 
 export function parseArgs(argv: string[]): ParsedArgs {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return { command: 'help' };
@@ -65,7 +84,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (command !== 'layout' && command !== 'check' && command !== 'overlaps') throw new UsageError(`unknown command '${command}' (try --help)`);
   const out: CommonArgs = {
     command, files: [], includePaths: [], defines: [], forcedIncludes: [], arch: 'x86_64', archGiven: false, structs: undefined,
-    msExtensions: false, format: 'text', kernel: undefined, config: undefined, build: undefined, all: false, tu: undefined, matrix: false, failOn: 'error', limits: {},
+    msExtensions: false, format: 'text', kernel: undefined, config: undefined, build: undefined, all: false, tu: undefined, matrix: false, allConfigs: false, archAll: false, budget: undefined, failOn: 'error', limits: {},
   };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -81,6 +100,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     else if (a === '--ms-extensions') out.msExtensions = true;
     else if (a === '--all') out.all = true;
     else if (a === '--matrix') out.matrix = true;
+    else if (a === '--all-configs') out.allConfigs = true;
     else if (a.startsWith('-I')) out.includePaths.push(value('-I'));
     else if (a.startsWith('-D')) {
       const d = value('-D');
@@ -96,8 +116,19 @@ export function parseArgs(argv: string[]): ParsedArgs {
       if (typeof l === 'string') throw new UsageError(l);
       out.limits[l.key] = l.value;
     }
-    else if (long('--arch')) {
+    else if (long('--budget')) {
+      const v = value('--budget');
+      const n = Number(v);
+      if (!/^\d+(\.\d+)?$/.test(v.trim()) || !Number.isFinite(n)) throw new UsageError(`--budget takes a number of seconds, not '${v}'`);
+      out.budget = n;
+    } else if (long('--arch')) {
       const v = value('--arch');
+      if (v === 'all') {
+        out.archAll = true;
+        out.archGiven = false;
+        continue;
+      }
+      out.archAll = false;
       if (!isAbiName(v)) throw new UsageError(`unknown ABI '${v}' (one of ${ABI_NAMES.join(', ')})`);
       out.arch = v;
       out.archGiven = true;
@@ -125,5 +156,14 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (out.files.length === 0 && !out.kernel) throw new UsageError('no input files (give FILEs or --kernel DIR)');
   if ((out.config || out.build || out.all || out.tu) && !out.kernel) throw new UsageError('--config, --build, --all and --tu need --kernel');
   if (out.matrix && !out.kernel) throw new UsageError('--matrix needs --kernel');
+  if (out.archAll && !out.allConfigs) throw new UsageError(`--arch all needs --all-configs (else one of ${ABI_NAMES.join(', ')})`);
+  if (out.budget !== undefined && !out.allConfigs) throw new UsageError('--budget needs --all-configs');
+  if (out.allConfigs) {
+    if (out.command !== 'check') throw new UsageError('--all-configs is an option of check');
+    if (!out.kernel) throw new UsageError('--all-configs needs --kernel');
+    if (out.matrix) throw new UsageError('--all-configs and --matrix exclude each other (--all-configs covers every configuration)');
+    if (out.tu) throw new UsageError('--all-configs checks the memdesc set, not a --tu translation unit');
+    if (out.defines.length) throw new UsageError('-D/-U set one configuration; --all-configs explores every one (drop them)');
+  }
   return out;
 }

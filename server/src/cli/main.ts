@@ -17,12 +17,16 @@ import { startServer } from '../server';
 import { CommonArgs, parseArgs, UsageError, USAGE } from './args';
 import { matrixCheck } from './matrix';
 import { checkOutput } from './check';
+import { allConfigsCheck, Progress } from './all-configs';
 import { VERSION } from '../version';
 
 type Out = (s: string) => void;
 
-/** Runs the CLI; returns the exit status. Output goes through the given writers so tests can capture it. */
-export function runCli(argv: string[], out: Out, err: Out): number {
+/**
+ * Runs the CLI; returns the exit status. Output goes through the given writers so tests can capture it; `stderr`
+ * says whether err is a terminal (progress is then a status line rewritten in place) and how wide.
+ */
+export function runCli(argv: string[], out: Out, err: Out, stderr: { isTTY?: boolean; columns?: number } = {}): number {
   let args;
   try {
     args = parseArgs(argv);
@@ -65,6 +69,7 @@ export function runCli(argv: string[], out: Out, err: Out): number {
     if (choice.notice && args.format === 'text' && args.command !== 'check') err(`memdesc-layout: note: ${choice.notice}\n`);
   }
   if (args.command === 'check' && args.matrix) return matrixCheck(args, out, choice);
+  if (args.command === 'check' && args.allConfigs) return allConfigsCheck(args, out, err, choice, new Progress(err, !!stderr.isTTY, stderr.columns));
   const run = runAnalysis(args, args.arch);
   run.choice = choice;
   switch (args.command) {
@@ -267,6 +272,6 @@ function tuInfo(setup: KernelSetup, tu: TuCommand) {
 export { ABIS };
 
 if (require.main === module) {
-  const status = runCli(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+  const status = runCli(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s), process.stderr);
   if (status >= 0) process.exitCode = status;
 }

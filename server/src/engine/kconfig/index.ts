@@ -13,7 +13,7 @@ import { inferProbes } from './probes';
 import { KconfigSat } from './sat';
 
 export { DiskKconfigHost, MemoryKconfigHost, type KconfigHost } from './host';
-export { KCONFIG_ARCHES, kconfigArch, type KconfigArch } from './arches';
+export { forTree, KCONFIG_ARCHES, kconfigArch, type KconfigArch } from './arches';
 export type { KconfigModel, KSymbol } from './model';
 export type { KconfigProblem } from './problems';
 export { Evaluation, readConfig, type ProbeValues } from './eval';

@@ -258,11 +258,14 @@ class Explorer implements ConfigProbe {
    * configuration): found in the text, so that the search can look for a configuration that has them.
    */
   private addCandidateSites(): void {
-    for (const f of this.files()) {
-      const text = this.host.readFile(f);
+    const texts = this.files().map((f) => [f, this.host.readFile(f)] as const);
+    // Also every function-like macro whose definition asserts (NETMEM_DESC_ASSERT_OFFSET), found in the same files.
+    const names = assertingMacros(texts.map(([, t]) => (t === undefined ? '' : blankComments(t))));
+    const re = new RegExp(`\\b(?:static_assert|_Static_assert|[A-Z][A-Z0-9_]*(?:_MATCH|ASSERT)[A-Z0-9_]*${names.map((n) => `|${n}`).join('')})\\s*\\(`, 'g');
+    for (const [f, text] of texts) {
       if (text === undefined) continue;
       const code = blankComments(text);
-      for (const m of code.matchAll(/\b(?:static_assert|_Static_assert|[A-Z][A-Z0-9_]*(?:_MATCH|ASSERT)[A-Z0-9_]*)\s*\(/g)) {
+      for (const m of code.matchAll(re)) {
         const at = m.index!;
         const lineStart = code.lastIndexOf('\n', at - 1) + 1;
         // A macro's definition (its #define line or a continuation of one) is not an assertion.
@@ -331,7 +334,9 @@ class Explorer implements ConfigProbe {
     if (bounds) for (const [name, vs] of boundsAsserts(bounds.analysis)) boundsSymbols.set(name, bounds.relevance([], vs).symbols());
     const cubeOf = (rel: Relevance | undefined): Cube => {
       if (!rel) return { pinned: new Map(changed), tuples: [], free: new Map(forced) };
-      const names = new Set<string>([...setup.configReads, ...rel.pinnedSymbols()]);
+      // CONFIG_X_MODULE (IS_MODULE, IS_ENABLED, #ifdef) is tristate X's value m.
+      const names = new Set<string>(setup.configReads);
+      for (const n of rel.pinnedSymbols()) names.add(n.endsWith('_MODULE') && !this.space.model.byName.has(n) ? n.slice(0, -'_MODULE'.length) : n);
       for (const m of rel.pinnedMacros()) for (const n of boundsSymbols.get(m) ?? []) names.add(n);
       const pinned = new Map<string, string>();
       for (const n of [...names].sort()) if (this.changeable(n)) pinned.set(n, changed.get(n) ?? this.baseValue(n));
@@ -562,6 +567,22 @@ function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
   return line;
+}
+
+/** Names of function-like macros whose definition (continuation lines joined) asserts, directly or through another such macro. */
+function assertingMacros(codes: string[]): string[] {
+  const defs = new Map<string, string>();
+  for (const code of codes) for (const m of code.replace(/\\\r?\n/g, ' ').matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^\n]*)$/gm)) defs.set(m[1], m[2]);
+  const found = new Set<string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, body] of defs) {
+      if (found.has(name) || !(/\b(?:static_assert|_Static_assert)\b/.test(body) || [...found].some((n) => new RegExp(`\\b${n}\\s*\\(`).test(body)))) continue;
+      found.add(name);
+      grew = true;
+    }
+  }
+  return [...found].filter((n) => !/^(?:static_assert|_Static_assert|[A-Z][A-Z0-9_]*_MATCH\d?)$/.test(n));
 }
 
 /** The text with comments replaced by spaces (newlines kept), so that offsets stay the same. */
