@@ -30,6 +30,8 @@ export { buildModel } from './memdesc/memdesc';
 export type { Finding, MemdescModel } from './memdesc/memdesc';
 export { isKernelTree, kernelSetup, parseDotConfig, tuCommand, tuOptions } from './kernel/kernel';
 export type { KernelSetup, TuCommand } from './kernel/kernel';
+export { DiskKconfigHost, MemoryKconfigHost } from './kconfig';
+export type { KconfigHost, KconfigProblem } from './kconfig';
 export { exploreArch } from './kernel/explore';
 export type { Counterexample, ExploredAssertion, ExploredLayout, ExploreRequest, ExploreResult } from './kernel/explore';
 export { chooseKernelConfig, CLI_WORDS, configArch } from './kernel/config-arch';

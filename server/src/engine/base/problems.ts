@@ -66,6 +66,7 @@ export const PROBLEM_CODES = {
   'assert-fails': { severity: 'error', meaning: 'a layout assertion fails: the build of that configuration breaks' },
   'assert-unknown': { severity: 'warning', meaning: 'an assertion cannot be evaluated (the detail says why): nothing is checked there' },
   'matrix-assert-fails': { severity: 'warning', meaning: 'language server, `memdesc.matrix`: an assertion that holds here fails in another ABI × config combination' },
+  'config-counterexample': { severity: 'warning', meaning: 'language server, `memdesc.allConfigs`: an assertion fails in a valid configuration of an arch (the smallest assignment of Kconfig symbols away from its defconfig is named; code actions show the layout there and open the full `.config`)' },
   'config-arch-mismatch': { severity: 'error', meaning: 'language server: `memdesc.arch` names another ABI than the `.config` of `memdesc.config`/`memdesc.buildDir` is for, or that config is for an arch without an ABI here; nothing is analysed (the CLI exits 2 instead)' },
   'memdesc-partial-overlap': { severity: 'warning', meaning: 'a descriptor member asserted against a page member covers only part of it' },
   'memdesc-straddles-page-field': { severity: 'warning', meaning: "a descriptor member crosses a boundary of one of page's generic fields without an assertion pairing them" },

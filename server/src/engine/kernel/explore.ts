@@ -36,6 +36,8 @@ export interface ExploreRequest {
   /** Only these assertions (absolute file path and 1-based line); default: every assertion of the memdesc set. */
   only?: Array<{ file: string; line: number }>;
   onProgress?: (message: string, done: number, total: number) => void;
+  /** Asked between analyses: true stops the exploration as the end of its budget would (a caller cancelling it). */
+  cancelled?: () => boolean;
 }
 
 export interface Counterexample {
@@ -320,6 +322,10 @@ class Explorer {
         }
         if (performance.now() > this.deadline) {
           note = `the time budget ended after ${cases} cases`;
+          break;
+        }
+        if (this.req.cancelled?.()) {
+          note = `cancelled after ${cases} cases`;
           break;
         }
         const next = search.next();
