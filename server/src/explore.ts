@@ -42,21 +42,26 @@ export interface TextSource {
 /**
  * A file's text as the preprocessor's tokens see it: line splices removed, comments (outside string and character
  * literals) as one space, runs of whitespace as one space, or one newline when they hold a newline (directives end
- * at newlines). Two texts with the same form give the same tokens in the same lines' order.
+ * at newlines) followed by one space when the next line is indented (the lexer marks a token that whitespace
+ * precedes, at the start of a line too, and the engine reads that mark). Two texts with the same form give the same
+ * tokens, with the same marks, in the same order (test/unit/explore-results.test.ts checks it against the lexer on
+ * random edits). What it leaves out: how many lines there are, which only __LINE__ can see.
  */
 export function tokenForm(text: string): string {
-  const s = text.replace(/\\\r?\n/g, '');
+  // Line ends as the lexer reads them (\r\n, \r or \n), then line splices.
+  const s = text.replace(/\r\n?/g, '\n').replace(/\\\n/g, '');
   let out = '';
   let i = 0;
   let ws = '';
   const flushWs = () => {
-    if (ws) out += ws.includes('\n') ? '\n' : ' ';
+    const nl = ws.lastIndexOf('\n');
+    if (ws) out += nl < 0 ? ' ' : nl < ws.length - 1 ? '\n ' : '\n';
     ws = '';
   };
   while (i < s.length) {
     const c = s[i];
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v') {
-      ws += c === '\r' ? '\n' : c;
+      ws += c;
       i++;
     } else if (c === '/' && s[i + 1] === '*') {
       const end = s.indexOf('*/', i + 2);
@@ -78,7 +83,7 @@ export function tokenForm(text: string): string {
       i++;
     }
   }
-  flushWs();
+  // Whitespace at the end of the file precedes no token.
   return out;
 }
 

@@ -29,6 +29,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
+  type Command,
   type Connection,
   type Diagnostic,
   type DocumentDiagnosticReport,
@@ -94,6 +95,8 @@ interface ClientAbilities {
   folders: boolean;
   inlayRefresh: boolean;
   lensRefresh: boolean;
+  /** Code actions as CodeAction literals (else as bare commands). */
+  codeActionLiterals: boolean;
 }
 
 /** A request whose awaits are done: the document, file and settings its answer is for. */
@@ -134,7 +137,7 @@ export class MemdescServer {
   private readonly explorer: ExploreScheduler;
   /** Kconfig files the server last published diagnostics for (the searches' Kconfig problems). */
   private kconfigPublished = new Set<string>();
-  private abilities: ClientAbilities = { configuration: false, configurationRegistration: false, pull: false, pullRefresh: false, watch: false, folders: false, inlayRefresh: false, lensRefresh: false };
+  private abilities: ClientAbilities = { configuration: false, configurationRegistration: false, pull: false, pullRefresh: false, watch: false, folders: false, inlayRefresh: false, lensRefresh: false, codeActionLiterals: false };
   private refreshTimer: NodeJS.Timeout | undefined;
   private shutDown = false;
 
@@ -225,6 +228,7 @@ export class MemdescServer {
       folders: !!c.workspace?.workspaceFolders,
       inlayRefresh: !!c.workspace?.inlayHint?.refreshSupport,
       lensRefresh: !!c.workspace?.codeLens?.refreshSupport,
+      codeActionLiterals: !!c.textDocument?.codeAction?.codeActionLiteralSupport,
     };
     if (params.trace === 'messages' || params.trace === 'verbose') this.tracer.fromClient = params.trace;
     this.settings.initialize(this.abilities.configuration, (params.initializationOptions as Record<string, unknown> | undefined)?.settings);
@@ -540,10 +544,12 @@ export class MemdescServer {
     );
 
     c.onCodeAction((p, token) =>
-      this.answer('codeAction', [], async (): Promise<CodeAction[]> => {
+      this.answer('codeAction', [], async (): Promise<Array<CodeAction | Command>> => {
         const q = codeActionParams(p);
         const at = await this.settle(q.uri, token);
-        return at ? this.read(at, [], 'content-modified', (s) => counterexampleActions(s.result, this.session.texts, s.file, s.uri, q.range, q.diagnostics as Diagnostic[])) : [];
+        const actions = at ? this.read(at, [], 'content-modified', (s) => counterexampleActions(s.result, this.session.texts, s.file, s.uri, q.range, q.diagnostics as Diagnostic[])) : [];
+        // A client that only takes commands gets the actions' commands, under the actions' titles.
+        return this.abilities.codeActionLiterals ? actions : actions.map((a) => ({ ...a.command!, title: a.title }));
       }),
     );
 

@@ -158,7 +158,7 @@ export class TestClient {
     conn.listen();
     const pull = opts.pull !== false;
     const capabilities: ClientCapabilities = {
-      textDocument: { ...(pull ? { diagnostic: { dynamicRegistration: false } } : { publishDiagnostics: { versionSupport: true, relatedInformation: true } }), hover: { contentFormat: ['markdown', 'plaintext'] } },
+      textDocument: { ...(pull ? { diagnostic: { dynamicRegistration: false } } : { publishDiagnostics: { versionSupport: true, relatedInformation: true } }), hover: { contentFormat: ['markdown', 'plaintext'] }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } } },
       workspace: {
         configuration: opts.configuration !== false,
         workspaceFolders: true,
