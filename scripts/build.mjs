@@ -1,4 +1,4 @@
-// Bundles the CLI, the language server (and its config-matrix worker) and the VS Code extension with esbuild into
+// Bundles the CLI, the language server (and its config-matrix and every-configuration workers) and the VS Code extension with esbuild into
 // dist/, and the layout diagram's webview script into media/ (the only folder the webview may load from).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -21,6 +21,7 @@ const entries = [
   { in: 'server/src/cli/main.ts', out: 'dist/cli.js', banner: `#!/usr/bin/env node\n${prologue}` },
   { in: 'server/src/server-main.ts', out: 'dist/server.js', banner: prologue },
   { in: 'server/src/matrix-worker.ts', out: 'dist/matrix-worker.js', banner: prologue },
+  { in: 'server/src/explore-worker.ts', out: 'dist/explore-worker.js', banner: prologue },
   { in: 'client/src/extension.ts', out: 'dist/extension.js' },
   { in: 'client/webview/main.ts', out: 'media/layout.js', browser: true },
 ].filter((e) => fs.existsSync(path.join(root, e.in)) && (!wanted || wanted.includes(path.basename(e.out, '.js'))));

@@ -14,6 +14,13 @@ export interface LayoutParams {
   root?: string;
   /** A config variant of the matrix applied on top (`memcg`, `no-memcg`, `lockdep`, `preempt-rt`, `highmem`). */
   variant?: string;
+  /**
+   * The full text of a kernel .config to lay out under instead of the configured one (a configuration the
+   * every-configuration search found: see ExploredConfigRequest); kernel trees only. Not with `config` or `variant`.
+   */
+  configText?: string;
+  /** How the result names `configText` (its configSource); default `a .config given by the editor`. */
+  configLabel?: string;
 }
 
 export interface SourceLocation {
@@ -93,9 +100,10 @@ export interface LayoutResult {
   configSource: string | null;
   /**
    * How it was chosen: `setting` (memdesc.config / memdesc.buildDir), `build-dir` (an O= build dir found among the
-   * workspace folders), `in-tree` (the tree's own .config), `default` (built in: no .config found); null outside a tree.
+   * workspace folders), `in-tree` (the tree's own .config), `default` (built in: no .config found), `text` (the
+   * request's configText); null outside a tree.
    */
-  configKind: 'setting' | 'build-dir' | 'in-tree' | 'default' | null;
+  configKind: 'setting' | 'build-dir' | 'in-tree' | 'default' | 'text' | null;
   /** Where the ABI came from: the `config`, the `setting` (memdesc.arch or the request), or the `default` (x86_64). */
   archFrom: 'config' | 'setting' | 'default' | null;
   /** What the user should know: why the built-in default is used and how to pick a config, or a contradiction. */
@@ -123,3 +131,119 @@ export const LayoutRequest = new RequestType<LayoutParams, LayoutResult | null, 
 
 /** The config variants of the matrix, for an editor's config picker. */
 export const ConfigVariantsRequest = new RequestType<ConfigVariantsParams, ConfigVariant[], void>('memdesc/configVariants');
+
+// ---- every configuration (memdesc.allConfigs) ----
+
+/** A counterexample: a valid configuration of an arch in which an assertion fails. */
+export interface ExploredCounterexample {
+  /** The Kconfig symbols set away from the arch's defconfig among those the verdict reads (`CONFIG_X`: y, n, m or a value): the smallest such assignment. */
+  assignment: Record<string, string>;
+  /** What else its full .config (olddefconfig of the defconfig plus the assignment) sets away from the defconfig. */
+  alsoSet: Record<string, string>;
+  /** The two values the assertion compares there (offsets, or sizes); null when unknown. */
+  offsets: [number | null, number | null];
+  /** Why the member moved: what differs from the defconfig's layouts, member by member, and under which #if. */
+  why: string;
+  /** The assertion's own detail under that configuration. */
+  detail: string;
+}
+
+/** One assertion's result for one arch. */
+export interface ExploredAssert {
+  arch: string;
+  /** Where it is, in the text the editor has now (0-based line, as LSP). */
+  uri: string;
+  line: number;
+  text: string;
+  /** true: holds in every valid configuration; false: a counterexample; null: not decided (budget, or unknown). */
+  holds: boolean | null;
+  /** The Kconfig symbols (without CONFIG_) its verdict reads in some configuration and that can change on this arch. */
+  symbols: string[];
+  /** Distinct cases analysed (configurations that agree on what the verdict reads). */
+  cases: number;
+  counterexample?: ExploredCounterexample;
+  /** Why it is not decided, when it is not. */
+  note?: string;
+}
+
+/** A distinct layout of the compared records met in the search. */
+export interface ExploredLayout {
+  arch: string;
+  /** Symbols set away from the defconfig (`CONFIG_X`: value); empty for the defconfig itself. */
+  assignment: Record<string, string>;
+  /** Records laid out differently than under the defconfig (`struct zpdesc`). */
+  differs: string[];
+}
+
+/** What the search of one arch did. */
+export interface ExploredArch {
+  arch: string;
+  /** Every assertion decided within the budget. */
+  complete: boolean;
+  /** Configurations analysed, and milliseconds. */
+  analyses: number;
+  ms: number;
+  /** Problems of the arch's Kconfig (they are diagnostics of the Kconfig files too). */
+  kconfigProblems: number;
+  /** The arch could not be explored (no defconfig in the tree, or the search failed): why. */
+  failure?: string;
+}
+
+export interface ExploredParams {
+  /** A document of the analysed set. */
+  uri: string;
+}
+
+export interface ExploredResult {
+  /**
+   * `off`: memdesc.allConfigs.enabled is false, the document is not in a kernel tree, or the tree has no Kconfig;
+   * `pending`: the search for the text as it is now has not finished (results for an older text are never shown);
+   * `done`: the results below are for the text as it is now.
+   */
+  state: 'off' | 'pending' | 'done';
+  arches: ExploredArch[];
+  asserts: ExploredAssert[];
+  layouts: ExploredLayout[];
+}
+
+/** The every-configuration search's results for a document's analysis (the VS Code config picker lists its layouts). */
+export const ExploredRequest = new RequestType<ExploredParams, ExploredResult | null, void>('memdesc/explored');
+
+export interface ExploredConfigParams {
+  /** The document the assertion is in (a counterexample), or any document of the analysis (a layout). */
+  uri: string;
+  arch: string;
+  /** A counterexample: its assertion's 0-based line in the document as it is now. */
+  line?: number;
+  /** A layout: its assignment away from the defconfig (ExploredLayout.assignment); `{}` is the defconfig. Ignored with `line`. */
+  assignment?: Record<string, string>;
+}
+
+export interface ExploredConfig {
+  arch: string;
+  /** For people: `x86_64 defconfig + CONFIG_MEMCG=n`. */
+  label: string;
+  /** The .config's full text: a counterexample's (valid: olddefconfig of the defconfig plus its assignment), or for a layout the defconfig with its assignment applied (what the search analysed). */
+  config: string;
+}
+
+/** A full .config the search found: give it to LayoutRequest's configText, or open it. Null when the results are not current. */
+export const ExploredConfigRequest = new RequestType<ExploredConfigParams, ExploredConfig | null, void>('memdesc/exploredConfig');
+
+/**
+ * The commands of the code actions on a `config-counterexample` warning. The VS Code extension implements them;
+ * another editor can send ExploredConfigRequest with the argument instead.
+ */
+export const EXPLORED_COMMANDS = {
+  /** Switch the layout diagram to the counterexample's configuration. */
+  showLayout: 'memdesc.showExploredLayout',
+  /** Open the counterexample's full .config in an untitled document. */
+  openConfig: 'memdesc.openExploredConfig',
+} as const;
+
+/** The one argument of an EXPLORED_COMMANDS command: ExploredConfigParams naming a counterexample. */
+export interface ExploredCommandArgs {
+  uri: string;
+  arch: string;
+  line: number;
+}

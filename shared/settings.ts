@@ -19,6 +19,11 @@ export const TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
 export type TraceLevel = (typeof TRACE_LEVELS)[number];
 export const INLAY_HINT_MODES = ['off', 'offsets', 'full'] as const;
 export const NUMBER_FORMATS = ['decimal', 'hex', 'both'] as const;
+/** memdesc.allConfigs.arches entries besides ABI names: the ABI the document is analysed for, and every ABI. */
+export const ALL_CONFIGS_ARCH_WORDS = ['configured', 'all'] as const;
+export type AllConfigsArch = (typeof ALL_CONFIGS_ARCH_WORDS)[number] | AbiName;
+/** The longest memdesc.allConfigs.budget, in seconds per arch. */
+export const ALL_CONFIGS_MAX_BUDGET = 3600;
 
 /** The `memdesc` section as an editor holds it (VS Code's settings, a Neovim or Emacs table). On the wire any key may be missing or wrong. */
 export interface SettingsSection {
@@ -42,6 +47,12 @@ export interface SettingsSection {
   matrix: boolean;
   /** Resource limits by their CLI names (`{ "tokens": "10M" }`). */
   limits: Record<string, number | string>;
+  /** Explore every valid configuration (Kconfig) in the background and warn of the assertions some configuration breaks. */
+  'allConfigs.enabled': boolean;
+  /** Which ABIs: 'configured' (the document's), 'all', and ABI names; VS Code sends it nested (`allConfigs: { arches }`). */
+  'allConfigs.arches': AllConfigsArch[];
+  /** Seconds of exploration per ABI; what is not decided by then is reported as not covered. */
+  'allConfigs.budget': number;
   inlayHints: (typeof INLAY_HINT_MODES)[number];
   numberFormat: (typeof NUMBER_FORMATS)[number];
   /** VS Code sends it nested (`trace: { server }`); other editors may write the dotted key. */
@@ -60,14 +71,19 @@ export const SECTION_DEFAULTS: Readonly<SettingsSection> = {
   serveAllHeaders: false,
   matrix: false,
   limits: {},
+  'allConfigs.enabled': true,
+  'allConfigs.arches': ['configured'],
+  'allConfigs.budget': 60,
   inlayHints: 'offsets',
   numberFormat: 'decimal',
   'trace.server': 'off',
 };
 
 /** What the server works with: the section normalized (bad values replaced by defaults, limits parsed). */
-export interface Settings extends Omit<SettingsSection, 'serveAllHeaders' | 'limits' | 'trace.server'> {
+export interface Settings extends Omit<SettingsSection, 'serveAllHeaders' | 'limits' | 'trace.server' | 'allConfigs.enabled' | 'allConfigs.arches' | 'allConfigs.budget'> {
   trace: TraceLevel;
+  /** The every-configuration exploration: on or off, for which ABIs (no repeats), and the budget per ABI in ms. */
+  allConfigs: { enabled: boolean; arches: readonly AllConfigsArch[]; budgetMs: number };
   /** The limits that parsed, by the engine's names (`{ maxOutputTokens: 10000000 }`); bad entries are left out. */
   limits: { readonly [limit: string]: number };
 }
@@ -86,6 +102,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   numberFormat: SECTION_DEFAULTS.numberFormat,
   trace: SECTION_DEFAULTS['trace.server'],
   limits: {},
+  allConfigs: { enabled: SECTION_DEFAULTS['allConfigs.enabled'], arches: SECTION_DEFAULTS['allConfigs.arches'], budgetMs: SECTION_DEFAULTS['allConfigs.budget'] * 1000 },
 };
 
 /** Settings holding one path: a client resolves `${workspaceFolder}`, `~/` and relative paths against the workspace folder. */

@@ -1,11 +1,14 @@
 // memdesc.selectConfig: pick a .config (found in the workspace or /boot, or browsed to), an O= build directory,
-// the built-in default, and a config variant from the server's matrix on top (memdesc.config/buildDir/variant).
+// the built-in default, and a config variant from the server's matrix on top (memdesc.config/buildDir/variant); or,
+// for the diagram only, a configuration the every-configuration search found (a counterexample, a distinct layout).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ConfigVariant, ConfigVariantsRequest } from '../../shared/protocol';
+import { foundConfigItems } from './explored';
+import { LayoutPanel, PanelContext } from './layoutPanel';
 import { currentArch, displayPath, folderFor, get, resolvePath, update } from './settings';
 
 type Choice = vscode.QuickPickItem & { apply?: () => Promise<void> };
@@ -32,14 +35,15 @@ async function foundConfigs(): Promise<vscode.Uri[]> {
 
 const isBuildDir = (dir: string) => fs.existsSync(path.join(dir, '.config')) && fs.existsSync(path.join(dir, 'include/generated'));
 
-export async function selectConfig(client: LanguageClient): Promise<void> {
-  const uri = vscode.window.activeTextEditor?.document.uri;
+export async function selectConfig(client: LanguageClient, panels: PanelContext): Promise<void> {
+  const uri = vscode.window.activeTextEditor?.document.uri ?? LayoutPanel.current?.documentUri;
   const folder = folderFor(uri);
   const arch = currentArch(uri);
   const config = get('config', uri) ?? '';
   const build = get('buildDir', uri) ?? '';
   const variant = get('variant', uri) ?? '';
   const setConfig = (c: string, b: string) => async () => {
+    LayoutPanel.current?.showConfig(undefined);
     await update('config', c, uri);
     await update('buildDir', b, uri);
   };
@@ -84,9 +88,14 @@ export async function selectConfig(client: LanguageClient): Promise<void> {
   }
   if (variants.length) {
     items.push({ label: `Variant on top${arch ? ` (${arch})` : ''}`, kind: vscode.QuickPickItemKind.Separator });
-    items.push({ label: '$(close) No variant', description: describe('', !variant), apply: () => update('variant', '', uri) });
-    for (const v of variants) items.push({ label: `$(beaker) ${v.name}`, description: describe(v.description, variant === v.name), apply: () => update('variant', v.name, uri) });
+    const setVariant = (name: string) => async () => {
+      LayoutPanel.current?.showConfig(undefined);
+      await update('variant', name, uri);
+    };
+    items.push({ label: '$(close) No variant', description: describe('', !variant), apply: setVariant('') });
+    for (const v of variants) items.push({ label: `$(beaker) ${v.name}`, description: describe(v.description, variant === v.name), apply: setVariant(v.name) });
   }
+  items.push(...(await foundConfigItems(panels, client, uri)));
   const pick = await vscode.window.showQuickPick(items, { title: 'memdesc: Select Kernel Config', placeHolder: 'Which config do the headers see?', matchOnDescription: true });
   await pick?.apply?.();
 }

@@ -1,10 +1,12 @@
 // The memdesc-layout VS Code extension: starts the bundled language server and wires the client features
-// (layout diagram, status bar, ABI and config pickers, overlaps, export). No layout logic here: the server knows.
+// (layout diagram, status bar, ABI and config pickers, overlaps, export, what the every-configuration search found).
+// No layout logic here: the server knows.
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { selectArch } from './archPicker';
 import { selectConfig } from './configPicker';
+import { registerExploredCommands } from './explored';
 import { exportLayout } from './exportLayout';
 import { isCandidate, isServed, setServed, treeAround, workspaceTrees } from './documents';
 import { createLanguageClient } from './languageClient';
@@ -33,7 +35,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       LayoutPanel.show(panels, target);
     }),
     vscode.commands.registerCommand('memdesc.selectArch', (arch?: unknown) => selectArch(arch)),
-    vscode.commands.registerCommand('memdesc.selectConfig', () => selectConfig(c)),
+    vscode.commands.registerCommand('memdesc.selectConfig', () => selectConfig(c, panels)),
+    ...registerExploredCommands(panels, c),
     vscode.commands.registerCommand('memdesc.showOverlaps', () => showOverlaps(layouts)),
     vscode.commands.registerCommand('memdesc.exportLayout', (args?: unknown) => exportLayout(args && typeof args === 'object' ? args : undefined)),
     vscode.commands.registerCommand('memdesc.showOutput', () => output.show(true)),

@@ -1,6 +1,7 @@
 // memdesc.openLayout: the layout diagram panel. Hosts the webview (strict CSP, scripts by nonce from media/ only),
-// feeds it memdesc/layout for the active analysed document as it changes, follows the editor cursor, reveals a
-// clicked member's declaration, exports SVG/PNG through the webview, and is restored after a window reload.
+// feeds it memdesc/layout for the active analysed document as it changes (under the configured config, or a
+// configuration the every-configuration search found), follows the editor cursor, reveals a clicked member's
+// declaration, exports SVG/PNG through the webview, and is restored after a window reload.
 
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -8,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LayoutResult } from '../../shared/protocol';
 import { documentLabel, isServed } from './documents';
-import { LayoutSource, locationToVscode, memberAt, nodeAt, sameUri, structAt } from './layoutSource';
+import { GivenConfig, LayoutSource, locationToVscode, memberAt, nodeAt, sameUri, structAt } from './layoutSource';
 import { configLabel, currentArch, get, update } from './settings';
 import { webviewHtml } from './webviewHtml';
 import type { FromWebview, NodeRef, NumberFormat, RenderReport, ToWebview, WebviewState } from '../../shared/webview';
@@ -27,6 +28,8 @@ export class LayoutPanel implements vscode.Disposable {
   static current: LayoutPanel | undefined;
 
   private document: vscode.Uri | undefined;
+  /** A configuration the every-configuration search found, shown instead of the configured one until another is picked. */
+  private given: GivenConfig | undefined;
   private model: LayoutResult | null = null;
   private lastSent = '';
   private numberFormat: NumberFormat;
@@ -104,6 +107,17 @@ export class LayoutPanel implements vscode.Disposable {
     this.update();
   }
 
+  /** Shows the diagram under a .config the search found (undefined: the configured config again). */
+  showConfig(given: GivenConfig | undefined): void {
+    this.given = given;
+    this.update();
+  }
+
+  /** The configuration the diagram shows instead of the configured one, if any. */
+  get givenConfig(): GivenConfig | undefined {
+    return this.given;
+  }
+
   private updateTitle(): void {
     this.panel.title = this.document ? `Layout: ${path.basename(this.document.fsPath)}` : 'Layout';
   }
@@ -121,7 +135,7 @@ export class LayoutPanel implements vscode.Disposable {
     if (!uri) message = 'Open a header of a kernel tree, or a .memdesc sketch, to see its layout.';
     else {
       try {
-        model = await this.ctx.layouts.get(uri);
+        model = await this.ctx.layouts.get(uri, undefined, this.given);
         if (!model) message = 'This document is not a file the server can analyse.';
         else if (!model.structs.length) message = 'No struct page in this analysis: open a header of a kernel tree, or a file that defines struct page.';
       } catch (e) {
@@ -129,13 +143,14 @@ export class LayoutPanel implements vscode.Disposable {
       }
     }
     if (uri !== this.document) return; // switched documents meanwhile: that update follows
+    const given = this.given;
     this.model = model;
     const msg: ToWebview = {
       type: 'model',
       model,
       document: uri?.toString() ?? '',
       documentLabel: uri ? documentLabel(uri) : '',
-      config: model?.configSource === null ? 'no kernel tree' : configLabel(uri),
+      config: model?.configSource === null ? 'no kernel tree' : given ? `found: ${given.label}` : configLabel(uri),
       message,
       numberFormat: this.numberFormat,
     };
@@ -169,6 +184,8 @@ export class LayoutPanel implements vscode.Disposable {
       case 'reveal':
         return this.reveal(msg.target);
       case 'setArch':
+        // Another ABI leaves the configuration found for this one.
+        if (this.given) this.showConfig(undefined);
         if (msg.arch !== currentArch(this.document)) await update('arch', msg.arch, this.document);
         return;
       case 'selectConfig':

@@ -1,5 +1,6 @@
-// memdesc/layout for the client's features (diagram, status bar, overlaps): one request per document and ABI
-// until something changes (an edit, a setting, a header or .config on disk), then a debounced change event.
+// memdesc/layout for the client's features (diagram, status bar, overlaps): one request per document and ABI (and
+// .config text, for a configuration the every-configuration search found) until something changes (an edit, a
+// setting, a header or .config on disk), then a debounced change event.
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -13,6 +14,13 @@ export interface FoundNode {
   struct: LayoutStruct;
   node: LayoutNode;
   path: number[];
+}
+
+/** A .config's whole text to lay out under (a configuration the every-configuration search found), with its name. */
+export interface GivenConfig {
+  arch: string;
+  label: string;
+  config: string;
 }
 
 export class LayoutSource implements vscode.Disposable {
@@ -39,12 +47,15 @@ export class LayoutSource implements vscode.Disposable {
     );
   }
 
-  /** The layout model for a document (the server's default ABI unless one is given); null outside any analysis. */
-  get(uri: vscode.Uri, arch?: string): Promise<LayoutResult | null> {
-    const key = `${uri.toString()}|${arch ?? ''}`;
+  /**
+   * The layout model for a document (the server's default ABI unless one is given; the configured config unless a
+   * .config's text is given); null outside any analysis.
+   */
+  get(uri: vscode.Uri, arch?: string, given?: GivenConfig): Promise<LayoutResult | null> {
+    const key = `${uri.toString()}|${given ? given.arch : (arch ?? '')}|${given ? `${given.label}|${given.config.length}|${textHash(given.config)}` : ''}`;
     let p = this.cache.get(key);
     if (!p) {
-      const params: LayoutParams = { uri: uri.toString(), ...(arch ? { arch } : {}) };
+      const params: LayoutParams = given ? { uri: uri.toString(), arch: given.arch, configText: given.config, configLabel: given.label } : { uri: uri.toString(), ...(arch ? { arch } : {}) };
       p = Promise.resolve(this.client.sendRequest(LayoutRequest, params));
       // A failed request is not remembered: the next caller asks again.
       p.catch(() => this.cache.delete(key));
@@ -63,6 +74,13 @@ export class LayoutSource implements vscode.Disposable {
     clearTimeout(this.timer);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** FNV-1a of a text (cache keys). */
+function textHash(s: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(36);
 }
 
 /** The node at an index path. */

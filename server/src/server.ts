@@ -1,7 +1,7 @@
 // The memdesc-layout language server: MemdescServer, a plain LSP server over stdio or node IPC for any editor.
 // It holds the connection, the open documents and what the client can do, and answers requests; its parts are
 // settings.ts (each document's settings), trace.ts, validation.ts (request params), watch.ts (file watching for
-// clients that cannot), idle-gc.ts and matrix-schedule.ts (background work), and the feature modules, which
+// clients that cannot), idle-gc.ts, matrix-schedule.ts and explore-schedule.ts (background work), and the feature modules, which
 // translate engine answers to LSP. Requests see every edit received before them, answer RequestCancelled when
 // cancelled, and are answered from the analysis that is current when the answer is built: it is picked after the
 // request's last await, and read without another.
@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import {
   CancellationToken,
+  CodeActionKind,
   CodeLensRefreshRequest,
   createConnection,
   DidChangeConfigurationNotification,
@@ -27,18 +28,25 @@ import {
   ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
+  type CodeAction,
+  type Command,
   type Connection,
+  type Diagnostic,
   type DocumentDiagnosticReport,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ConfigVariant, ConfigVariantsRequest, LayoutRequest, LayoutResult } from '../../shared/protocol';
+import { ConfigVariant, ConfigVariantsRequest, ExploredConfig, ExploredConfigRequest, ExploredRequest, ExploredResult, LayoutRequest, LayoutResult } from '../../shared/protocol';
 import { Settings, SETTINGS_SECTION } from '../../shared/settings';
 import { RequestActivity } from './activity';
 import { AS_CONFIGURED, isStale, StaleAnalysisError, variantOverrides, variantsFor } from './engine';
+import type { AbiName } from './engine';
+import { ExploreScheduler } from './explore-schedule';
+import { hasKconfig } from './explore';
+import { counterexampleActions, exploredConfig, exploredResult } from './features/allConfigs';
 import { codeLenses } from './features/codeLens';
-import { diagnostics } from './features/diagnostics';
+import { diagnostics, kconfigDiagnostics } from './features/diagnostics';
 import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { layoutModel } from './features/layout';
@@ -51,7 +59,7 @@ import { capHeapGrowth } from './memory';
 import { AnalysisResult, hashText, Session } from './session';
 import { definesOf, DocumentSettings } from './settings';
 import { Tracer } from './trace';
-import { configVariantsParams, documentParams, layoutParams, positionParams, rangeParams, referenceParams } from './validation';
+import { codeActionParams, configVariantsParams, documentParams, exploredConfigParams, exploredParams, layoutParams, positionParams, rangeParams, referenceParams } from './validation';
 import { VERSION } from './version';
 import { InputWatcher } from './watch';
 
@@ -87,6 +95,8 @@ interface ClientAbilities {
   folders: boolean;
   inlayRefresh: boolean;
   lensRefresh: boolean;
+  /** Code actions as CodeAction literals (else as bare commands). */
+  codeActionLiterals: boolean;
 }
 
 /** A request whose awaits are done: the document, file and settings its answer is for. */
@@ -124,7 +134,10 @@ export class MemdescServer {
   private readonly gc: IdleCollector;
   private readonly watcher: InputWatcher;
   private readonly matrix: MatrixScheduler;
-  private abilities: ClientAbilities = { configuration: false, configurationRegistration: false, pull: false, pullRefresh: false, watch: false, folders: false, inlayRefresh: false, lensRefresh: false };
+  private readonly explorer: ExploreScheduler;
+  /** Kconfig files the server last published diagnostics for (the searches' Kconfig problems). */
+  private kconfigPublished = new Set<string>();
+  private abilities: ClientAbilities = { configuration: false, configurationRegistration: false, pull: false, pullRefresh: false, watch: false, folders: false, inlayRefresh: false, lensRefresh: false, codeActionLiterals: false };
   private refreshTimer: NodeJS.Timeout | undefined;
   private shutDown = false;
 
@@ -139,6 +152,7 @@ export class MemdescServer {
     this.watcher = new InputWatcher((file) => {
       this.tracer.log(`${file} changed on disk`);
       this.session.invalidateAll([file]);
+      this.explorer.invalidate();
       this.scheduleRefresh();
     });
     this.matrix = new MatrixScheduler(
@@ -149,6 +163,18 @@ export class MemdescServer {
       (key, summary) => {
         this.session.setMatrix(key, summary);
         if (this.session.matrixFor(key)) this.refreshClients(false);
+      },
+      (message) => connection.console.error(message),
+    );
+    this.explorer = new ExploreScheduler(
+      this.session,
+      this.documents,
+      this.settings,
+      connection,
+      this.tracer,
+      () => {
+        this.refreshClients(false);
+        this.publishKconfigProblems();
       },
       (message) => connection.console.error(message),
     );
@@ -187,6 +213,7 @@ export class MemdescServer {
       this.gc.dispose();
       this.watcher.dispose();
       this.matrix.dispose();
+      this.explorer.dispose();
     });
   }
 
@@ -201,6 +228,7 @@ export class MemdescServer {
       folders: !!c.workspace?.workspaceFolders,
       inlayRefresh: !!c.workspace?.inlayHint?.refreshSupport,
       lensRefresh: !!c.workspace?.codeLens?.refreshSupport,
+      codeActionLiterals: !!c.textDocument?.codeAction?.codeActionLiteralSupport,
     };
     if (params.trace === 'messages' || params.trace === 'verbose') this.tracer.fromClient = params.trace;
     this.settings.initialize(this.abilities.configuration, (params.initializationOptions as Record<string, unknown> | undefined)?.settings);
@@ -215,6 +243,7 @@ export class MemdescServer {
         definitionProvider: true,
         referencesProvider: true,
         codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         diagnosticProvider: this.abilities.pull ? { identifier: 'memdesc-layout', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
         workspace: this.abilities.folders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
       },
@@ -228,7 +257,7 @@ export class MemdescServer {
     this.settings.readTraceLevel();
     if (this.abilities.watch) {
       void c.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/.config' }, { globPattern: '**/include/generated/**' }, { globPattern: '**/*.h' }, { globPattern: '**/*.memdesc' }],
+        watchers: [{ globPattern: '**/.config' }, { globPattern: '**/include/generated/**' }, { globPattern: '**/*.h' }, { globPattern: '**/*.memdesc' }, { globPattern: '**/Kconfig*' }, { globPattern: '**/arch/*/configs/**' }],
       });
     }
     if (this.abilities.folders) {
@@ -237,6 +266,7 @@ export class MemdescServer {
           const ws = this.session.workspace;
           ws.setFolders((fs ?? []).map((f) => uriToPath(f.uri)).filter((f): f is string => !!f));
           this.session.invalidateAll();
+          this.explorer.invalidate();
           this.tracer.log(`workspace folders: ${ws.folders.join(', ') || 'none'}; kernel trees: ${ws.kernelTrees().join(', ') || 'none'}`);
           this.scheduleRefresh();
         }, () => undefined);
@@ -268,6 +298,7 @@ export class MemdescServer {
       const file = uriToPath(change.document.uri);
       if (file) this.session.setBuffer(file, change.document.getText());
       this.scheduleRefresh();
+      this.explorer.edited();
     });
     this.documents.onDidClose((e) => {
       const file = uriToPath(e.document.uri);
@@ -275,10 +306,13 @@ export class MemdescServer {
       this.settings.forget(e.document.uri);
       if (!this.abilities.pull) void c.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
       this.scheduleRefresh();
+      this.explorer.edited();
     });
     c.onDidChangeConfiguration((change) => {
       this.settings.changed(change?.settings);
       this.session.invalidateAll();
+      this.explorer.invalidate();
+      this.publishKconfigProblems();
       this.scheduleRefresh();
     });
     c.onDidChangeWatchedFiles((p) => {
@@ -287,7 +321,17 @@ export class MemdescServer {
       if (!changes.length) return;
       this.tracer.log(`${changes.length} watched file${changes.length === 1 ? '' : 's'} changed`, changes.map((x) => x.uri).join('\n'));
       const paths = changes.map((x) => uriToPath(x.uri));
+      // A Kconfig file or a defconfig shapes only the every-configuration search.
+      if (paths.every((x) => x && isKconfigInput(x))) {
+        this.session.invalidateExplorations();
+        this.explorer.invalidate();
+        this.publishKconfigProblems();
+        this.refreshClients(false);
+        return;
+      }
       this.session.invalidateAll(paths.every((x) => x) ? (paths as string[]) : undefined);
+      this.explorer.invalidate();
+      this.publishKconfigProblems();
       this.scheduleRefresh();
     });
   }
@@ -323,13 +367,26 @@ export class MemdescServer {
     if (matrixToo) this.matrix.schedule();
   }
 
+  /**
+   * The Kconfig problems of the current searches, pushed as diagnostics of the Kconfig files (they are not documents
+   * the client hands over, so pull clients get them this way too); files no longer concerned are cleared.
+   */
+  private publishKconfigProblems(): void {
+    if (this.shutDown) return;
+    const now = new Map<string, Diagnostic[]>();
+    for (const e of this.session.currentExplorations()) for (const [uri, ds] of kconfigDiagnostics(e)) now.set(uri, [...(now.get(uri) ?? []), ...ds]);
+    for (const uri of this.kconfigPublished) if (!now.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
+    for (const [uri, diagnostics] of now) void this.connection.sendDiagnostics({ uri, diagnostics }).catch(() => undefined);
+    this.kconfigPublished = new Set(now.keys());
+  }
+
   /** Pushes a document's diagnostics (clients without pull), for the version it has when they are built. */
   private async publish(uri: string): Promise<void> {
     if (!this.documents.get(uri) || this.shutDown) return;
     const at = await this.settle(uri, undefined);
     // Closed meanwhile: nothing to publish (its close cleared them).
     if (!at || !this.documents.get(uri) || this.shutDown) return;
-    const report = this.read(at, undefined, 'recompute', (s) => ({ version: s.version, diagnostics: diagnostics(s.result, s.file) }));
+    const report = this.read(at, undefined, 'recompute', (s) => ({ version: s.version, diagnostics: diagnostics(s.result, s.file, this.session.texts) }));
     if (report) await this.connection.sendDiagnostics({ uri, ...report });
   }
 
@@ -407,7 +464,7 @@ export class MemdescServer {
       this.answer('hover', null, async () => {
         const q = positionParams(p, 'hover');
         const at = await this.settle(q.uri, token);
-        return at ? this.read(at, null, 'content-modified', (s) => hover(s.result, s.file, q.position, s.settings)) : null;
+        return at ? this.read(at, null, 'content-modified', (s) => hover(s.result, s.file, q.position, s.settings, this.session.texts)) : null;
       }),
     );
 
@@ -458,7 +515,7 @@ export class MemdescServer {
         const at = await this.settle(q.uri, token);
         if (!at) return emptyReport;
         // Built from the analysis of the document as it is now: never a report for an older version.
-        const items = this.read(at, undefined, 'retrigger', (s) => diagnostics(s.result, s.file));
+        const items = this.read(at, undefined, 'retrigger', (s) => diagnostics(s.result, s.file, this.session.texts));
         if (!items) return emptyReport;
         const resultId = hashText(JSON.stringify(items));
         if (p.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
@@ -480,8 +537,41 @@ export class MemdescServer {
         // The session applies a variant for the ABI it chooses (phys64's switches differ by arch).
         if (q.variant) override.variant = q.variant.name;
         const at = await this.settle(anchor, token, override);
+        if (at && q.configText) return this.layoutUnderConfig(at, q.configText, q.arch, token);
         // The diagram asks once and caches the answer: a superseded analysis is read again, not sent back as an error.
         return at ? this.read(at, null, 'recompute', (s) => ({ ...layoutModel(s.result), ...(q.variant ? { variant: q.variant.name } : {}) })) : null;
+      }),
+    );
+
+    c.onCodeAction((p, token) =>
+      this.answer('codeAction', [], async (): Promise<Array<CodeAction | Command>> => {
+        const q = codeActionParams(p);
+        const at = await this.settle(q.uri, token);
+        const actions = at ? this.read(at, [], 'content-modified', (s) => counterexampleActions(s.result, this.session.texts, s.file, s.uri, q.range, q.diagnostics as Diagnostic[])) : [];
+        // A client that only takes commands gets the actions' commands, under the actions' titles.
+        return this.abilities.codeActionLiterals ? actions : actions.map((a) => ({ ...a.command!, title: a.title }));
+      }),
+    );
+
+    // Every configuration: the search's results for a document's analysis, and the .configs it found.
+    c.onRequest(ExploredRequest, (p, token) =>
+      this.answer('memdesc/explored', null, async (): Promise<ExploredResult | null> => {
+        const q = exploredParams(p);
+        const at = await this.settle(q.uri, token);
+        if (!at) return null;
+        return this.read(at, null, 'recompute', (s) => {
+          const off: ExploredResult = { state: 'off', arches: [], asserts: [], layouts: [] };
+          if (!s.settings.allConfigs.enabled || !s.result.root || !hasKconfig(s.result.root)) return off;
+          return exploredResult(s.result, this.session.texts);
+        });
+      }),
+    );
+
+    c.onRequest(ExploredConfigRequest, (p, token) =>
+      this.answer('memdesc/exploredConfig', null, async (): Promise<ExploredConfig | null> => {
+        const q = exploredConfigParams(p);
+        const at = await this.settle(q.uri, token);
+        return at ? this.read(at, null, 'recompute', (s) => exploredConfig(s.result, this.session.texts, s.file, q.arch, q.line, q.assignment)) : null;
       }),
     );
 
@@ -495,6 +585,38 @@ export class MemdescServer {
       }),
     );
   }
+
+  /**
+   * memdesc/layout with configText: the document's tree laid out under that .config (a configuration the search
+   * found), for the ABI asked for or the configured one. Its own analysis, cached and followed like the others.
+   */
+  private async layoutUnderConfig(at: Settled, config: { text: string; label: string }, arch: AbiName | undefined, token: CancellationToken): Promise<LayoutResult | null> {
+    const abi = arch ?? this.session.contextFor(at.file, at.settings)?.arch;
+    if (!abi) return null;
+    if (!this.session.isCurrentUnderConfig(at.file, at.settings, abi, config.text, config.label)) {
+      await turn();
+      if (token.isCancellationRequested) throw cancelled();
+      this.session.analysisUnderConfig(at.file, at.settings, abi, config.text, config.label);
+      await turn();
+    }
+    if (token.isCancellationRequested) throw cancelled();
+    for (let attempt = 0; ; attempt++) {
+      const result = this.session.analysisUnderConfig(at.file, at.settings, abi, config.text, config.label);
+      if (!result) return null;
+      try {
+        const model = layoutModel(result);
+        if (!isStale(result.analysis)) return { ...model, configSource: config.label, configKind: 'text', archFrom: arch ? 'setting' : model.archFrom, configNotice: null };
+      } catch (e) {
+        if (!(e instanceof StaleAnalysisError) && !isStale(result.analysis)) throw e;
+      }
+      if (attempt > 0) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed while the answer was built; ask again');
+    }
+  }
+}
+
+/** Whether a changed file is an input of the Kconfig front end only (a Kconfig file, an arch's defconfig or fragment). */
+function isKconfigInput(file: string): boolean {
+  return /(^|\/)Kconfig[^/]*$/.test(file) || /\/arch\/[^/]+\/configs\//.test(file);
 }
 
 /** Starts the language server on a connection (by default stdio or node IPC, as the command line says). */

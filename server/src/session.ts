@@ -14,6 +14,7 @@ import type { ConfigOverride, ConfigWords, KernelConfigChoice, MatrixRunPlan } f
 import { variantOverrides, VARIANTS } from './engine';
 import { buildModel, MemdescModel } from './engine';
 import { PreprocessCache, PreprocessLimits } from './engine';
+import { changedFiles, Exploration, TextSource } from './explore';
 import type { MatrixSummary } from './matrix';
 import { parseDefines } from './settings';
 import { expandGlobs, findKernelRoot, Workspace } from './workspace';
@@ -46,6 +47,8 @@ export interface AnalysisContext {
   globsTruncated: boolean;
   /** memdesc.limits */
   limits?: Partial<PreprocessLimits>;
+  /** Kernel mode: a .config's whole text to analyse under instead of config/buildDir (a configuration the every-configuration search found). */
+  configText?: { text: string; source: string };
   /**
    * A C file outside any kernel tree that no setting names (not a sketch, not in memdesc.files): analysed alone
    * for hovers and the like, but only its failing assertions and rule findings become diagnostics, so that
@@ -72,6 +75,10 @@ export interface AnalysisResult {
   update?: UpdateStats;
   /** The config matrix for this same state, once the background evaluation has finished (memdesc.matrix). */
   matrix?: MatrixSummary;
+  /** The every-configuration search of this context, when it holds for this same text (memdesc.allConfigs). */
+  exploration?: Exploration;
+  /** The live analysis this result is the current state of (what decided its layouts: IncrementalAnalysis.relevance). */
+  live?: IncrementalAnalysis;
 }
 
 /** Runs the engine for a context (and optionally another ABI / config combination of it). */
@@ -88,7 +95,7 @@ function analysisInputs(ctx: AnalysisContext, host: FileHost, cache: PreprocessC
   // Settings that contradict each other: nothing is analysed (the error is the context's diagnostic).
   if (ctx.configChoice?.error && !run) return { files: [], options: { arch: ctx.arch }, host };
   if (ctx.kind === 'kernel' && ctx.root) {
-    const setup = kernelSetup({ root: ctx.root, arch: spec.abi, configFile: spec.config, buildDir: spec.buildDir, configOverrides: [...ctx.defines, ...spec.overrides] }, host, cache);
+    const setup = kernelSetup({ root: ctx.root, arch: spec.abi, configFile: spec.config, buildDir: spec.buildDir, configText: run ? undefined : ctx.configText, configOverrides: [...ctx.defines, ...spec.overrides] }, host, cache);
     const extra = ctx.files.filter((f) => !setup.files.includes(f) && host.fileExists(f));
     return { files: [...setup.files, ...extra], options: { ...setup.options, includePaths: [...ctx.includePaths, ...(setup.options.includePaths ?? [])], limits: ctx.limits }, host: setup.host, setup };
   }
@@ -140,6 +147,8 @@ export class Session {
   private readonly results = new Map<string, AnalysisResult>();
   private readonly live = new Map<string, LiveAnalysis>();
   private readonly matrices = new Map<string, MatrixSummary>();
+  /** Every-configuration searches by context (the latest of each, current or not; see explorationFor). */
+  private readonly explorations = new Map<string, Exploration>();
   private readonly globCache = new Map<string, { files: string[]; truncated: boolean }>();
   private generation = 0;
   /** Called after each analysis the session had to compute (for tracing). */
@@ -158,6 +167,7 @@ export class Session {
     this.results.clear();
     this.live.clear();
     this.matrices.clear();
+    this.explorations.clear();
     this.globCache.clear();
     this.workspace.rescan();
   }
@@ -263,7 +273,29 @@ export class Session {
   /** The analysis serving a file, computed or from the cache. */
   analysisFor(file: string, settings: Settings): AnalysisResult | undefined {
     const ctx = this.contextFor(file, settings);
-    if (!ctx) return undefined;
+    return ctx && this.analysisOf(ctx);
+  }
+
+  /**
+   * The analysis of a file's kernel-tree context under a .config's whole text and an ABI instead of its own config
+   * (memdesc/layout's configText): an analysis like the others, cached and followed through edits under its own key.
+   */
+  analysisUnderConfig(file: string, settings: Settings, arch: AbiName, text: string, source: string): AnalysisResult | undefined {
+    const base = this.contextFor(file, settings);
+    if (!base || base.kind !== 'kernel') return undefined;
+    const ctx: AnalysisContext = { ...base, arch, config: undefined, buildDir: undefined, buildDirFound: false, configChoice: undefined, defines: [], configText: { text, source } };
+    ctx.key = JSON.stringify(['kernel-text', base.root, arch, hash(text), source, base.includePaths, base.files, base.limits]);
+    return this.analysisOf(ctx);
+  }
+
+  /** Whether analysisUnderConfig would answer from the cache. */
+  isCurrentUnderConfig(file: string, settings: Settings, arch: AbiName, text: string, source: string): boolean {
+    const base = this.contextFor(file, settings);
+    if (!base || base.kind !== 'kernel') return true;
+    return this.results.get(JSON.stringify(['kernel-text', base.root, arch, hash(text), source, base.includePaths, base.files, base.limits]))?.stamp === this.stamp();
+  }
+
+  private analysisOf(ctx: AnalysisContext): AnalysisResult {
     const stamp = this.stamp();
     const hit = this.results.get(ctx.key);
     if (hit && hit.stamp === stamp) {
@@ -297,7 +329,7 @@ export class Session {
       else {
         const analysis = live.inc.update(changed);
         live.seen = new Map(this.hashes);
-        return { analysis, model: buildModel(analysis), setup: live.setup, root: ctx.root, context: ctx, ms: performance.now() - t0, update: live.inc.lastStats };
+        return { analysis, model: buildModel(analysis), setup: live.setup, root: ctx.root, context: ctx, ms: performance.now() - t0, update: live.inc.lastStats, live: live.inc };
       }
     }
     const cache = this.cacheFor(ctx);
@@ -306,11 +338,11 @@ export class Session {
     live = { inc, setup: inputs.setup, generation: this.generation, seen: new Map(this.hashes), setupInputs: new Set(inputs.setup?.boundsFiles ?? []) };
     this.live.set(ctx.key, live);
     const analysis = inc.analysis;
-    return { analysis, model: buildModel(analysis), setup: inputs.setup, root: ctx.root, context: ctx, ms: performance.now() - t0, update: inc.lastStats };
+    return { analysis, model: buildModel(analysis), setup: inputs.setup, root: ctx.root, context: ctx, ms: performance.now() - t0, update: inc.lastStats, live: inc };
   }
 
   private cacheFor(ctx: AnalysisContext): PreprocessCache {
-    const key = ctx.kind === 'kernel' ? JSON.stringify([ctx.root, ctx.arch, ctx.config, ctx.buildDir, ctx.defines]) : 'files';
+    const key = ctx.kind === 'kernel' ? JSON.stringify([ctx.root, ctx.arch, ctx.config, ctx.buildDir, ctx.defines, ctx.configText ? hash(ctx.configText.text) : 0]) : 'files';
     let c = this.caches.get(key);
     if (c) this.caches.delete(key);
     else c = new PreprocessCache();
@@ -323,6 +355,7 @@ export class Session {
   private withMatrix(r: AnalysisResult): AnalysisResult {
     const m = this.matrices.get(r.context.key);
     r.matrix = m && m.stamp === r.stamp ? m : undefined;
+    r.exploration = this.explorationFor(r.context.key);
     return r;
   }
 
@@ -335,6 +368,52 @@ export class Session {
   matrixFor(key: string): MatrixSummary | undefined {
     const m = this.matrices.get(key);
     return m && m.stamp === this.stamp() ? m : undefined;
+  }
+
+  /** The session's invalidation generation (a search is for one). */
+  get generationNow(): number {
+    return this.generation;
+  }
+
+  /** Where the texts are: open buffers over the disk. */
+  get texts(): TextSource {
+    return { overlay: (f) => this.host.overlay.get(f), disk: (f) => this.disk.readFile(f) };
+  }
+
+  /** A finished every-configuration search (dropped when something outside the buffers changed meanwhile). */
+  setExploration(e: Exploration): void {
+    if (e.generation === this.generation) this.explorations.set(e.key, e);
+  }
+
+  /** A context's search, when it holds for the buffers as they are now: no file it read has other tokens since. */
+  explorationFor(key: string): Exploration | undefined {
+    const e = this.explorations.get(key);
+    return e && this.explorationCurrent(e) ? e : undefined;
+  }
+
+  /** Whether a search holds for the buffers as they are now. */
+  explorationCurrent(e: Exploration): boolean {
+    return e.generation === this.generation && changedFiles(e, this.texts, this.host.overlay.keys(), e.read).length === 0;
+  }
+
+  /** Every context's search that holds for the buffers as they are now. */
+  currentExplorations(): Exploration[] {
+    return [...this.explorations.values()].filter((e) => this.explorationCurrent(e));
+  }
+
+  /** A Kconfig file or defconfig changed: every search is stale (the analyses are not). */
+  invalidateExplorations(): void {
+    this.explorations.clear();
+  }
+
+  /** A context's latest search, current or not. */
+  lastExploration(key: string): Exploration | undefined {
+    return this.explorations.get(key);
+  }
+
+  /** The files a context's latest analysis read (undefined when none is kept). */
+  filesOf(key: string): string[] | undefined {
+    return this.results.get(key)?.analysis.files.map((f) => f.path);
   }
 
   /** Drop what belonged to a closed document. */

@@ -3,7 +3,8 @@
 // until they change, or are the initialization options' when the client cannot be asked.
 
 import type { Connection } from 'vscode-languageserver/node';
-import { DEFAULT_SETTINGS, INLAY_HINT_MODES, NUMBER_FORMATS, Settings, SETTINGS_SECTION, TRACE_LEVELS } from '../../shared/settings';
+import { ALL_CONFIGS_ARCH_WORDS, ALL_CONFIGS_MAX_BUDGET, DEFAULT_SETTINGS, INLAY_HINT_MODES, NUMBER_FORMATS, Settings, SETTINGS_SECTION, TRACE_LEVELS } from '../../shared/settings';
+import type { AllConfigsArch } from '../../shared/settings';
 import { AS_CONFIGURED, isAbiName, parseLimit, VARIANTS } from './engine';
 import type { ConfigOverride } from './engine';
 import type { Tracer } from './trace';
@@ -20,6 +21,19 @@ export function normalizeSettings(raw: unknown): Settings {
   const variant = typeof r.variant === 'string' && VARIANTS.some((v) => v.name === r.variant && v.name !== AS_CONFIGURED) ? r.variant : DEFAULT_SETTINGS.variant;
   // `trace.server` arrives nested (VS Code) or as a dotted key (hand-written settings in other editors).
   const t = (r.trace && typeof r.trace === 'object' ? (r.trace as Record<string, unknown>).server : undefined) ?? r['trace.server'];
+  // memdesc.allConfigs.*: nested as VS Code sends it, or dotted keys.
+  const ac = (r.allConfigs && typeof r.allConfigs === 'object' ? r.allConfigs : {}) as Record<string, unknown>;
+  const acKey = (k: string) => ac[k] ?? r[`allConfigs.${k}`];
+  const acDefault = DEFAULT_SETTINGS.allConfigs;
+  const enabled = acKey('enabled');
+  const rawArches = acKey('arches');
+  const arches = Array.isArray(rawArches) ? rawArches.filter((x, i): x is AllConfigsArch => typeof x === 'string' && (isAbiName(x) || (ALL_CONFIGS_ARCH_WORDS as readonly string[]).includes(x)) && rawArches.indexOf(x) === i) : [];
+  const budget = acKey('budget');
+  const allConfigs = {
+    enabled: typeof enabled === 'boolean' ? enabled : acDefault.enabled,
+    arches: arches.length ? arches : acDefault.arches,
+    budgetMs: typeof budget === 'number' && Number.isFinite(budget) && budget >= 0 ? Math.round(Math.min(budget, ALL_CONFIGS_MAX_BUDGET) * 1000) : acDefault.budgetMs,
+  };
   const limits: Record<string, number> = {};
   if (r.limits && typeof r.limits === 'object') {
     for (const [k, v] of Object.entries(r.limits as Record<string, unknown>)) {
@@ -41,6 +55,7 @@ export function normalizeSettings(raw: unknown): Settings {
     numberFormat: oneOf(NUMBER_FORMATS, r.numberFormat, DEFAULT_SETTINGS.numberFormat),
     trace: oneOf(TRACE_LEVELS, t, 'off'),
     limits,
+    allConfigs,
   };
 }
 

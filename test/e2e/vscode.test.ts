@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Browser, chromium, Page } from 'playwright-core';
 import type { RenderReport } from '../../shared/webview';
-import { actUntil, DEADLINE_MS, waitFor, Workbench } from './workbench';
+import { actUntil, CHROMIUM, CHROMIUM_ARGS, DEADLINE_MS, USER_SETTINGS, waitFor, Workbench } from './workbench';
 
 type CodeServerModule = typeof import('../../scripts/code-server.mjs', { with: { 'resolution-mode': 'import' } });
 type PackageModule = typeof import('../../scripts/package.mjs', { with: { 'resolution-mode': 'import' } });
@@ -22,28 +22,6 @@ type BrowserGlobals = any;
 
 const root = path.resolve(__dirname, '../../..');
 const artifacts = path.join(root, 'test/e2e/artifacts');
-const CHROMIUM = process.env.MEMDESC_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'];
-
-const USER_SETTINGS = {
-  'workbench.colorTheme': 'Default Light Modern',
-  'workbench.startupEditor': 'none',
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'workbench.tips.enabled': false,
-  'chat.disableAIFeatures': true,
-  'git.openRepositoryInParentFolders': 'never',
-  'git.enabled': false,
-  'extensions.ignoreRecommendations': true,
-  'extensions.autoCheckUpdates': false,
-  'telemetry.telemetryLevel': 'off',
-  'editor.minimap.enabled': false,
-  'editor.hover.delay': 200,
-  'files.autoSave': 'off',
-  'editor.quickSuggestions': { other: false, comments: false, strings: false },
-  'editor.suggestOnTriggerCharacters': false,
-  'editor.wordBasedSuggestions': 'off',
-  'window.restoreWindows': 'all',
-};
 
 const lineOf = (file: string, needle: string) => fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
 

@@ -5,6 +5,30 @@ import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 
 export const DEADLINE_MS = 30_000;
 
+export const CHROMIUM = process.env.MEMDESC_CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'];
+
+/** The user settings of a test's code-server: a quiet, predictable workbench. */
+export const USER_SETTINGS = {
+  'workbench.colorTheme': 'Default Light Modern',
+  'workbench.startupEditor': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.tips.enabled': false,
+  'chat.disableAIFeatures': true,
+  'git.openRepositoryInParentFolders': 'never',
+  'git.enabled': false,
+  'extensions.ignoreRecommendations': true,
+  'extensions.autoCheckUpdates': false,
+  'telemetry.telemetryLevel': 'off',
+  'editor.minimap.enabled': false,
+  'editor.hover.delay': 200,
+  'files.autoSave': 'off',
+  'editor.quickSuggestions': { other: false, comments: false, strings: false },
+  'editor.suggestOnTriggerCharacters': false,
+  'editor.wordBasedSuggestions': 'off',
+  'window.restoreWindows': 'all',
+};
+
 /** Polls `probe` until it returns a value (not undefined/false), or fails after the deadline saying what it waited for. */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = DEADLINE_MS, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -13,7 +13,7 @@ import { TestClient } from '../protocol/client';
 import { makeTree, MM_TYPES, pos } from '../protocol/fixtures';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const SHIPPED = ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli.js', 'dist/matrix-worker.js', 'dist/server.js', 'package.json'];
+const SHIPPED = ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli.js', 'dist/explore-worker.js', 'dist/matrix-worker.js', 'dist/server.js', 'package.json'];
 
 /** Every file under `dir`, relative, sorted. */
 function listFiles(dir: string, rel = ''): string[] {
@@ -35,7 +35,7 @@ describe('the npm package (CLI and language server)', { timeout: 300_000 }, () =
   it('packs only the bundles, README, LICENSE and CHANGELOG, in at most 1 MB', () => {
     assert.deepEqual(installed.tarball.files, SHIPPED);
     assert.ok(installed.tarball.size <= 1_000_000, `the tarball is ${installed.tarball.size} bytes`);
-    for (const f of ['dist/cli.js', 'dist/server.js', 'dist/matrix-worker.js']) assert.doesNotMatch(fs.readFileSync(path.join(installed.packageDir, f), 'utf8'), /sourceMappingURL/, `${f} is the production bundle`);
+    for (const f of ['dist/cli.js', 'dist/server.js', 'dist/matrix-worker.js', 'dist/explore-worker.js']) assert.doesNotMatch(fs.readFileSync(path.join(installed.packageDir, f), 'utf8'), /sourceMappingURL/, `${f} is the production bundle`);
   });
 
   it('the repository packs the same list, after prepack builds the same production bundles', () => {

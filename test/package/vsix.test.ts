@@ -67,6 +67,7 @@ describe('the packaged extension', { timeout: 120_000 }, () => {
       'extension.vsixmanifest',
       'extension/LICENSE.txt',
       'extension/changelog.md',
+      'extension/dist/explore-worker.js',
       'extension/dist/extension.js',
       'extension/dist/matrix-worker.js',
       'extension/dist/server.js',
@@ -80,7 +81,7 @@ describe('the packaged extension', { timeout: 120_000 }, () => {
       'extension/syntaxes/memdesc.tmLanguage.json',
     ]);
     // Production bundles: minified, no source maps beside them or referenced from them.
-    for (const f of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/matrix-worker.js', 'extension/media/layout.js']) assert.doesNotMatch(files.get(f)!.toString('utf8'), /sourceMappingURL/, f);
+    for (const f of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/matrix-worker.js', 'extension/dist/explore-worker.js', 'extension/media/layout.js']) assert.doesNotMatch(files.get(f)!.toString('utf8'), /sourceMappingURL/, f);
   });
 
   it('vsce ls lists the same files, in the stage and in the repository (.vscodeignore, not npm\'s files)', () => {

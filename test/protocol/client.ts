@@ -34,6 +34,8 @@ import {
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
+  WorkDoneProgress,
+  WorkDoneProgressCreateRequest,
 } from 'vscode-languageserver-protocol/node';
 
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -67,6 +69,18 @@ export interface ClientOptions {
   onConfiguration?: (params: ConfigurationParams) => Promise<void> | void;
   /** The server's command line (default: node dist/server.js --stdio), e.g. an installed `memdesc-layout lsp --stdio`. */
   command?: string[];
+  /** window.workDoneProgress: the client accepts window/workDoneProgress/create and records $/progress. */
+  progress?: boolean;
+}
+
+/** A $/progress notification, with the token it was for. */
+export interface ProgressEvent {
+  token: string | number;
+  kind: 'begin' | 'report' | 'end';
+  title?: string;
+  message?: string;
+  percentage?: number;
+  cancellable?: boolean;
 }
 
 export interface Diag {
@@ -86,6 +100,9 @@ export class TestClient {
   readonly messages: Array<{ type: number; message: string }> = [];
   refreshes = 0;
   registrations: string[] = [];
+  /** window/workDoneProgress/create tokens, and every $/progress notification (with `progress: true`). */
+  readonly progressTokens: Array<string | number> = [];
+  readonly progress: ProgressEvent[] = [];
   settings: Record<string, unknown>;
   stderr = '';
   /** The initialize result's serverInfo. */
@@ -129,11 +146,19 @@ export class TestClient {
       c.refreshes++;
     });
     conn.onRequest(InlayHintRefreshRequest.type, () => undefined);
+    if (opts.progress) {
+      conn.onRequest(WorkDoneProgressCreateRequest.type, (p) => {
+        c.progressTokens.push(p.token);
+        conn.onProgress(WorkDoneProgress.type, p.token, (v) => {
+          c.progress.push({ token: p.token, ...v });
+        });
+      });
+    }
     conn.onRequest(CodeLensRefreshRequest.type, () => undefined);
     conn.listen();
     const pull = opts.pull !== false;
     const capabilities: ClientCapabilities = {
-      textDocument: { ...(pull ? { diagnostic: { dynamicRegistration: false } } : { publishDiagnostics: { versionSupport: true, relatedInformation: true } }), hover: { contentFormat: ['markdown', 'plaintext'] } },
+      textDocument: { ...(pull ? { diagnostic: { dynamicRegistration: false } } : { publishDiagnostics: { versionSupport: true, relatedInformation: true } }), hover: { contentFormat: ['markdown', 'plaintext'] }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } } },
       workspace: {
         configuration: opts.configuration !== false,
         workspaceFolders: true,
@@ -141,6 +166,7 @@ export class TestClient {
         ...(pull ? { diagnostics: { refreshSupport: true } } : {}),
         ...(opts.watch ? { didChangeWatchedFiles: { dynamicRegistration: true } } : {}),
       },
+      ...(opts.progress ? { window: { workDoneProgress: true } } : {}),
     };
     try {
       const init = await withDeadline(

@@ -30,7 +30,7 @@ export { buildModel } from './memdesc/memdesc';
 export type { Finding, MemdescModel } from './memdesc/memdesc';
 export { isKernelTree, kernelSetup, parseDotConfig, tuCommand, tuOptions } from './kernel/kernel';
 export type { KernelSetup, TuCommand } from './kernel/kernel';
-export { configValues, DiskKconfigHost, forTree, KCONFIG_ARCHES, kconfigArch } from './kconfig';
+export { configValues, DiskKconfigHost, forTree, KCONFIG_ARCHES, kconfigArch, MemoryKconfigHost } from './kconfig';
 export type { KconfigArch, KconfigHost, KconfigProblem } from './kconfig';
 export { exploreArch } from './kernel/explore';
 export type { Counterexample, ExploredAssertion, ExploredLayout, ExploreRequest, ExploreResult } from './kernel/explore';

@@ -1,12 +1,16 @@
 // Diagnostics: failing and unevaluable assertions (with both members as related locations), memdesc rule
-// findings, engine problems, and (memdesc.matrix) what fails only in other ABI × config combinations, for one
-// document, each with its code's severity from the engine's registry; a C file outside any kernel tree that no
-// setting names shows its failing assertions and rule findings only.
+// findings, engine problems, (memdesc.matrix) what fails only in other ABI × config combinations, and
+// (memdesc.allConfigs) what fails in some valid configuration, for one document, each with its code's severity from
+// the engine's registry; a C file outside any kernel tree that no setting names shows its failing assertions and rule
+// findings only. Also the Kconfig problems a search met, as diagnostics of the Kconfig files.
 
+import * as path from 'node:path';
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity } from 'vscode-languageserver';
 import { labelText, ProblemCode, recordName, severityOf } from '../engine';
+import type { Exploration, TextSource } from '../explore';
 import { assertElsewhere, compactLabels, matrixOnly } from '../matrix';
 import type { AnalysisResult } from '../session';
+import { counterexampleDiagnostics } from './allConfigs';
 import { pathToUri, sourceFile, toRange } from './util';
 
 const RULES_URL = 'https://github.com/memdesc-layout/memdesc-layout/blob/main/README.md#rules';
@@ -18,7 +22,7 @@ const severity = (code: ProblemCode): DiagnosticSeverity => {
   return s === 'error' ? DiagnosticSeverity.Error : s === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
 };
 
-export function diagnostics(r: AnalysisResult, file: string): Diagnostic[] {
+export function diagnostics(r: AnalysisResult, file: string, texts?: TextSource): Diagnostic[] {
   const a = r.analysis;
   const out: Diagnostic[] = [];
   // A C file nobody asked about (outside a tree, not a sketch, not in memdesc.files): failures only.
@@ -79,6 +83,28 @@ export function diagnostics(r: AnalysisResult, file: string): Diagnostic[] {
         source: SOURCE,
         message: x.kind === 'assert' ? `${x.text} holds on ${labelText(r.matrix.primary)} but fails on ${where}; on ${labelText(x.labels[0])}: ${x.detail}` : `only on ${where}: ${x.text}`,
       });
+    }
+  }
+  // Every configuration: assertions some valid configuration breaks, placed in the text as it is now.
+  if (r.exploration && texts) out.push(...counterexampleDiagnostics(r, texts, file));
+  return out;
+}
+
+/** The Kconfig problems of a search, by file URI (paths in them are relative to the tree). */
+export function kconfigDiagnostics(e: Exploration): Map<string, Diagnostic[]> {
+  const out = new Map<string, Diagnostic[]>();
+  const seen = new Set<string>();
+  for (const run of e.runs) {
+    for (const p of run.result?.kconfigProblems ?? []) {
+      if (!p.file) continue;
+      const k = `${p.file}:${p.line}:${p.code}:${p.message}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const uri = pathToUri(path.resolve(e.root, p.file));
+      const line = Math.max(0, p.line - 1);
+      const list = out.get(uri) ?? [];
+      list.push({ range: { start: { line, character: Math.max(0, p.column - 1) }, end: { line, character: 10_000 } }, severity: severity(p.code), code: p.code, codeDescription: { href: RULES_URL }, source: SOURCE, message: p.message });
+      out.set(uri, list);
     }
   }
   return out;

@@ -1,13 +1,16 @@
 // Hover: a member's absolute offset, size, bits, holes, page, overlapping members, governing assertions and
 // (memdesc.matrix) where its offset differs; a struct's size, alignment, holes, overlay and assertion summary;
-// an assertion's verdict. A member named inside a MATCH invocation hovers as that member.
+// an assertion's verdict, the Kconfig symbols it reads and (memdesc.allConfigs) its verdict in every configuration.
+// A member named inside a MATCH invocation hovers as that member.
 
 import { Hover, MarkupKind } from 'vscode-languageserver';
 import type { AssertVerdict } from '../engine';
 import { entityAt, Entity, memberAt, memberFacts, recordFacts, tokenIndexAt } from '../engine';
 import { assertElsewhere, compactLabels, offsetsElsewhere, sizesElsewhere } from '../matrix';
 import type { Settings } from '../../../shared/settings';
+import { hasKconfig, TextSource } from '../explore';
 import type { AnalysisResult } from '../session';
+import { assertHoverLines } from './allConfigs';
 import { num, pathToUri, sourceFile, toOffset, toRange } from './util';
 import type { Position } from 'vscode-languageserver';
 
@@ -16,7 +19,7 @@ const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
 /** Markdown table cells must not break the table. */
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function hover(r: AnalysisResult, file: string, pos: Position, settings: Settings): Hover | null {
+export function hover(r: AnalysisResult, file: string, pos: Position, settings: Settings, texts?: TextSource): Hover | null {
   const f = sourceFile(r.analysis, file);
   if (!f) return null;
   const offset = toOffset(f, pos);
@@ -81,6 +84,7 @@ export function hover(r: AnalysisResult, file: string, pos: Position, settings: 
       if (x.absent.length) parts.push(`not compiled on ${compactLabels(x.absent, r)}`);
       lines.push('', `config matrix (${r.matrix.runs.length} other combinations): ${parts.join('; ')}`);
     } else if (matrixPending) lines.push('', pending);
+    if (texts) lines.push(...assertHoverLines(r, texts, v, settings.allConfigs.enabled && !!r.root && hasKconfig(r.root)));
   }
   return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: toRange(e.span) };
 }

@@ -66,7 +66,7 @@ export const PROBLEM_CODES = {
   'assert-fails': { severity: 'error', meaning: 'a layout assertion fails: the build of that configuration breaks' },
   'assert-unknown': { severity: 'warning', meaning: 'an assertion cannot be evaluated (the detail says why): nothing is checked there' },
   'matrix-assert-fails': { severity: 'warning', meaning: 'language server, `memdesc.matrix`: an assertion that holds here fails in another ABI × config combination' },
-  'config-counterexample': { severity: 'warning', meaning: '`check --all-configs`: a layout assertion fails in some valid Kconfig configuration of the arch; the message names the smallest assignment that breaks it and the arch (the JSON output has the full `.config`)' },
+  'config-counterexample': { severity: 'warning', meaning: '`check --all-configs` and the language server (`memdesc.allConfigs`): a layout assertion fails in some valid Kconfig configuration of the arch; the message names the smallest assignment away from its defconfig that breaks it and the arch (the JSON output has the full `.config`; in the editor, code actions show the layout there and open the `.config`)' },
   'config-undecided': { severity: 'warning', meaning: '`check --all-configs`: an assertion not decided within the time budget, or not evaluable in some configuration; nothing is claimed for it' },
   'config-arch-mismatch': { severity: 'error', meaning: 'language server: `memdesc.arch` names another ABI than the `.config` of `memdesc.config`/`memdesc.buildDir` is for, or that config is for an arch without an ABI here; nothing is analysed (the CLI exits 2 instead)' },
   'memdesc-partial-overlap': { severity: 'warning', meaning: 'a descriptor member asserted against a page member covers only part of it' },

@@ -38,6 +38,8 @@ export interface ExploreRequest {
   /** Only these assertions (absolute file path and 1-based line); default: every assertion of the memdesc set. */
   only?: Array<{ file: string; line: number }>;
   onProgress?: (message: string, done: number, total: number) => void;
+  /** Asked between analyses: true stops the exploration as the end of its budget would (a caller cancelling it). */
+  cancelled?: () => boolean;
 }
 
 export interface Counterexample {
@@ -449,6 +451,11 @@ class Explorer implements ConfigProbe {
         }
         if (performance.now() > this.deadline) {
           result.note = `the time budget ended after ${result.cases} cases`;
+          result.holds = null;
+          break;
+        }
+        if (this.req.cancelled?.()) {
+          result.note = `cancelled after ${result.cases} cases`;
           result.holds = null;
           break;
         }
