@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ABI_NAMES, ABIS, AbiName } from '../../server/src/engine/base/abi';
-import { diffSource, DiffStats } from './diff';
+import { diffSource, newStats } from './diff';
 import { generate } from './generator';
 import { requireTool } from './oracle';
 
@@ -26,13 +26,13 @@ describe('differential: engine vs gcc and clang', () => {
 
   for (const abi of ABI_NAMES) {
     it(`${abi}: ${PER_ABI} random records (seed ${SEED}) match gcc exactly`, () => {
-      const stats: DiffStats = { records: 0, members: 0, bitfields: 0, clangDisagrees: [] };
+      const stats = newStats();
       const failures: string[] = [];
       for (let b = 0; b * BATCH < PER_ABI; b++) {
         const ms = b % 4 === 3;
         const seed = SEED * 1000 + b + ABI_NAMES.indexOf(abi) * 100;
         const g = generate(seed, Math.min(BATCH, PER_ABI - b * BATCH), { abi, msExtensions: ms });
-        const f = diffSource(g.source, g.records, abi, ms, stats);
+        const f = diffSource(g.source, g.records, abi, ms, stats, { members: g.members, types: g.types });
         if (f.length) {
           failures.push(`batch seed ${seed}${ms ? ' (ms-extensions)' : ''}:\n${f.slice(0, 10).join('\n')}`);
           const dir = path.join(__dirname, '../../../test/diff/failures');
@@ -58,7 +58,7 @@ describe('differential: engine vs gcc and clang', () => {
       const only = /abis: ([\w ,]+)/.exec(source.split('\n')[0])?.[1].split(/[ ,]+/).filter(Boolean) as AbiName[] | undefined;
       const records = [...source.matchAll(/^(?:struct|union)(?: __attribute__\(\([^)]*\)\))? (\w+) \{/gm)].map((m) => m[1]);
       for (const abi of only ?? ABI_NAMES) {
-        const stats: DiffStats = { records: 0, members: 0, bitfields: 0, clangDisagrees: [] };
+        const stats = newStats();
         failures.push(...diffSource(source, records, abi, ms, stats).map((x) => `${f}: ${x}`));
       }
     }

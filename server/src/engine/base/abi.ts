@@ -25,7 +25,11 @@ export type ScalarKind =
   | 'uint128'
   | 'float'
   | 'double'
-  | 'ldouble';
+  | 'ldouble'
+  /** _Float16 (and arm's __fp16, __bf16): 2 bytes */
+  | 'float16'
+  /** _Float128, __float128, mode(TF) where they are IEEE quad */
+  | 'float128';
 
 /** Size and alignments in bytes. `align` is the ABI alignment (inside structs, _Alignof); `pref` is gcc's __alignof__. */
 export interface ScalarInfo {
@@ -51,6 +55,24 @@ export interface Abi {
   /** Unnamed bitfields (including `:0`) raise the record's alignment (ARM AAPCS). */
   alignAnonBitfield: boolean;
   scalars: Record<ScalarKind, ScalarInfo>;
+  /**
+   * Floating types this gcc accepts beyond float, double, long double, _Float32, _Float64 and _Float32x (which
+   * every target has), by keyword, with the scalar each is laid out as. A keyword missing here is not a type on
+   * this target.
+   */
+  extraFloats: Readonly<Record<string, ScalarKind>>;
+  /** Floating machine modes for `mode(...)` beyond SF and DF, with the scalar each is (complex modes follow them). */
+  floatModes: Readonly<Record<string, ScalarKind>>;
+  /**
+   * vector_size types are aligned to their size (gcc's default_vector_alignment), at most this many bytes where
+   * the target caps it (arm AAPCS: 8; aarch64: 16).
+   */
+  vectorAlignCap?: number;
+  /**
+   * i386 without MMX: an 8-byte integer vector has DImode, which x86_field_alignment caps at 4 inside records
+   * (its __alignof__ stays 8). The alignment such a vector gets inside records, where a target lowers it.
+   */
+  intVector8FieldAlign?: number;
   /** Source text of gcc's predefined macros for this target (the subset headers test). */
   predefines: string;
 }
@@ -78,6 +100,8 @@ function scalars(lp64: boolean, over: Partial<Record<ScalarKind, ScalarInfo>>): 
     float: s(4, 4),
     double: s(8, 8),
     ldouble: s(16, 16),
+    float16: s(2, 2),
+    float128: s(16, 16),
     ...over,
   };
 }
@@ -93,6 +117,10 @@ interface AbiSeed {
   biggestAlignment: number;
   alignAnonBitfield?: boolean;
   scalarOverrides?: Partial<Record<ScalarKind, ScalarInfo>>;
+  extraFloats?: Record<string, ScalarKind>;
+  floatModes?: Record<string, ScalarKind>;
+  vectorAlignCap?: number;
+  intVector8FieldAlign?: number;
   /** Target macros beyond the common ones. */
   archMacros: string[];
 }
@@ -100,36 +128,53 @@ interface AbiSeed {
 const seeds: AbiSeed[] = [
   {
     name: 'x86_64', triple: 'x86_64-linux-gnu', gcc: 'gcc', lp64: true, charSigned: true, hasInt128: true, biggestAlignment: 16,
+    extraFloats: { _Float16: 'float16', _Float128: 'float128', __float128: 'float128', _Float64x: 'ldouble', __float80: 'ldouble' },
+    floatModes: { HF: 'float16', XF: 'ldouble', TF: 'float128' },
     archMacros: ['__x86_64__', '__x86_64', '__amd64__', '__amd64'],
   },
   {
     name: 'i386', triple: 'i386-linux-gnu', gcc: 'i686-linux-gnu-gcc', lp64: false, charSigned: true, hasInt128: false, biggestAlignment: 16,
     // i386 SysV: 8-byte types are 4-aligned inside structs, though __alignof__ answers 8.
     scalarOverrides: { llong: s(8, 4, 8), ullong: s(8, 4, 8), double: s(8, 4, 8), ldouble: s(12, 4, 4) },
+    extraFloats: { _Float128: 'float128', __float128: 'float128', _Float64x: 'ldouble', __float80: 'ldouble' },
+    floatModes: { XF: 'ldouble', TF: 'float128' },
+    intVector8FieldAlign: 4,
     archMacros: ['__i386__', '__i386', 'i386', '__i686__', '__i686'],
   },
   {
     name: 'arm64', triple: 'aarch64-linux-gnu', gcc: 'aarch64-linux-gnu-gcc', lp64: true, charSigned: false, hasInt128: true, biggestAlignment: 16,
     alignAnonBitfield: true,
+    extraFloats: { _Float16: 'float16', __fp16: 'float16', __bf16: 'float16', _Float128: 'float128', _Float64x: 'float128' },
+    floatModes: { HF: 'float16', TF: 'float128' },
+    vectorAlignCap: 16,
     archMacros: ['__aarch64__', '__ARM_64BIT_STATE', '__ARM_ARCH=8', '__AARCH64EL__'],
   },
   {
     name: 'arm', triple: 'arm-linux-gnueabihf', gcc: 'arm-linux-gnueabihf-gcc', lp64: false, charSigned: false, hasInt128: false, biggestAlignment: 8,
     alignAnonBitfield: true,
     scalarOverrides: { ldouble: s(8, 8) },
+    extraFloats: { __bf16: 'float16' },
+    vectorAlignCap: 8,
     archMacros: ['__arm__', '__ARM_EABI__', '__ARMEL__', '__ARM_ARCH=7', '__ARM_PCS_VFP', '__thumb2__'],
   },
   {
     name: 'riscv64', triple: 'riscv64-linux-gnu', gcc: 'riscv64-linux-gnu-gcc', lp64: true, charSigned: false, hasInt128: true, biggestAlignment: 16,
+    extraFloats: { _Float128: 'float128', _Float64x: 'float128' },
+    floatModes: { TF: 'float128' },
     archMacros: ['__riscv', '__riscv_xlen=64', '__riscv_float_abi_double'],
   },
   {
     name: 's390x', triple: 's390x-linux-gnu', gcc: 's390x-linux-gnu-gcc', lp64: true, bigEndian: true, charSigned: false, hasInt128: true, biggestAlignment: 8,
-    scalarOverrides: { ldouble: s(16, 8), int128: s(16, 8), uint128: s(16, 8) },
+    scalarOverrides: { ldouble: s(16, 8), int128: s(16, 8), uint128: s(16, 8), float128: s(16, 8) },
+    extraFloats: { _Float128: 'float128', _Float64x: 'float128' },
+    floatModes: { TF: 'float128' },
     archMacros: ['__s390__', '__s390x__', '__zarch__'],
   },
   {
     name: 'ppc64le', triple: 'powerpc64le-linux-gnu', gcc: 'powerpc64le-linux-gnu-gcc', lp64: true, charSigned: false, hasInt128: true, biggestAlignment: 16,
+    // long double is IBM double-double (TF, IF, __ibm128); IEEE quad is KF (_Float128, __float128, __ieee128).
+    extraFloats: { _Float128: 'float128', __float128: 'float128', __ieee128: 'float128', _Float64x: 'float128', __ibm128: 'ldouble' },
+    floatModes: { TF: 'ldouble', IF: 'ldouble', KF: 'float128' },
     archMacros: ['__powerpc__', '__powerpc64__', '__PPC__', '__PPC64__', '_ARCH_PPC', '_ARCH_PPC64', '__LITTLE_ENDIAN__', '_CALL_ELF=2', '__LONG_DOUBLE_128__'],
   },
 ];
@@ -187,6 +232,10 @@ export const ABIS: Record<AbiName, Abi> = Object.fromEntries(
       biggestAlignment: seed.biggestAlignment,
       alignAnonBitfield: seed.alignAnonBitfield ?? false,
       scalars: sc,
+      extraFloats: seed.extraFloats ?? {},
+      floatModes: seed.floatModes ?? {},
+      vectorAlignCap: seed.vectorAlignCap,
+      intVector8FieldAlign: seed.intVector8FieldAlign,
       predefines: predefinesFor(seed, sc),
     };
     return [seed.name, abi];

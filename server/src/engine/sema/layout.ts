@@ -2,7 +2,7 @@
 
 import { Abi } from '../base/abi';
 import { Problems } from '../base/problems';
-import { EnumDef, Member, RecordDef, Type } from './types';
+import { EnumDef, isInteger, Member, RecordDef, Type, VectorType } from './types';
 
 export interface FieldLayout {
   member: Member;
@@ -17,6 +17,11 @@ export interface FieldLayout {
 export interface RecordLayout {
   size: number | undefined;
   align: number | undefined;
+  /**
+   * gcc's TYPE_USER_ALIGN: an `aligned` attribute or `_Alignas` on the record, on a member, or on a member's type
+   * decided the alignment, so C11 `_Alignof` answers it whole (otherwise it caps it at __BIGGEST_ALIGNMENT__).
+   */
+  userAligned: boolean;
   fields: FieldLayout[];
 }
 
@@ -61,6 +66,10 @@ export class Layouter {
     switch (t.kind) {
       case 'scalar':
         return this.abi.scalars[t.scalar].size;
+      case 'complex':
+        return 2 * this.abi.scalars[t.of].size;
+      case 'vector':
+        return t.bytes;
       case 'pointer':
         return this.abi.pointerSize;
       case 'function':
@@ -88,6 +97,13 @@ export class Layouter {
     switch (t.kind) {
       case 'scalar':
         return this.abi.scalars[t.scalar].align;
+      case 'complex':
+        return this.abi.scalars[t.of].align;
+      case 'vector': {
+        const lowered = this.abi.intVector8FieldAlign;
+        if (lowered !== undefined && t.bytes === 8 && isInteger(t.of)) return lowered;
+        return this.vectorAlign(t);
+      }
       case 'pointer':
         return this.abi.pointerSize;
       case 'function':
@@ -104,10 +120,33 @@ export class Layouter {
     }
   }
 
+  /**
+   * The alignment (bytes) a bitfield of `width` bits at bit `pos` gets because gcc gives it an integer mode of
+   * that width (8, 16, 32, 64, and 128 where the target has TImode), which it does only where `pos` is already
+   * aligned for that mode (any position in a union, and offset 0); undefined otherwise. The mode's alignment is
+   * the integer type's inside records, or its own where the bitfield has an `aligned` attribute (i386: 8 for a
+   * 64-bit one, not 4).
+   */
+  private bitfieldModeAlign(width: number, pos: number, userAligned: boolean): number | undefined {
+    const k = width === 8 ? 'schar' : width === 16 ? 'short' : width === 32 ? 'int' : width === 64 ? 'llong' : width === 128 && this.abi.hasInt128 ? 'int128' : undefined;
+    if (k === undefined) return undefined;
+    const info = this.abi.scalars[k];
+    const modeAlign = userAligned ? info.pref : info.align;
+    const known = pos === 0 ? Infinity : pos & -pos;
+    return known >= modeAlign * 8 ? modeAlign : undefined;
+  }
+
+  /** A vector's own alignment (TYPE_ALIGN): its size, capped where the target caps it. */
+  private vectorAlign(t: VectorType): number {
+    return Math.min(t.bytes, this.abi.vectorAlignCap ?? t.bytes);
+  }
+
   /** gcc's __alignof__: the preferred alignment, which differs from alignOf for 8-byte scalars on i386. */
   prefAlignOf(t: Type): number | undefined {
     if (t.userAlign !== undefined) return t.userAlign;
     if (t.kind === 'scalar') return this.abi.scalars[t.scalar].pref;
+    if (t.kind === 'complex') return this.abi.scalars[t.of].pref;
+    if (t.kind === 'vector') return this.vectorAlign(t);
     if (t.kind === 'enum') {
       this.onRead?.(t.def);
       return t.def.underlying ? this.abi.scalars[t.def.underlying].pref : undefined;
@@ -116,13 +155,31 @@ export class Layouter {
     return this.alignOf(t);
   }
 
+  /**
+   * C11 `_Alignof` (gcc's min_align_of_type): the alignment inside records, capped at __BIGGEST_ALIGNMENT__ unless
+   * an `aligned` attribute or `_Alignas` decided it (a 32-byte vector on x86_64: 16; its __alignof__ is 32).
+   */
+  c11AlignOf(t: Type): number | undefined {
+    const a = this.alignOf(t);
+    if (a === undefined || this.isUserAligned(t)) return a;
+    return Math.min(a, this.abi.biggestAlignment);
+  }
+
+  /** Whether the alignment of `t` was set by the user (gcc's TYPE_USER_ALIGN). */
+  isUserAligned(t: Type): boolean {
+    if (t.userAlign !== undefined) return true;
+    if (t.kind === 'array') return this.isUserAligned(t.of);
+    if (t.kind === 'record') return this.layout(t.def).userAligned;
+    return false;
+  }
+
   layout(def: RecordDef): RecordLayout {
     this.onRead?.(def);
     const cached = this.cache.get(def);
     if (cached) return cached;
     if (!def.members || def.beingDefined || this.inProgress.has(def)) {
       // Incomplete here: not cached, so a later definition is laid out when it arrives.
-      return { size: undefined, align: undefined, fields: [] };
+      return { size: undefined, align: undefined, userAligned: false, fields: [] };
     }
     this.inProgress.add(def);
     const result = def.kind === 'union' ? this.layoutUnion(def, def.members) : this.layoutStruct(def, def.members);
@@ -174,26 +231,36 @@ export class Layouter {
         const typeBits = size * 8;
         const alignBits = typeAlign * 8;
         if (w === 0) {
-          // A zero-width bitfield is never packed: it moves the next field to its type's alignment.
-          if (bitpos !== undefined) bitpos = roundUp(bitpos, alignBits);
-          if (abi.alignAnonBitfield && recordAlign !== undefined) recordAlign = Math.max(recordAlign, typeAlign);
-          fields.push({ member: m, bitOffset: bitpos, bitSize: 0, align: typeAlign });
+          // A zero-width bitfield is never packed: it moves the next field to its type's alignment, or to its
+          // own `aligned(N)` when larger.
+          const zeroAlign = Math.max(typeAlign, m.aligned ?? 1);
+          if (bitpos !== undefined) bitpos = roundUp(bitpos, zeroAlign * 8);
+          if (abi.alignAnonBitfield && recordAlign !== undefined) recordAlign = Math.max(recordAlign, zeroAlign);
+          fields.push({ member: m, bitOffset: bitpos, bitSize: 0, align: zeroAlign });
           return;
         }
+        // gcc's layout_decl: a bitfield as wide as an integer mode, at a position aligned for that mode, becomes an
+        // ordinary field of that mode (it then needs the mode's alignment and skips the rule below).
+        const modeAlign = bitpos === undefined || (packed && w > 8) ? undefined : this.bitfieldModeAlign(w, bitpos, m.aligned !== undefined);
+        const declAlign = Math.max(m.aligned ?? 0, modeAlign ?? 0);
         if (bitpos !== undefined) {
-          if (!packed) {
-            // gcc: a bitfield may not span more alignment units of its type than the type itself has.
+          if (declAlign) bitpos = roundUp(bitpos, declAlign * 8);
+          if (!packed && modeAlign === undefined) {
+            // gcc: a bitfield may not span more alignment units of its type than the type itself has; it then
+            // moves to the next boundary of its type's alignment, counted within the record's offset alignment
+            // (above which gcc rounds the bit position only, not the byte offset).
             const units = Math.floor(((bitpos % alignBits) + w + alignBits - 1) / alignBits);
-            if (units > Math.floor(typeBits / alignBits)) bitpos = roundUp(bitpos, alignBits);
+            if (units > Math.floor(typeBits / alignBits)) {
+              const offsetAlign = Math.max(def.aligned ?? 1, abi.biggestAlignment) * 8;
+              const within = bitpos % offsetAlign;
+              bitpos = bitpos - within + roundUp(within, alignBits);
+            }
           }
-          if (m.aligned !== undefined) bitpos = roundUp(bitpos, m.aligned * 8);
         }
         fields.push({ member: m, bitOffset: bitpos, bitSize: w, align: packed ? 1 : typeAlign });
         if (bitpos !== undefined) bitpos += w;
-        if (recordAlign !== undefined) {
-          if (m.name !== undefined || abi.alignAnonBitfield) recordAlign = Math.max(recordAlign, packed ? 1 : typeAlign);
-          if (m.aligned !== undefined) recordAlign = Math.max(recordAlign, m.aligned);
-        }
+        // The record takes the type's alignment (and the field's own) from named bitfields only, except on ARM.
+        if (recordAlign !== undefined && (m.name !== undefined || abi.alignAnonBitfield)) recordAlign = Math.max(recordAlign, packed ? 1 : typeAlign, declAlign);
         return;
       }
       // Packing overrides alignment inherited from the type, but not alignment written on the member.
@@ -225,10 +292,12 @@ export class Layouter {
           continue;
         }
         if (maxBits !== undefined) maxBits = Math.max(maxBits, roundUp(w, 8));
+        // Every union member is at offset 0, where an integer-mode-wide bitfield always gets its mode (as above).
+        const modeAlign = w === 0 || (packed && w > 8) ? undefined : this.bitfieldModeAlign(w, 0, m.aligned !== undefined);
+        const declAlign = Math.max(m.aligned ?? 0, modeAlign ?? 0, w === 0 ? typeAlign : 0);
         if (recordAlign !== undefined && (m.name !== undefined || abi.alignAnonBitfield)) {
-          recordAlign = Math.max(recordAlign, packed && w !== 0 ? 1 : typeAlign);
+          recordAlign = Math.max(recordAlign, packed && w !== 0 ? 1 : typeAlign, declAlign);
         }
-        if (recordAlign !== undefined && m.aligned !== undefined) recordAlign = Math.max(recordAlign, m.aligned);
         continue;
       }
       const fieldAlign = typeAlign === undefined ? undefined : packed ? (m.aligned ?? 1) : Math.max(typeAlign, m.aligned ?? 1);
@@ -250,7 +319,22 @@ export class Layouter {
         size = undefined;
       }
     }
-    return { size, align: recordAlign, fields };
+    const userAligned = def.aligned !== undefined || fields.some((f) => this.fieldUserAligned(f.member, def.packed || f.member.packed));
+    return { size, align: recordAlign, userAligned, fields };
+  }
+
+  /**
+   * Whether a member makes its record user-aligned (gcc's DECL_USER_ALIGN, or a bitfield type's TYPE_USER_ALIGN,
+   * passed on to the record): an `aligned` attribute counts unless the type's own alignment is larger, in which
+   * case the type's flag replaces it (do_type_align).
+   */
+  private fieldUserAligned(m: Member, packed: boolean): boolean {
+    const typeUser = this.isUserAligned(m.type);
+    const typeAlign = this.prefAlignOf(m.type);
+    if (m.bitWidth !== undefined && m.bitWidth > 0) return m.aligned !== undefined || (typeUser && (m.name !== undefined || this.abi.alignAnonBitfield || !packed));
+    if (m.bitWidth === undefined && packed && m.aligned !== undefined) return true;
+    if (m.aligned !== undefined && typeAlign !== undefined && m.aligned >= typeAlign) return true;
+    return typeUser;
   }
 
   /** Every named member reachable from `def` (through anonymous members), in declaration order, with absolute positions. */

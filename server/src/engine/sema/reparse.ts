@@ -313,6 +313,12 @@ export function sameType(a: Type, b: Type): boolean {
   switch (a.kind) {
     case 'scalar':
       return a.scalar === (b as typeof a).scalar;
+    case 'complex':
+      return a.of === (b as typeof a).of;
+    case 'vector': {
+      const c = b as typeof a;
+      return a.length === c.length && a.bytes === c.bytes && sameType(a.of, c.of);
+    }
     case 'pointer':
       return sameType(a.to, (b as typeof a).to);
     case 'array': {

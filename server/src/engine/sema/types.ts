@@ -14,6 +14,19 @@ export interface ScalarType extends TypeCommon {
   kind: 'scalar';
   scalar: ScalarKind;
 }
+/** `_Complex T` (GNU C: any integer or floating T): two T side by side, aligned as one T. */
+export interface ComplexType extends TypeCommon {
+  kind: 'complex';
+  of: ScalarKind;
+}
+/** A GNU vector (`vector_size(N)`): `length` elements of an integer, enum or floating type. */
+export interface VectorType extends TypeCommon {
+  kind: 'vector';
+  of: Type;
+  length: number;
+  /** Size in bytes (`length` elements, as `vector_size` said). */
+  bytes: number;
+}
 export interface PointerType extends TypeCommon {
   kind: 'pointer';
   to: Type;
@@ -46,7 +59,7 @@ export interface UnknownType extends TypeCommon {
   name: string;
 }
 
-export type Type = ScalarType | PointerType | ArrayType | FunctionType | RecordType | EnumType | UnknownType;
+export type Type = ScalarType | ComplexType | VectorType | PointerType | ArrayType | FunctionType | RecordType | EnumType | UnknownType;
 
 export interface Member {
   /** Undefined for anonymous struct/union members and unnamed bitfields. */
@@ -104,7 +117,8 @@ const SCALAR_NAMES: Record<ScalarKind, string> = {
   void: 'void', bool: '_Bool', char: 'char', schar: 'signed char', uchar: 'unsigned char',
   short: 'short', ushort: 'unsigned short', int: 'int', uint: 'unsigned int', long: 'long',
   ulong: 'unsigned long', llong: 'long long', ullong: 'unsigned long long', int128: '__int128',
-  uint128: 'unsigned __int128', float: 'float', double: 'double', ldouble: 'long double',
+  uint128: 'unsigned __int128', float: 'float', double: 'double', ldouble: 'long double', float16: '_Float16',
+  float128: '_Float128',
 };
 
 /** The type as a C programmer would write it, using typedef names where the source did. */
@@ -114,6 +128,10 @@ export function typeToString(t: Type, inner = ''): string {
   switch (t.kind) {
     case 'scalar':
       return join(SCALAR_NAMES[t.scalar]);
+    case 'complex':
+      return join(`_Complex ${SCALAR_NAMES[t.of]}`);
+    case 'vector':
+      return join(`${typeToString(t.of)} __attribute__((vector_size(${t.bytes})))`);
     case 'unknown':
       return join(t.name);
     case 'record':
@@ -138,6 +156,10 @@ export function sameType(a: Type, b: Type): boolean {
   switch (a.kind) {
     case 'scalar':
       return a.scalar === (b as ScalarType).scalar;
+    case 'complex':
+      return a.of === (b as ComplexType).of;
+    case 'vector':
+      return a.length === (b as VectorType).length && sameType(a.of, (b as VectorType).of);
     case 'pointer':
       return sameType(a.to, (b as PointerType).to);
     case 'array': {
@@ -155,9 +177,15 @@ export function sameType(a: Type, b: Type): boolean {
   }
 }
 
-export function isInteger(t: Type): boolean {
-  return (t.kind === 'scalar' && t.scalar !== 'void' && t.scalar !== 'float' && t.scalar !== 'double' && t.scalar !== 'ldouble') || t.kind === 'enum';
+/** Floating scalar kinds. */
+export function isFloatKind(k: ScalarKind): boolean {
+  return k === 'float' || k === 'double' || k === 'ldouble' || k === 'float16' || k === 'float128';
 }
+
+export function isInteger(t: Type): boolean {
+  return (t.kind === 'scalar' && t.scalar !== 'void' && !isFloatKind(t.scalar)) || t.kind === 'enum';
+}
+
 
 export function recordName(def: RecordDef): string | undefined {
   return def.tag ?? def.typedefName;
