@@ -63,7 +63,12 @@ interface TypeDesc {
   scalar?: 'int' | 'float';
   /** Its underlying scalar kind, for scalars the generator spelled itself. */
   kind?: ScalarKind;
+  /** For records: a rough upper bound of their size, to keep records from nesting into megabytes. */
+  estimate?: number;
 }
+
+/** Records larger than this (roughly) are not embedded again: nesting would grow sizes exponentially. */
+const EMBED_LIMIT = 4096;
 
 const INT_KINDS: Array<[string, ScalarKind]> = [
   ['char', 'char'],
@@ -464,6 +469,21 @@ class DeclGenerator {
     return [head, ...inner, tail];
   }
 
+  /** A rough upper bound of the size of a record with these member lines (each member counted, arrays multiplied). */
+  private estimate(lines: string[]): number {
+    const known = new Map<string, number>();
+    for (const t of [...this.ints, ...this.others, ...this.embeddable]) known.set(t.spelling, t.estimate ?? t.size ?? 16);
+    let total = 0;
+    for (const line of lines) {
+      let base = 32;
+      for (const [spelling, size] of known) if (size > base && new RegExp(`(^|[^\\w])${spelling.replace(/ /g, ' (?:__attribute__\\(\\(.*?\\)\\) )?')}([^\\w]|$)`).test(line)) base = size;
+      let count = line.includes(', *') ? 3 : 1;
+      for (const m of line.matchAll(/\[(\d+)(?: \* sizeof\(short\))?\]/g)) count *= Number(m[1]) * (m[0].includes('sizeof') ? 2 : 1);
+      total += base * count;
+    }
+    return total + 64;
+  }
+
   private recordAttrs(): string[] {
     const rng = this.rng;
     const r = rng.int(8);
@@ -486,13 +506,14 @@ class DeclGenerator {
     this.out.push(`${kind}${before ? ` ${before}` : ''} ${tag} {`, ...lines.map((l) => '\t' + l), `}${after ? ` ${after}` : ''};`);
     this.records.push(tag);
     this.members.set(tag, [...new Set(lines.join('\n').match(/\bm\d+\b/g) ?? [])]);
-    if (flexible) return;
-    this.embeddable.push({ spelling: `${kind} ${tag}`, bits: 0, arrayOk: true });
+    const estimate = this.estimate(lines);
+    if (flexible || estimate > EMBED_LIMIT) return;
+    this.embeddable.push({ spelling: `${kind} ${tag}`, bits: 0, arrayOk: true, estimate });
     if (rng.chance(0.1)) {
       // A typedef of the record carrying aligned (it may lower it) or packed (ignored by gcc on a typedef).
       const name = this.typedefName('tr');
       this.out.push(this.typedefLine(`${kind} ${tag}`, name, [rng.chance(0.8) ? this.alignedAttr() : 'packed']));
-      this.embeddable.push({ spelling: name, bits: 0, arrayOk: false });
+      this.embeddable.push({ spelling: name, bits: 0, arrayOk: false, estimate: estimate + 64 });
     }
     if (rng.chance(0.1)) {
       const attrs = rng.chance(0.5) ? ` ${this.attrText(this.recordAttrs())}` : '';

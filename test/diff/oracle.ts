@@ -154,14 +154,14 @@ export function gccBitfields(source: string, fields: Array<{ record: string; kin
       if (!bytes) return;
       let first = -1;
       let last = -1;
-      bytes.forEach((b, k) => {
+      for (const [k, b] of bytes) {
         for (let bit = 0; bit < 8; bit++) {
           if ((big ? (b >> (7 - bit)) & 1 : (b >> bit) & 1) === 1) {
             if (first < 0) first = k * 8 + bit;
             last = k * 8 + bit;
           }
         }
-      });
+      }
       if (first >= 0) out.set(`${f.record}.${f.member}`, { bitOffset: first, bitSize: last - first + 1 });
     });
     return out;
@@ -172,10 +172,12 @@ export function gccBitfields(source: string, fields: Array<{ record: string; kin
 
 const WIDTHS: Record<string, number> = { byte: 1, '2byte': 2, short: 2, value: 2, hword: 2, half: 2, '4byte': 4, long: 4, word: 4, int: 4, '8byte': 8, quad: 8, xword: 8, dword: 8 };
 
-function objectBytes(asm: string, label: string, bigEndian: boolean, abi: AbiName): number[] | undefined {
+/** The nonzero bytes of an object in gcc's assembly, by offset, in order (`.zero N` runs are skipped, not stored). */
+function objectBytes(asm: string, label: string, bigEndian: boolean, abi: AbiName): Array<[number, number]> | undefined {
   const at = asm.search(new RegExp(`^${label}:`, 'm'));
   if (at < 0) return undefined;
-  const bytes: number[] = [];
+  const bytes: Array<[number, number]> = [];
+  let offset = 0;
   for (const line of asm.slice(at).split('\n').slice(1)) {
     const m = /^\s*\.(byte|2byte|short|value|hword|half|4byte|long|word|int|8byte|quad|xword|dword|zero|skip|space)\s+(.*)$/.exec(line);
     if (!m) {
@@ -183,7 +185,7 @@ function objectBytes(asm: string, label: string, bigEndian: boolean, abi: AbiNam
       continue;
     }
     if (m[1] === 'zero' || m[1] === 'skip' || m[1] === 'space') {
-      for (let k = Number(m[2].split(',')[0]); k > 0; k--) bytes.push(0);
+      offset += Number(m[2].split(',')[0]);
       continue;
     }
     // `.word` is 16 bits for the x86 and s390 assemblers, 32 for arm, aarch64 and riscv.
@@ -195,7 +197,10 @@ function objectBytes(asm: string, label: string, bigEndian: boolean, abi: AbiNam
         b.push(Number(n & 0xffn));
         n >>= 8n;
       }
-      bytes.push(...(bigEndian ? b.reverse() : b));
+      for (const x of bigEndian ? b.reverse() : b) {
+        if (x !== 0) bytes.push([offset, x]);
+        offset++;
+      }
     }
   }
   return bytes;

@@ -244,18 +244,25 @@ export class Layouter {
         const modeAlign = bitpos === undefined || (packed && w > 8) ? undefined : this.bitfieldModeAlign(w, bitpos, m.aligned !== undefined);
         const declAlign = Math.max(m.aligned ?? 0, modeAlign ?? 0);
         if (bitpos !== undefined) {
-          if (declAlign) bitpos = roundUp(bitpos, declAlign * 8);
-          if (!packed && modeAlign === undefined) {
-            // gcc: a bitfield may not span more alignment units of its type than the type itself has; it then
-            // moves to the next boundary of its type's alignment, counted within the record's offset alignment
-            // (above which gcc rounds the bit position only, not the byte offset).
-            const units = Math.floor(((bitpos % alignBits) + w + alignBits - 1) / alignBits);
-            if (units > Math.floor(typeBits / alignBits)) {
-              const offsetAlign = Math.max(def.aligned ?? 1, abi.biggestAlignment) * 8;
-              const within = bitpos % offsetAlign;
-              bitpos = bitpos - within + roundUp(within, alignBits);
+          // gcc keeps the position as a byte offset, a multiple of the record's offset alignment, plus a bit
+          // position below it (normalized between fields only). Aligning the field moves the bit position (or,
+          // for an alignment at least the offset alignment, the offset); a bitfield that then spans more
+          // alignment units of its type than the type has moves its bit position to the type's next boundary.
+          const offsetAlign = Math.max(def.aligned ?? 1, abi.biggestAlignment) * 8;
+          let base = bitpos - (bitpos % offsetAlign);
+          let rel = bitpos % offsetAlign;
+          if (declAlign) {
+            if (declAlign * 8 < offsetAlign) rel = roundUp(rel, declAlign * 8);
+            else {
+              base = roundUp(bitpos, declAlign * 8);
+              rel = 0;
             }
           }
+          if (!packed && modeAlign === undefined) {
+            const units = Math.floor((((base + rel) % alignBits) + w + alignBits - 1) / alignBits);
+            if (units > Math.floor(typeBits / alignBits)) rel = roundUp(rel, alignBits);
+          }
+          bitpos = base + rel;
         }
         fields.push({ member: m, bitOffset: bitpos, bitSize: w, align: packed ? 1 : typeAlign });
         if (bitpos !== undefined) bitpos += w;

@@ -620,7 +620,11 @@ export class Parser {
           this.expect(')');
         }
       } else if (ATTRIBUTE.has(s)) {
-        this.parseAttributes(attrs);
+        // gcc prepends each run of attributes in the specifiers to those before it: the run written first is
+        // applied last (`__attribute__((aligned(2))) short __attribute__((aligned(32))) t` aligns t to 2).
+        const run: Attrs = {};
+        this.parseAttributes(run);
+        Object.assign(attrs, mergeAttrs(run, attrs));
       } else if (s === '_Alignas') {
         this.pos++;
         this.alignas(attrs);
@@ -632,13 +636,13 @@ export class Parser {
         const r = this.recordSpecifier();
         type = r.type;
         tagDecl = r.tagDecl;
-        if (r.declAttrs) Object.assign(attrs, mergeAttrs(attrs, r.declAttrs));
+        if (r.declAttrs) Object.assign(attrs, mergeAttrs(r.declAttrs, attrs));
       } else if (s === 'enum') {
         if (type || words.length) break;
         const r = this.enumSpecifier();
         type = r.type;
         tagDecl = r.tagDecl;
-        if (r.declAttrs) Object.assign(attrs, mergeAttrs(attrs, r.declAttrs));
+        if (r.declAttrs) Object.assign(attrs, mergeAttrs(r.declAttrs, attrs));
       } else if (TYPEOF.has(s)) {
         if (type || words.length) break;
         type = this.typeofSpecifier();
