@@ -69,10 +69,12 @@ export interface Abi {
    */
   vectorAlignCap?: number;
   /**
-   * i386 without MMX: an 8-byte integer vector has DImode, which x86_field_alignment caps at 4 inside records
-   * (its __alignof__ stays 8). The alignment such a vector gets inside records, where a target lowers it.
+   * i386's x86_field_alignment: inside records, a field whose type has an integer, DFmode or DCmode machine mode
+   * is aligned to at most this many bytes unless its alignment was set by the user. The scalar table already
+   * says so for long long and double; this is for the types whose mode gcc derives: an 8-byte integer vector
+   * (DImode without MMX), a struct or union of 8 bytes made 8-aligned by a vector member (DImode).
    */
-  intVector8FieldAlign?: number;
+  fieldModeAlignCap?: number;
   /** Source text of gcc's predefined macros for this target (the subset headers test). */
   predefines: string;
 }
@@ -120,7 +122,7 @@ interface AbiSeed {
   extraFloats?: Record<string, ScalarKind>;
   floatModes?: Record<string, ScalarKind>;
   vectorAlignCap?: number;
-  intVector8FieldAlign?: number;
+  fieldModeAlignCap?: number;
   /** Target macros beyond the common ones. */
   archMacros: string[];
 }
@@ -138,7 +140,7 @@ const seeds: AbiSeed[] = [
     scalarOverrides: { llong: s(8, 4, 8), ullong: s(8, 4, 8), double: s(8, 4, 8), ldouble: s(12, 4, 4) },
     extraFloats: { _Float128: 'float128', __float128: 'float128', _Float64x: 'ldouble', __float80: 'ldouble' },
     floatModes: { XF: 'ldouble', TF: 'float128' },
-    intVector8FieldAlign: 4,
+    fieldModeAlignCap: 4,
     archMacros: ['__i386__', '__i386', 'i386', '__i686__', '__i686'],
   },
   {
@@ -235,7 +237,7 @@ export const ABIS: Record<AbiName, Abi> = Object.fromEntries(
       extraFloats: seed.extraFloats ?? {},
       floatModes: seed.floatModes ?? {},
       vectorAlignCap: seed.vectorAlignCap,
-      intVector8FieldAlign: seed.intVector8FieldAlign,
+      fieldModeAlignCap: seed.fieldModeAlignCap,
       predefines: predefinesFor(seed, sc),
     };
     return [seed.name, abi];

@@ -2,7 +2,7 @@
 
 import { Abi } from '../base/abi';
 import { Problems } from '../base/problems';
-import { EnumDef, isInteger, Member, RecordDef, Type, VectorType } from './types';
+import { EnumDef, isInteger, Member, RecordDef, scalar as scalarOf, Type, VectorType } from './types';
 
 export interface FieldLayout {
   member: Member;
@@ -99,11 +99,8 @@ export class Layouter {
         return this.abi.scalars[t.scalar].align;
       case 'complex':
         return this.abi.scalars[t.of].align;
-      case 'vector': {
-        const lowered = this.abi.intVector8FieldAlign;
-        if (lowered !== undefined && t.bytes === 8 && isInteger(t.of)) return lowered;
-        return this.vectorAlign(t);
-      }
+      case 'vector':
+        return this.capFieldAlign(t, this.vectorAlign(t));
       case 'pointer':
         return this.abi.pointerSize;
       case 'function':
@@ -111,8 +108,10 @@ export class Layouter {
       case 'enum':
         this.onRead?.(t.def);
         return t.def.underlying ? this.abi.scalars[t.def.underlying].align : undefined;
-      case 'record':
-        return this.layout(t.def).align;
+      case 'record': {
+        const a = this.layout(t.def).align;
+        return a === undefined ? undefined : this.capFieldAlign(t, a);
+      }
       case 'array':
         return this.alignOf(t.of);
       case 'unknown':
@@ -120,20 +119,74 @@ export class Layouter {
     }
   }
 
+  /** The target's cap on the alignment of a field of this type, by its machine mode (i386: see Abi.fieldModeAlignCap). */
+  private capFieldAlign(t: Type, align: number): number {
+    const cap = this.abi.fieldModeAlignCap;
+    if (cap === undefined || align <= cap || this.isUserAligned(t)) return align;
+    const mode = this.modeClass(t);
+    return mode === 'int' || mode === 'DF' || mode === 'DC' || mode === 'cint' ? cap : align;
+  }
+
+  /**
+   * The class of gcc's machine mode for a type (TYPE_MODE), as far as fieldModeAlignCap needs it, for a target
+   * without vector units (i386 by default): integer vectors of up to 8 bytes take the integer mode of their size,
+   * other vectors BLKmode; arrays and records take an integer mode of their size (1, 2, 4 or 8 bytes) unless a
+   * member is BLKmode, or a member covering the whole record gives it its own mode (compute_record_mode).
+   */
+  private modeClass(t: Type, depth = 0): 'int' | 'DF' | 'DC' | 'cint' | 'other' | 'blk' {
+    const intSized = (n: number | undefined) => (n === 1 || n === 2 || n === 4 || n === 8 ? 'int' : 'blk');
+    switch (t.kind) {
+      case 'scalar':
+        return t.scalar === 'void' ? 'blk' : t.scalar === 'double' ? 'DF' : isInteger(t) ? 'int' : 'other';
+      case 'complex':
+        return t.of === 'double' ? 'DC' : isInteger(scalarOf(t.of)) ? 'cint' : 'other';
+      case 'pointer':
+      case 'enum':
+        return 'int';
+      case 'vector':
+        return isInteger(t.of) && t.bytes <= 8 ? intSized(t.bytes) : 'blk';
+      case 'array': {
+        if (t.length === 1) return this.modeClass(t.of, depth + 1);
+        if (this.modeClass(t.of, depth + 1) === 'blk') return 'blk';
+        return intSized(this.sizeOf(t));
+      }
+      case 'record': {
+        const l = this.layout(t.def);
+        if (l.size === undefined || depth > 64) return 'blk';
+        let cover: ReturnType<Layouter['modeClass']> | undefined;
+        for (const f of l.fields) {
+          const m = f.member;
+          if (m.bitWidth !== undefined) {
+            if (m.bitWidth === l.size * 8) cover = 'int';
+            continue;
+          }
+          if (this.sizeOf(m.type) === 0) continue;
+          const mc = this.modeClass(m.type, depth + 1);
+          if (mc === 'blk') return 'blk';
+          if (this.sizeOf(m.type) === l.size) cover = mc;
+        }
+        if (cover !== undefined && (t.def.kind === 'struct' || cover === 'int')) return cover;
+        return intSized(l.size);
+      }
+      default:
+        return 'blk';
+    }
+  }
+
   /**
    * The alignment (bytes) a bitfield of `width` bits at bit `pos` gets because gcc gives it an integer mode of
    * that width (8, 16, 32, 64, and 128 where the target has TImode), which it does only where `pos` is already
-   * aligned for that mode (any position in a union, and offset 0); undefined otherwise. The mode's alignment is
-   * the integer type's inside records, or its own where the bitfield has an `aligned` attribute (i386: 8 for a
-   * 64-bit one, not 4).
+   * aligned for that mode (any position in a union, and offset 0); undefined otherwise.
    */
   private bitfieldModeAlign(width: number, pos: number, userAligned: boolean): number | undefined {
     const k = width === 8 ? 'schar' : width === 16 ? 'short' : width === 32 ? 'int' : width === 64 ? 'llong' : width === 128 && this.abi.hasInt128 ? 'int128' : undefined;
     if (k === undefined) return undefined;
+    // The mode's own alignment decides (i386: 8 for DImode); the field then gets it lowered the way the target
+    // lowers fields (x86_field_alignment: 4), unless an aligned attribute is on the bitfield.
     const info = this.abi.scalars[k];
-    const modeAlign = userAligned ? info.pref : info.align;
     const known = pos === 0 ? Infinity : pos & -pos;
-    return known >= modeAlign * 8 ? modeAlign : undefined;
+    if (known < info.pref * 8) return undefined;
+    return userAligned ? info.pref : info.align;
   }
 
   /** A vector's own alignment (TYPE_ALIGN): its size, capped where the target caps it. */
