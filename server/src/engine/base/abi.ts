@@ -75,6 +75,16 @@ export interface Abi {
    * (DImode without MMX), a struct or union of 8 bytes made 8-aligned by a vector member (DImode).
    */
   fieldModeAlignCap?: number;
+  /**
+   * gcc's STRICT_ALIGNMENT: a record that gets a scalar machine mode takes that mode's alignment and loses its
+   * user-alignment flag (finalize_type_size), which C11 _Alignof and the debug information's DW_AT_alignment see.
+   */
+  strictAlignment?: boolean;
+  /**
+   * Without a vector unit, gcc gives an integer vector the integer mode of its size if the target has registers
+   * for it (vector_type_mode): up to this many bytes (default: 16 with __int128, else 8; arm has TImode too).
+   */
+  vectorIntModeBytes: number;
   /** Source text of gcc's predefined macros for this target (the subset headers test). */
   predefines: string;
 }
@@ -123,6 +133,8 @@ interface AbiSeed {
   floatModes?: Record<string, ScalarKind>;
   vectorAlignCap?: number;
   fieldModeAlignCap?: number;
+  strictAlignment?: boolean;
+  vectorIntModeBytes?: number;
   /** Target macros beyond the common ones. */
   archMacros: string[];
 }
@@ -157,12 +169,15 @@ const seeds: AbiSeed[] = [
     scalarOverrides: { ldouble: s(8, 8) },
     extraFloats: { __bf16: 'float16' },
     vectorAlignCap: 8,
+    strictAlignment: true,
+    vectorIntModeBytes: 16,
     archMacros: ['__arm__', '__ARM_EABI__', '__ARMEL__', '__ARM_ARCH=7', '__ARM_PCS_VFP', '__thumb2__'],
   },
   {
     name: 'riscv64', triple: 'riscv64-linux-gnu', gcc: 'riscv64-linux-gnu-gcc', lp64: true, charSigned: false, hasInt128: true, biggestAlignment: 16,
     extraFloats: { _Float128: 'float128', _Float64x: 'float128' },
     floatModes: { TF: 'float128' },
+    strictAlignment: true,
     archMacros: ['__riscv', '__riscv_xlen=64', '__riscv_float_abi_double'],
   },
   {
@@ -238,6 +253,8 @@ export const ABIS: Record<AbiName, Abi> = Object.fromEntries(
       floatModes: seed.floatModes ?? {},
       vectorAlignCap: seed.vectorAlignCap,
       fieldModeAlignCap: seed.fieldModeAlignCap,
+      strictAlignment: seed.strictAlignment,
+      vectorIntModeBytes: seed.vectorIntModeBytes ?? (seed.hasInt128 ? 16 : 8),
       predefines: predefinesFor(seed, sc),
     };
     return [seed.name, abi];

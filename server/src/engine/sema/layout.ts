@@ -12,6 +12,15 @@ export interface FieldLayout {
   bitSize: number | undefined;
   /** Alignment the member received in this record, in bytes; undefined when unknown. */
   align: number | undefined;
+  /**
+   * The member's alignment was set by the user (gcc's DECL_USER_ALIGN: its own `aligned` or `_Alignas`, or its
+   * type's when that decided); gcc then records `alignAttr` in the debug information (DW_AT_alignment).
+   */
+  userAligned?: boolean;
+  /** gcc's DECL_ALIGN in bytes where it is not the field's `align`: a bitfield's own or its integer mode's. */
+  alignAttr?: number;
+  /** False for a bitfield whose own `aligned` gcc dropped when it laid the field out again (see layoutStruct). */
+  declUserAligned?: boolean;
 }
 
 export interface RecordLayout {
@@ -38,6 +47,15 @@ export interface FlatMember {
   align: number | undefined;
   isBitfield: boolean;
 }
+
+/** A machine mode's class and alignment (bytes), as far as the ABI rules need them. */
+interface Mode {
+  cls: 'int' | 'DF' | 'DC' | 'cint' | 'other' | 'blk';
+  align?: number;
+  /** BLKmode only because a strict-alignment target found it under-aligned (TYPE_NO_FORCE_BLK): it does not force its container to BLKmode. */
+  noForceBlk?: boolean;
+}
+const BLK: Mode = { cls: 'blk' };
 
 /** Largest size we represent exactly (bytes); larger objects are reported, and their size is unknown. */
 const MAX_OBJECT_BYTES = 2 ** 48;
@@ -123,54 +141,79 @@ export class Layouter {
   private capFieldAlign(t: Type, align: number): number {
     const cap = this.abi.fieldModeAlignCap;
     if (cap === undefined || align <= cap || this.isUserAligned(t)) return align;
-    const mode = this.modeClass(t);
+    const mode = this.modeOf(t).cls;
     return mode === 'int' || mode === 'DF' || mode === 'DC' || mode === 'cint' ? cap : align;
   }
 
   /**
-   * The class of gcc's machine mode for a type (TYPE_MODE), as far as fieldModeAlignCap needs it, for a target
-   * without vector units (i386 by default): integer vectors of up to 8 bytes take the integer mode of their size,
-   * other vectors BLKmode; arrays and records take an integer mode of their size (1, 2, 4 or 8 bytes) unless a
-   * member is BLKmode, or a member covering the whole record gives it its own mode (compute_record_mode).
+   * gcc's machine mode for a type (TYPE_MODE), as far as the ABI rules need it (its class and alignment), for the
+   * targets that need it, which have no vector unit by default (i386, arm, riscv64): integer vectors take the
+   * integer mode of their size where there is one, other vectors BLKmode; arrays and records take an integer
+   * mode of their size (1, 2, 4, 8 bytes, 16 with TImode) unless a member is BLKmode, or a member covering the
+   * whole record gives it its own mode (compute_record_mode).
    */
-  private modeClass(t: Type, depth = 0): 'int' | 'DF' | 'DC' | 'cint' | 'other' | 'blk' {
-    const intSized = (n: number | undefined) => (n === 1 || n === 2 || n === 4 || n === 8 ? 'int' : 'blk');
+  private modeOf(t: Type, depth = 0): Mode {
+    const sc = this.abi.scalars;
     switch (t.kind) {
       case 'scalar':
-        return t.scalar === 'void' ? 'blk' : t.scalar === 'double' ? 'DF' : isInteger(t) ? 'int' : 'other';
+        if (t.scalar === 'void') return BLK;
+        return { cls: t.scalar === 'double' ? 'DF' : isInteger(t) ? 'int' : 'other', align: sc[t.scalar].pref };
       case 'complex':
-        return t.of === 'double' ? 'DC' : isInteger(scalarOf(t.of)) ? 'cint' : 'other';
+        return { cls: t.of === 'double' ? 'DC' : isInteger(scalarOf(t.of)) ? 'cint' : 'other', align: sc[t.of].pref };
       case 'pointer':
+        return { cls: 'int', align: this.abi.pointerSize };
       case 'enum':
-        return 'int';
+        return t.def.underlying ? { cls: 'int', align: sc[t.def.underlying].pref } : BLK;
       case 'vector':
-        return isInteger(t.of) && t.bytes <= 8 ? intSized(t.bytes) : 'blk';
+        return isInteger(t.of) && t.bytes <= this.abi.vectorIntModeBytes ? this.intMode(t.bytes, true) : BLK;
       case 'array': {
-        if (t.length === 1) return this.modeClass(t.of, depth + 1);
-        if (this.modeClass(t.of, depth + 1) === 'blk') return 'blk';
-        return intSized(this.sizeOf(t));
+        // layout_type: BLKmode elements force BLKmode; one element gives its mode, more an integer mode of the size.
+        if (depth > 64) return BLK;
+        const el = this.modeOf(t.of, depth + 1);
+        if (el.cls === 'blk' && !el.noForceBlk) return BLK;
+        const mode = t.length === 1 ? (el.cls === 'blk' ? BLK : el) : this.intMode(this.sizeOf(t));
+        return this.strictBlk(mode, this.prefAlignOf(t.of) ?? 1);
       }
       case 'record': {
         const l = this.layout(t.def);
-        if (l.size === undefined || depth > 64) return 'blk';
-        let cover: ReturnType<Layouter['modeClass']> | undefined;
-        for (const f of l.fields) {
-          const m = f.member;
-          if (m.bitWidth !== undefined) {
-            if (m.bitWidth === l.size * 8) cover = 'int';
-            continue;
-          }
-          if (this.sizeOf(m.type) === 0) continue;
-          const mc = this.modeClass(m.type, depth + 1);
-          if (mc === 'blk') return 'blk';
-          if (this.sizeOf(m.type) === l.size) cover = mc;
-        }
-        if (cover !== undefined && (t.def.kind === 'struct' || cover === 'int')) return cover;
-        return intSized(l.size);
+        if (l.size === undefined || l.align === undefined || depth > 64) return BLK;
+        return this.recordMode(t.def, l.fields, l.size, l.align, depth);
       }
       default:
-        return 'blk';
+        return BLK;
     }
+  }
+
+  private recordMode(def: RecordDef, fields: FieldLayout[], size: number, align: number, depth: number): Mode {
+    let cover: Mode | undefined;
+    for (const f of fields) {
+      const m = f.member;
+      // The first member covering the whole record gives its mode (later ones have no greater precision).
+      if (m.bitWidth !== undefined) {
+        if (m.bitWidth === size * 8 && m.bitWidth > 0 && cover === undefined) cover = this.modeOf(m.type, depth + 1);
+        continue;
+      }
+      const fs = this.sizeOf(m.type);
+      if (fs === 0) continue;
+      const mc = this.modeOf(m.type, depth + 1);
+      if (mc.cls === 'blk' && !mc.noForceBlk) return BLK;
+      if (fs === size && mc.cls !== 'blk' && cover === undefined) cover = mc;
+    }
+    const mode = cover !== undefined && (def.kind === 'struct' || cover.cls === 'int') ? cover : this.intMode(size);
+    return this.strictBlk(mode, align);
+  }
+
+  /** A strict-alignment target keeps BLKmode (TYPE_NO_FORCE_BLK) for a type less aligned than its mode would need. */
+  private strictBlk(mode: Mode, align: number): Mode {
+    if (mode.cls !== 'blk' && this.abi.strictAlignment && align < this.abi.biggestAlignment && align < (mode.align ?? 0)) return { cls: 'blk', noForceBlk: true };
+    return mode;
+  }
+
+  /** The integer mode of a size (TImode where the target has __int128, or for vectors where it has the registers). */
+  private intMode(bytes: number | undefined, vector = false): Mode {
+    if (bytes === 16 && (this.abi.hasInt128 || (vector && this.abi.vectorIntModeBytes >= 16))) return { cls: 'int', align: this.abi.hasInt128 ? this.abi.scalars.int128.pref : 2 * this.abi.scalars.llong.pref };
+    const k = bytes === 1 ? 'schar' : bytes === 2 ? 'short' : bytes === 4 ? 'int' : bytes === 8 ? 'llong' : undefined;
+    return k === undefined ? BLK : { cls: 'int', align: this.abi.scalars[k].pref };
   }
 
   /**
@@ -221,7 +264,14 @@ export class Layouter {
   /** Whether the alignment of `t` was set by the user (gcc's TYPE_USER_ALIGN). */
   isUserAligned(t: Type): boolean {
     if (t.userAlign !== undefined) return true;
-    if (t.kind === 'array') return this.isUserAligned(t.of);
+    if (t.kind === 'array') {
+      if (!this.isUserAligned(t.of)) return false;
+      // finalize_type_size on a strict-alignment target: an array given a scalar mode takes its alignment and
+      // loses the flag.
+      if (!this.abi.strictAlignment) return true;
+      const mode = this.modeOf(t);
+      return mode.cls === 'blk' || (mode.align ?? 0) < (this.prefAlignOf(t.of) ?? 1);
+    }
     if (t.kind === 'record') return this.layout(t.def).userAligned;
     return false;
   }
@@ -294,6 +344,7 @@ export class Layouter {
         }
         // gcc's layout_decl: a bitfield as wide as an integer mode, at a position aligned for that mode, becomes an
         // ordinary field of that mode (it then needs the mode's alignment and skips the rule below).
+        const start = bitpos;
         const modeAlign = bitpos === undefined || (packed && w > 8) ? undefined : this.bitfieldModeAlign(w, bitpos, m.aligned !== undefined);
         const declAlign = Math.max(m.aligned ?? 0, modeAlign ?? 0);
         if (bitpos !== undefined) {
@@ -317,7 +368,23 @@ export class Layouter {
           }
           bitpos = base + rel;
         }
-        fields.push({ member: m, bitOffset: bitpos, bitSize: w, align: packed ? 1 : typeAlign });
+        // gcc lays the field out again at its final position, where it may now get its integer mode: that
+        // changes only its DECL_ALIGN (what the debug information records).
+        const finalMode = modeAlign ?? (bitpos === undefined || (packed && w > 8) ? undefined : this.bitfieldModeAlign(w, bitpos, m.aligned !== undefined));
+        let alignAttr = Math.max(m.aligned ?? 0, finalMode ?? 0);
+        let declUserAligned = m.aligned !== undefined;
+        if (modeAlign !== undefined && start !== undefined && bitpos !== undefined && recordAlign !== undefined) {
+          // Given its mode at the first layout, then moved: laid out again as an ordinary field, it takes its
+          // type's alignment where larger (and the type's user-alignment flag with it).
+          const known = (p: number) => (p === 0 ? Math.max(abi.biggestAlignment, recordAlign!, declAlign) * 8 : p & -p);
+          const typeAlignTrue = this.prefAlignOf(m.type) ?? 0;
+          // (A packed field with its own aligned is left alone; a packed one without drops to one byte.)
+          if (known(start) !== known(bitpos) && typeAlignTrue > alignAttr && !(packed && m.aligned !== undefined)) {
+            alignAttr = packed ? 1 : typeAlignTrue;
+            declUserAligned = this.isUserAligned(m.type);
+          }
+        }
+        fields.push({ member: m, bitOffset: bitpos, bitSize: w, align: packed ? 1 : typeAlign, ...(alignAttr ? { alignAttr } : {}), ...(declUserAligned ? {} : { declUserAligned }) });
         if (bitpos !== undefined) bitpos += w;
         // The record takes the type's alignment (and the field's own) from named bitfields only, except on ARM.
         if (recordAlign !== undefined && (m.name !== undefined || abi.alignAnonBitfield)) recordAlign = Math.max(recordAlign, packed ? 1 : typeAlign, declAlign);
@@ -345,7 +412,8 @@ export class Layouter {
       const packed = def.packed || m.packed;
       if (m.bitWidth !== undefined || m.bitWidthUnknown) {
         const w = m.bitWidth;
-        fields.push({ member: m, bitOffset: 0, bitSize: w, align: typeAlign });
+        const field: FieldLayout = { member: m, bitOffset: 0, bitSize: w, align: typeAlign };
+        fields.push(field);
         if (w === undefined || typeAlign === undefined) {
           maxBits = undefined;
           if (typeAlign === undefined) recordAlign = undefined;
@@ -355,6 +423,7 @@ export class Layouter {
         // Every union member is at offset 0, where an integer-mode-wide bitfield always gets its mode (as above).
         const modeAlign = w === 0 || (packed && w > 8) ? undefined : this.bitfieldModeAlign(w, 0, m.aligned !== undefined);
         const declAlign = Math.max(m.aligned ?? 0, modeAlign ?? 0, w === 0 ? typeAlign : 0);
+        if (declAlign) field.alignAttr = declAlign;
         if (recordAlign !== undefined && (m.name !== undefined || abi.alignAnonBitfield)) {
           recordAlign = Math.max(recordAlign, packed && w !== 0 ? 1 : typeAlign, declAlign);
         }
@@ -379,7 +448,22 @@ export class Layouter {
         size = undefined;
       }
     }
-    const userAligned = def.aligned !== undefined || fields.some((f) => this.fieldUserAligned(f.member, def.packed || f.member.packed));
+    let userAligned = def.aligned !== undefined;
+    for (const f of fields) {
+      const m = f.member;
+      if (this.fieldMakesRecordUserAligned(def, m, def.packed || m.packed)) userAligned = true;
+      // DECL_USER_ALIGN: a bitfield's own attribute only; any other field's as fieldMakesRecordUserAligned says.
+      if (m.bitWidth !== undefined && m.bitWidth > 0 ? m.aligned === undefined || f.declUserAligned === false : !this.fieldMakesRecordUserAligned(def, m, def.packed || m.packed)) continue;
+      f.userAligned = true;
+      // DECL_ALIGN: the field's alignment; a bitfield's is its own attribute's (or its mode's, if larger).
+      f.alignAttr = m.bitWidth !== undefined ? (f.alignAttr ?? m.aligned) : f.align;
+    }
+    // finalize_type_size on a strict-alignment target: a record given a scalar mode takes that mode's alignment
+    // and loses its user-alignment flag (arm, riscv64: `struct { char c; } __attribute__((aligned(8)))`).
+    if (userAligned && this.abi.strictAlignment && size !== undefined && recordAlign !== undefined) {
+      const mode = this.recordMode(def, fields, size, recordAlign, 0);
+      if (mode.cls !== 'blk' && (mode.align ?? 0) >= recordAlign) userAligned = false;
+    }
     return { size, align: recordAlign, userAligned, fields };
   }
 
@@ -388,10 +472,12 @@ export class Layouter {
    * passed on to the record): an `aligned` attribute counts unless the type's own alignment is larger, in which
    * case the type's flag replaces it (do_type_align).
    */
-  private fieldUserAligned(m: Member, packed: boolean): boolean {
+  private fieldMakesRecordUserAligned(def: RecordDef, m: Member, packed: boolean): boolean {
     const typeUser = this.isUserAligned(m.type);
     const typeAlign = this.prefAlignOf(m.type);
-    if (m.bitWidth !== undefined && m.bitWidth > 0) return m.aligned !== undefined || (typeUser && (m.name !== undefined || this.abi.alignAnonBitfield || !packed));
+    // A bitfield passes its type's flag on where it counts for the record's alignment, and (structs only, in
+    // gcc's check of bitfields spanning units) wherever it is not packed.
+    if (m.bitWidth !== undefined && m.bitWidth > 0) return m.aligned !== undefined || (typeUser && (m.name !== undefined || this.abi.alignAnonBitfield || (!packed && def.kind === 'struct')));
     if (m.bitWidth === undefined && packed && m.aligned !== undefined) return true;
     if (m.aligned !== undefined && typeAlign !== undefined && m.aligned >= typeAlign) return true;
     return typeUser;

@@ -11,7 +11,7 @@ import { Decl, newDecl, SymbolTable } from './symbols';
 import { Span } from '../base/source';
 import { decodeCharConstant, stringLiteralBytes } from '../base/charconst';
 import { streamLocation, Token, TokenKind, TokenStream } from '../base/token';
-import { EnumDef, isFloatKind, isInteger, Member, RecordDef, scalar, Type, typeToString } from './types';
+import { EnumDef, isFloatKind, isInteger, Member, QUAL_CONST, QUAL_VOLATILE, RecordDef, scalar, Type, typeToString } from './types';
 
 export interface ParseOptions {
   /** -fms-extensions: tagged and typedef'd struct members without a declarator are anonymous members. */
@@ -138,6 +138,20 @@ const KEYWORDS = new Set([
 
 const INT_MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1 };
 
+/**
+ * Floating keywords that are types of their own (gcc's debug information names them so), laid out as another
+ * scalar; keywords missing here are another name for the scalar (`__float128` is `_Float128`, `__float80` and `__ibm128` are
+ * `long double`).
+ */
+const DISTINCT_FLOAT_NAMES = new Set(['_Float32', '_Float64', '_Float32x', '_Float64x', '__fp16', '__bf16']);
+
+/** QUAL_CONST, QUAL_VOLATILE or 0 (restrict and _Atomic are not kept). */
+function qualifierBit(word: string): number {
+  if (word === 'const' || word === '__const' || word === '__const__') return QUAL_CONST;
+  if (word === 'volatile' || word === '__volatile' || word === '__volatile__') return QUAL_VOLATILE;
+  return 0;
+}
+
 /** Parses a whole translation unit; its problems are also reported to `problems`. */
 export function parse(stream: TokenStream, layouter: Layouter, problems: Problems, options: ParseOptions): ParseResult {
   const state = new ParseState(options);
@@ -180,6 +194,10 @@ class DeclProblems {
 export class Parser {
   private pos = 0;
   private depth = 0;
+  /** Inside member declarations: function declarators there read their parameter types (for display). */
+  private wantParams = 0;
+  /** Inside a parameter list: tags seen there are not declared at file scope (they have prototype scope). */
+  private inParams = 0;
   private readonly maxDepth: number;
   private readonly ev: Evaluator;
   /** The declaration being parsed. */
@@ -215,8 +233,9 @@ export class Parser {
     const builtin: Span = { file: this.toks[this.toks.length - 1].file, offset: 0, end: 0 };
     this.cur = this.state.prelude;
     if (this.lay.abi.hasInt128) {
-      this.defineOrdinary('__int128_t', { kind: 'typedef', type: { ...scalar('int128'), typedefName: '__int128_t' }, loc: builtin });
-      this.defineOrdinary('__uint128_t', { kind: 'typedef', type: { ...scalar('uint128'), typedefName: '__uint128_t' }, loc: builtin });
+      // gcc's builtin names for the types themselves (its debug information has no typedef for them).
+      this.defineOrdinary('__int128_t', { kind: 'typedef', type: scalar('int128'), loc: builtin });
+      this.defineOrdinary('__uint128_t', { kind: 'typedef', type: scalar('uint128'), loc: builtin });
     }
     this.defineOrdinary('__builtin_va_list', { kind: 'typedef', type: { kind: 'unknown', name: '__builtin_va_list' }, loc: builtin });
   }
@@ -426,7 +445,7 @@ export class Parser {
       if (d.name !== undefined && d.nameIdx !== undefined) {
         // gcc applies the declarator's attributes first, then the specifiers' (the last `aligned` decides a typedef).
         const attrs = mergeAttrs(d.attrs, spec.attrs);
-        if (spec.storage === 'typedef') this.defineTypedef(d.name, this.applyTypeAttrs(d.type, attrs, 'type'), d.nameIdx);
+        if (spec.storage === 'typedef') this.defineTypedef(d.name, this.applyTypeAttrs(d.type, attrs, 'type'), d.nameIdx, !replacesAlignedType(attrs));
         else this.defineOrdinary(d.name, { kind: 'variable', type: d.type, loc: this.span(d.nameIdx) });
       }
       if (this.accept('=')) {
@@ -577,12 +596,14 @@ export class Parser {
     }
   }
 
-  private defineTypedef(name: string, type: Type, nameIdx: number): void {
+  /** `named`: uses of the typedef show its name (false where gcc's attributes replaced the named type). */
+  private defineTypedef(name: string, type: Type, nameIdx: number, named = true): void {
     // A typedef gives an anonymous record or enum its display name.
     if ((type.kind === 'record' || type.kind === 'enum') && !type.typedefName && type.def.tag === undefined && type.def.typedefName === undefined) {
       type.def.typedefName = name;
     }
-    this.defineOrdinary(name, { kind: 'typedef', type: { ...type, typedefName: name }, loc: this.span(nameIdx) });
+    // Qualifiers inside a typedef are invisible where it is used by name (only those written on top show).
+    this.defineOrdinary(name, { kind: 'typedef', type: named ? { ...type, typedefName: name, qual: undefined } : type, loc: this.span(nameIdx) });
   }
 
   // ---- declaration specifiers ----
@@ -601,6 +622,7 @@ export class Parser {
     const attrs: Attrs = {};
     let type: Type | undefined;
     let tagDecl: DeclSpec['tagDecl'];
+    let qual = 0;
     const words: string[] = [];
     for (;;) {
       const t = this.tok;
@@ -611,6 +633,7 @@ export class Parser {
         if (s === 'typedef' || s === 'extern' || s === 'static') storage = s;
         this.pos++;
       } else if (QUALIFIERS.has(s)) {
+        qual |= qualifierBit(s);
         this.pos++;
       } else if (s === '_Atomic') {
         this.pos++;
@@ -671,6 +694,7 @@ export class Parser {
     const sawType = type !== undefined || words.length > 0;
     if (!type) type = words.length ? this.scalarFromWords(words) : scalar('int');
     else if (words.length) this.report('error', 'syntax-error', `'${words.join(' ')}' cannot combine with the type before it`);
+    if (qual) type = { ...type, qual: (type.qual ?? 0) | qual };
     return { type, storage, attrs, tagDecl, sawType };
   }
 
@@ -743,14 +767,15 @@ export class Parser {
       }
     }
     if (base === 'short' && longs) this.report('error', 'syntax-error', `'short' and 'long' together`);
+    const name = base !== undefined && DISTINCT_FLOAT_NAMES.has(base) ? base : undefined;
     if (complex) {
       if (k === 'void' || k === 'bool') {
         this.report('error', 'syntax-error', `'${words.join(' ')}' is not a complex type`);
         return { kind: 'unknown', name: words.join(' ') };
       }
-      return { kind: 'complex', of: k };
+      return name ? { kind: 'complex', of: k, name } : { kind: 'complex', of: k };
     }
-    return scalar(k);
+    return name ? { ...scalar(k), name } : scalar(k);
   }
 
   private typeofSpecifier(): Type {
@@ -889,6 +914,12 @@ export class Parser {
     if (existing && existing.kind === 'record' && existing.def.kind !== kind) {
       this.report('error', 'tag-kind-mismatch', `'${tag}' is declared as ${existing.def.kind} and used as ${kind}`, tagIdx);
     }
+    if (this.inParams && (this.is('{') || !(existing && existing.kind === 'record'))) {
+      // A tag first seen in a parameter list has prototype scope: it is not declared here (and a definition
+      // there is not read: the caller skips the list).
+      if (tag === undefined || this.is('{')) this.fail('a definition inside a parameter list');
+      return { type: { kind: 'record', def: { id: -1, kind, tag, members: undefined, packed: false, aligned: undefined, loc: this.span(tagIdx) } }, tagDecl: { defined: false, tagged: true } };
+    }
     if (!this.is('{')) {
       // A reference: attributes before the tag are ignored (gcc warns), those after it are the declaration's.
       if (tag === undefined) this.fail(`expected a tag or '{' after '${kind}'`);
@@ -1023,6 +1054,15 @@ export class Parser {
   }
 
   private memberDeclaration(def: RecordDef, members: Member[]): void {
+    this.wantParams++;
+    try {
+      this.memberDeclarationIn(def, members);
+    } finally {
+      this.wantParams--;
+    }
+  }
+
+  private memberDeclarationIn(def: RecordDef, members: Member[]): void {
     if (this.accept(';')) return;
     if (STATIC_ASSERT.has(this.tok.text)) {
       this.staticAssert();
@@ -1135,7 +1175,7 @@ export class Parser {
   private applyMode(t: Type, mode: string, at: number | undefined): Type {
     const abi = this.lay.abi;
     const bad = (why: string): Type => {
-      this.report('error', 'unsupported-attribute', `mode(${mode}) ${why}: sizes and offsets that depend on it are unknown`, at);
+      this.report('error', 'mode-attribute', `mode(${mode}) ${why}: sizes and offsets that depend on it are unknown`, at);
       return { kind: 'unknown', name: `mode(${mode})` };
     };
     const intBytes = (m: string): number | undefined => (m === 'word' || m === 'unwind_word' ? abi.wordSize : m === 'pointer' ? abi.pointerSize : INT_MODES[m]);
@@ -1205,6 +1245,10 @@ export class Parser {
       return { type: { kind: 'enum', def }, tagDecl: { defined: true, tagged: tag !== undefined } };
     }
     const existing = tag !== undefined ? this.lookupTag(tag) : undefined;
+    if (this.inParams && (this.is('{') || existing?.kind !== 'enum')) {
+      if (tag === undefined || this.is('{')) this.fail('a definition inside a parameter list');
+      return { type: { kind: 'enum', def: { id: -1, tag, underlying: undefined, packed: false, enumerators: [], loc: this.span(tagIdx) } }, tagDecl: { defined: false, tagged: true } };
+    }
     if (!this.is('{')) {
       if (tag === undefined) this.fail(`expected a tag or '{' after 'enum'`);
       if (existing?.kind === 'enum') return { type: { kind: 'enum', def: existing.def }, tagDecl: { defined: false, tagged: true }, declAttrs: afterTag };
@@ -1323,10 +1367,14 @@ export class Parser {
           // Attributes after a '*' are the pointer type's (gcc: `int * __attribute__((aligned(1))) p` is a pointer
           // aligned to 1).
           const own: Attrs = {};
+          let qual = 0;
           for (;;) {
-            if (this.tok.kind === TokenKind.Identifier && (QUALIFIERS.has(this.tok.text) || this.tok.text === '_Atomic')) this.pos++;
-            else if (!this.parseAttributes(own)) break;
+            if (this.tok.kind === TokenKind.Identifier && (QUALIFIERS.has(this.tok.text) || this.tok.text === '_Atomic')) {
+              qual |= qualifierBit(this.tok.text);
+              this.pos++;
+            } else if (!this.parseAttributes(own)) break;
           }
+          if (qual) t = { ...t, qual };
           t = this.applyTypeAttrs(t, own, 'type');
           continue;
         }
@@ -1424,10 +1472,69 @@ export class Parser {
       return lengthUnknown ? { kind: 'array', of, length: undefined, lengthUnknown: true } : { kind: 'array', of, length };
     }
     if (this.is('(')) {
-      const paramsText = this.skipBalanced();
-      return { kind: 'function', returns: this.typeSuffix(t), paramsText };
+      const open = this.pos;
+      const list = this.wantParams > 0 ? this.parameterList() : undefined;
+      let paramsText: string;
+      if (list) paramsText = this.textOf(open + 1, this.pos - 2);
+      else {
+        this.pos = open;
+        paramsText = this.skipBalanced();
+      }
+      const returns = this.typeSuffix(t);
+      return list ? { kind: 'function', returns, paramsText, params: list.params, ...(list.variadic ? { variadic: true } : {}) } : { kind: 'function', returns, paramsText };
     }
     return t;
+  }
+
+  /**
+   * `( parameter-declarations )` at the current '(': the parameters' types as a compiler records them (arrays
+   * and functions become pointers, top-level qualifiers go), or undefined (and nothing consumed) when the list
+   * is not one this parser reads (K&R identifier lists, definitions inside it, errors). Quiet: the tokens are
+   * skipped as before when it gives up.
+   */
+  private parameterList(): { params: Type[]; variadic: boolean } | undefined {
+    const start = this.pos;
+    const depth = this.depth;
+    const problems = this.problems;
+    this.problems = Parser.QUIET;
+    this.inParams++;
+    try {
+      this.expect('(');
+      const params: Type[] = [];
+      let variadic = false;
+      if (this.accept(')')) return { params, variadic };
+      if (this.is('void') && this.peek(1).text === ')') {
+        this.pos += 2;
+        return { params, variadic };
+      }
+      for (;;) {
+        if (this.accept('...')) {
+          variadic = true;
+          this.expect(')');
+          return { params, variadic };
+        }
+        const spec = this.declSpecifiers(true);
+        if (!spec.sawType) this.fail('expected a parameter type');
+        const d = this.declarator(spec.type, true);
+        this.afterDeclarator({});
+        let p = d.type;
+        if (p.kind === 'array') p = { kind: 'pointer', to: p.of };
+        else if (p.kind === 'function') p = { kind: 'pointer', to: p };
+        else if (p.qual) p = { ...p, qual: undefined };
+        params.push(p);
+        if (this.accept(',')) continue;
+        this.expect(')');
+        return { params, variadic };
+      }
+    } catch (e) {
+      if (e !== SYNTAX) throw e;
+      this.pos = start;
+      return undefined;
+    } finally {
+      this.problems = problems;
+      this.inParams--;
+      this.depth = depth;
+    }
   }
 
   /** A type name, as in casts, sizeof and offsetof. */
@@ -1807,6 +1914,16 @@ function incompleteAt(t: Type, read: (d: RecordDef | EnumDef) => void): string |
   if (inner.kind === 'record' && (!inner.def.members || inner.def.beingDefined)) return `${inner.def.kind} ${inner.def.tag ?? '<anonymous>'}`;
   if (inner.kind === 'enum' && inner.def.underlying === undefined) return `enum ${inner.def.tag ?? '<anonymous>'}`;
   return undefined;
+}
+
+/**
+ * A typedef's `mode` or `vector_size` applied after its `aligned`: gcc's aligned made the named variant of the
+ * type, which the later attribute replaces with a new, unnamed type (uses of the typedef then show that type).
+ */
+function replacesAlignedType(attrs: Attrs): boolean {
+  const ops = attrs.typeOps ?? [];
+  const aligned = ops.findIndex((o) => o.op === 'aligned');
+  return aligned >= 0 && ops.slice(aligned + 1).some((o) => o.op !== 'aligned');
 }
 
 /** Attributes `a` then `b`, in the order gcc applies them (for a type, b's `aligned` replaces a's). */

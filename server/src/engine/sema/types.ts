@@ -8,16 +8,25 @@ interface TypeCommon {
   typedefName?: string;
   /** Alignment in bytes forced by `aligned` on a typedef; may be lower than natural (gcc allows that on typedefs). */
   userAlign?: number;
+  /** Qualifiers (QUAL_CONST | QUAL_VOLATILE), for display only: they change no layout. */
+  qual?: number;
 }
+
+export const QUAL_CONST = 1;
+export const QUAL_VOLATILE = 2;
 
 export interface ScalarType extends TypeCommon {
   kind: 'scalar';
   scalar: ScalarKind;
+  /** The keyword of a distinct type laid out as `scalar` (`_Float32` is a float, `_Float64x` a long double on x86). */
+  name?: string;
 }
 /** `_Complex T` (GNU C: any integer or floating T): two T side by side, aligned as one T. */
 export interface ComplexType extends TypeCommon {
   kind: 'complex';
   of: ScalarKind;
+  /** The component's keyword when it is a distinct type (`_Complex _Float32`). */
+  name?: string;
 }
 /** A GNU vector (`vector_size(N)`): `length` elements of an integer, enum or floating type. */
 export interface VectorType extends TypeCommon {
@@ -44,6 +53,13 @@ export interface FunctionType extends TypeCommon {
   returns: Type;
   /** Parameter list as written, for display. */
   paramsText: string;
+  /**
+   * Parameter types as a compiler records them (arrays and functions adjusted to pointers, top-level qualifiers
+   * dropped), where the parser read them (function declarators inside member declarations); `()` is none.
+   */
+  params?: Type[];
+  /** `...` ends the parameter list. */
+  variadic?: boolean;
 }
 export interface RecordType extends TypeCommon {
   kind: 'record';
@@ -127,9 +143,9 @@ export function typeToString(t: Type, inner = ''): string {
   if (t.typedefName) return join(t.typedefName);
   switch (t.kind) {
     case 'scalar':
-      return join(SCALAR_NAMES[t.scalar]);
+      return join(t.name ?? SCALAR_NAMES[t.scalar]);
     case 'complex':
-      return join(`_Complex ${SCALAR_NAMES[t.of]}`);
+      return join(`_Complex ${t.name ?? SCALAR_NAMES[t.of]}`);
     case 'vector':
       return join(`${typeToString(t.of)} __attribute__((vector_size(${t.bytes})))`);
     case 'unknown':
