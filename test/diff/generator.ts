@@ -12,6 +12,11 @@ import { ABIS, Abi, AbiName, ScalarKind } from '../../server/src/engine/base/abi
 export interface GenOptions {
   abi: AbiName;
   msExtensions?: boolean;
+  /**
+   * Only what clang 14 compiles too (no _FloatN or other extra floating types, no complex __int128, integer
+   * complex or extra floating modes, no vectors of enums): the slice where clang can be a second opinion.
+   */
+  clang?: boolean;
 }
 
 export interface Generated {
@@ -178,6 +183,7 @@ class DeclGenerator {
   }
 
   private floatKinds(): Array<[string, ScalarKind]> {
+    if (this.opts.clang) return FLOAT_KINDS.filter(([w]) => !w.startsWith('_Float'));
     return [...FLOAT_KINDS, ...Object.entries(this.abi.extraFloats)];
   }
 
@@ -221,12 +227,12 @@ class DeclGenerator {
     const rng = this.rng;
     for (const [s, k] of this.intKinds()) this.ints.push(this.scalarDesc(s, k));
     for (const [s, k] of this.floatKinds()) this.others.push(this.scalarDesc(s, k));
-    this.types.push(...Object.keys(this.abi.extraFloats), 'long double', this.abi.hasInt128 ? '__int128' : 'long long');
+    this.types.push(...(this.opts.clang ? [] : Object.keys(this.abi.extraFloats)), 'long double', this.abi.hasInt128 ? '__int128' : 'long long');
     // Complex types in every word order, floating and integer.
-    const complexBases = this.abi.hasInt128 ? [...COMPLEX_BASES, ['__int128', 'int128'] as [string, ScalarKind]] : COMPLEX_BASES;
+    const complexBases = this.abi.hasInt128 && !this.opts.clang ? [...COMPLEX_BASES, ['__int128', 'int128'] as [string, ScalarKind]] : COMPLEX_BASES;
     for (let i = 0; i < 8; i++) {
       // Of the target's extra floating types only the _FloatN keywords combine with _Complex (__float128 does not).
-      const [b, k] = rng.pick([...complexBases, ...Object.entries(this.abi.extraFloats).filter(([w]) => w.startsWith('_Float'))]);
+      const [b, k] = rng.pick([...complexBases, ...Object.entries(this.abi.extraFloats).filter(([w]) => w.startsWith('_Float') && !this.opts.clang)]);
       const spelling = rng.pick(COMPLEX_SHAPES).replace('B', b);
       this.others.push({ spelling, bits: 0, size: 2 * this.sizeOf(k), arrayOk: true });
       this.types.push(spelling);
@@ -264,7 +270,7 @@ class DeclGenerator {
       this.out.push(where === 0 ? `typedef ${base} ${name} __attribute__((mode(${spelled})));` : where === 1 ? `typedef __attribute__((__mode__(${spelled}))) ${base} ${name};` : `typedef ${base} __attribute__((mode(${spelled}))) ${name};`);
       this.ints.push({ spelling: name, bits: bytes * 8, size: bytes, arrayOk: true, scalar: 'int' });
     }
-    const floatModes: Array<[string, ScalarKind]> = [['SF', 'float'], ['DF', 'double'], ...Object.entries(this.abi.floatModes)];
+    const floatModes: Array<[string, ScalarKind]> = [['SF', 'float'], ['DF', 'double'], ...(this.opts.clang ? [] : Object.entries(this.abi.floatModes))];
     for (let i = 0; i < 3; i++) {
       const [mode, k] = rng.pick(floatModes);
       const name = this.typedefName('mf');
@@ -273,25 +279,33 @@ class DeclGenerator {
         this.others.push({ spelling: name, bits: 0, size: this.sizeOf(k), arrayOk: true });
       } else {
         const cmode = `${mode.slice(0, -1)}C`;
-        this.out.push(`typedef _Complex ${rng.pick(['float', 'double', 'int'])} ${name} __attribute__((mode(${cmode})));`);
+        this.out.push(`typedef _Complex ${rng.pick(this.opts.clang ? ['float', 'double'] : ['float', 'double', 'int'])} ${name} __attribute__((mode(${cmode})));`);
         this.others.push({ spelling: name, bits: 0, size: 2 * this.sizeOf(k), arrayOk: true });
       }
     }
-    {
+    if (!this.opts.clang) {
       const [m, bytes] = rng.pick(INT_MODES.filter(([x]) => x !== 'byte'));
       const name = this.typedefName('mc');
       this.out.push(`typedef _Complex ${rng.pick(['int', 'unsigned char', 'long'])} ${name} __attribute__((mode(C${m})));`);
       this.others.push({ spelling: name, bits: 0, size: 2 * bytes, arrayOk: true });
     }
     // Vector types: integer and floating elements, 1 to 16 of them, some with an aligned attribute too.
+    // One typedef per element kind and size: gcc's debug information shares vector types of one shape between
+    // typedefs (one with an aligned attribute then names the other's), which pahole then shows oddly.
+    const shapes = new Set<string>();
     for (let i = 0; i < 6; i++) {
       const el = rng.pick([...this.intKinds().filter(([, k]) => k !== 'bool'), ['float', 'float'], ['double', 'double']] as Array<[string, ScalarKind]>);
       const bytes = this.sizeOf(el[1]) * 2 ** rng.int(5);
+      const shape = `${el[1]}/${bytes}`;
+      if (shapes.has(shape)) continue;
+      shapes.add(shape);
       const name = this.typedefName('vt');
       const attrs = [`vector_size(${bytes})`];
       if (rng.chance(0.2)) attrs.push(this.alignedAttr());
       const forced = this.lastAligned(attrs);
-      this.out.push(this.typedefLine(el[0], name, attrs));
+      // All in one place, aligned after vector_size: an aligned applied first makes gcc's debug information name
+      // the typedef oddly (the corpus keeps that order for the layout).
+      this.out.push(this.typedefLine(el[0], name, attrs, true));
       this.others.push({ spelling: name, bits: 0, size: bytes, forcedAlign: forced, arrayOk: forced === undefined || bytes % forced === 0 });
     }
     // Pointer typedefs with attributes after the '*' (the pointer type's own alignment).
@@ -323,9 +337,10 @@ class DeclGenerator {
   }
 
   /** A typedef with its attributes spread over the three places one may stand. */
-  private typedefLine(base: string, name: string, attrs: string[]): string {
+  private typedefLine(base: string, name: string, attrs: string[], together = false): string {
     const places: string[][] = [[], [], []];
-    for (const a of attrs) places[this.rng.int(3)].push(a);
+    const place = this.rng.int(3);
+    for (const a of attrs) places[together ? place : this.rng.int(3)].push(a);
     const at = (i: number) => (places[i].length ? `${this.attrText(places[i])} ` : '');
     return `typedef ${at(0)}${base} ${at(1)}${name}${places[2].length ? ` ${this.attrText(places[2])}` : ''};`.replace(/ +/g, ' ').replace(/^typedef ([^;]*?) ;$/, 'typedef $1;');
   }
@@ -386,7 +401,7 @@ class DeclGenerator {
     if (r === 7 && t.scalar) {
       // mode() and vector_size() on the member itself.
       if (t.scalar === 'int' && t.kind !== undefined && rng.chance(0.6)) return `${t.spelling} ${name} __attribute__((mode(${rng.pick(INT_MODES)[0]})));`;
-      if (t.size !== undefined && t.forcedAlign === undefined && t.kind !== 'ldouble' && t.kind !== 'float128' && t.kind !== 'float16') return `${t.spelling} ${name} __attribute__((vector_size(${t.size * 2 ** rng.int(4)})));`;
+      if (t.size !== undefined && t.forcedAlign === undefined && (t.kind !== undefined || !this.opts.clang) && t.kind !== 'ldouble' && t.kind !== 'float128' && t.kind !== 'float16') return `${t.spelling} ${name} __attribute__((vector_size(${t.size * 2 ** rng.int(4)})));`;
     }
     if (r === 8 && t.arrayOk) return `${t.spelling} ${name}[${1 + rng.int(3)}] ${attrs()};`;
     return `${t.spelling} ${name};`;

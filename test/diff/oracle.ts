@@ -96,7 +96,7 @@ export function parseDump(dump: string, source: string): Map<string, OracleRecor
       if (!nameMatch) continue;
       const memberName = nameMatch[1];
       // A line that is only a type (an unnamed bitfield) ends in a type word.
-      if (/^(struct|union|enum) [A-Za-z_][A-Za-z0-9_]*$/.test(text) || /^(unsigned |signed )?(char|short|int|long|long long|_Bool|unsigned)$/.test(text)) continue;
+      if (/^(struct|union|enum) [A-Za-z_][A-Za-z0-9_]*$/.test(text) || /^(unsigned |signed )?(char|short|int|long|long long|_Bool|unsigned|__int128)$/.test(text)) continue;
       if (text.split(/\s+/).length < 2) continue;
       const byte = Number(m[1]);
       if (m[2] !== undefined) {

@@ -33,5 +33,5 @@ export { MATRIX_ABIS, VARIANTS } from './kernel/matrix';
 export type { ConfigOverride } from './kernel/matrix';
 export { definitionAt, entityAt, memberAt, memberFacts, recordFacts, referencesTo, tokenIndexAt } from './view/query';
 export type { Entity } from './view/query';
-export { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, recordText, structJson } from './view/report';
+export { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, recordsText, recordText, structJson } from './view/report';
 export type { PathDisplay } from './view/report';
