@@ -21,6 +21,8 @@ export interface FieldLayout {
   alignAttr?: number;
   /** False for a bitfield whose own `aligned` gcc dropped when it laid the field out again (see layoutStruct). */
   declUserAligned?: boolean;
+  /** A bitfield that gcc gave an integer mode where it first laid it out (no longer DECL_BIT_FIELD; its DECL_MODE). */
+  intMode?: boolean;
 }
 
 export interface RecordLayout {
@@ -190,7 +192,9 @@ export class Layouter {
       const m = f.member;
       // The first member covering the whole record gives its mode (later ones have no greater precision).
       if (m.bitWidth !== undefined) {
-        if (m.bitWidth === size * 8 && m.bitWidth > 0 && cover === undefined) cover = this.modeOf(m.type, depth + 1);
+        // (DECL_MODE: the integer mode gcc gave the bitfield, else its type's, which is kept only where it has the
+        // record's size: otherwise the record gets the integer mode of its size.)
+        if (m.bitWidth === size * 8 && m.bitWidth > 0 && cover === undefined) cover = f.intMode || this.sizeOf(m.type) !== size ? this.intMode(size) : this.modeOf(m.type, depth + 1);
         continue;
       }
       const fs = this.sizeOf(m.type);
@@ -209,9 +213,13 @@ export class Layouter {
     return mode;
   }
 
-  /** The integer mode of a size (TImode where the target has __int128, or for vectors where it has the registers). */
+  /**
+   * The integer mode of a size (TImode where the target has __int128, or for vectors where it has the registers;
+   * arm's TImode is aligned to 8, its __BIGGEST_ALIGNMENT__, which decides whether a 16-aligned record keeps its
+   * user-alignment flag).
+   */
   private intMode(bytes: number | undefined, vector = false): Mode {
-    if (bytes === 16 && (this.abi.hasInt128 || (vector && this.abi.vectorIntModeBytes >= 16))) return { cls: 'int', align: this.abi.hasInt128 ? this.abi.scalars.int128.pref : 2 * this.abi.scalars.llong.pref };
+    if (bytes === 16 && (this.abi.hasInt128 || (vector && this.abi.vectorIntModeBytes >= 16))) return { cls: 'int', align: this.abi.hasInt128 ? this.abi.scalars.int128.pref : Math.min(16, this.abi.biggestAlignment) };
     const k = bytes === 1 ? 'schar' : bytes === 2 ? 'short' : bytes === 4 ? 'int' : bytes === 8 ? 'llong' : undefined;
     return k === undefined ? BLK : { cls: 'int', align: this.abi.scalars[k].pref };
   }
@@ -248,6 +256,8 @@ export class Layouter {
       return t.def.underlying ? this.abi.scalars[t.def.underlying].pref : undefined;
     }
     if (t.kind === 'array') return this.prefAlignOf(t.of);
+    // A record's TYPE_ALIGN, which the i386 field cap (alignOf) does not lower.
+    if (t.kind === 'record') return this.layout(t.def).align;
     return this.alignOf(t);
   }
 
@@ -384,7 +394,7 @@ export class Layouter {
             declUserAligned = this.isUserAligned(m.type);
           }
         }
-        fields.push({ member: m, bitOffset: bitpos, bitSize: w, align: packed ? 1 : typeAlign, ...(alignAttr ? { alignAttr } : {}), ...(declUserAligned ? {} : { declUserAligned }) });
+        fields.push({ member: m, bitOffset: bitpos, bitSize: w, align: packed ? 1 : typeAlign, ...(alignAttr ? { alignAttr } : {}), ...(declUserAligned ? {} : { declUserAligned }), ...(modeAlign !== undefined ? { intMode: true } : {}) });
         if (bitpos !== undefined) bitpos += w;
         // The record takes the type's alignment (and the field's own) from named bitfields only, except on ARM.
         if (recordAlign !== undefined && (m.name !== undefined || abi.alignAnonBitfield)) recordAlign = Math.max(recordAlign, packed ? 1 : typeAlign, declAlign);
@@ -424,6 +434,7 @@ export class Layouter {
         const modeAlign = w === 0 || (packed && w > 8) ? undefined : this.bitfieldModeAlign(w, 0, m.aligned !== undefined);
         const declAlign = Math.max(m.aligned ?? 0, modeAlign ?? 0, w === 0 ? typeAlign : 0);
         if (declAlign) field.alignAttr = declAlign;
+        if (modeAlign !== undefined) field.intMode = true;
         if (recordAlign !== undefined && (m.name !== undefined || abi.alignAnonBitfield)) {
           recordAlign = Math.max(recordAlign, packed && w !== 0 ? 1 : typeAlign, declAlign);
         }
@@ -451,7 +462,7 @@ export class Layouter {
     let userAligned = def.aligned !== undefined;
     for (const f of fields) {
       const m = f.member;
-      if (this.fieldMakesRecordUserAligned(def, m, def.packed || m.packed)) userAligned = true;
+      if (this.fieldMakesRecordUserAligned(def, m, def.packed || m.packed, f.intMode)) userAligned = true;
       // DECL_USER_ALIGN: a bitfield's own attribute only; any other field's as fieldMakesRecordUserAligned says.
       if (m.bitWidth !== undefined && m.bitWidth > 0 ? m.aligned === undefined || f.declUserAligned === false : !this.fieldMakesRecordUserAligned(def, m, def.packed || m.packed)) continue;
       f.userAligned = true;
@@ -472,12 +483,12 @@ export class Layouter {
    * passed on to the record): an `aligned` attribute counts unless the type's own alignment is larger, in which
    * case the type's flag replaces it (do_type_align).
    */
-  private fieldMakesRecordUserAligned(def: RecordDef, m: Member, packed: boolean): boolean {
+  private fieldMakesRecordUserAligned(def: RecordDef, m: Member, packed: boolean, intMode = false): boolean {
     const typeUser = this.isUserAligned(m.type);
     const typeAlign = this.prefAlignOf(m.type);
     // A bitfield passes its type's flag on where it counts for the record's alignment, and (structs only, in
-    // gcc's check of bitfields spanning units) wherever it is not packed.
-    if (m.bitWidth !== undefined && m.bitWidth > 0) return m.aligned !== undefined || (typeUser && (m.name !== undefined || this.abi.alignAnonBitfield || (!packed && def.kind === 'struct')));
+    // gcc's check of bitfields spanning units, which skips one given an integer mode) wherever it is not packed.
+    if (m.bitWidth !== undefined && m.bitWidth > 0) return m.aligned !== undefined || (typeUser && (m.name !== undefined || this.abi.alignAnonBitfield || (!packed && !intMode && def.kind === 'struct')));
     if (m.bitWidth === undefined && packed && m.aligned !== undefined) return true;
     if (m.aligned !== undefined && typeAlign !== undefined && m.aligned >= typeAlign) return true;
     return typeUser;
