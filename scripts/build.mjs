@@ -11,13 +11,19 @@ const production = process.argv.includes('--production');
 // packaging never rewrites the dist/ that running tests use).
 const at = process.argv.indexOf('--out-root');
 const outRoot = at > 0 ? path.resolve(process.argv[at + 1]) : root;
+// --only cli,server,...: just these bundles (by output name), e.g. the npm package's.
+const only = process.argv.indexOf('--only');
+const wanted = only > 0 ? process.argv[only + 1].split(',') : undefined;
+// The node bundles compile their body with V8's code cache (scripts/code-cache-prologue.js): a fresh process
+// deserializes what the last one compiled. The marker after the prologue says where the body starts.
+const prologue = fs.readFileSync(path.join(root, 'scripts/code-cache-prologue.js'), 'utf8') + '/*memdesc:body*/';
 const entries = [
-  { in: 'server/src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
-  { in: 'server/src/server-main.ts', out: 'dist/server.js' },
-  { in: 'server/src/matrix-worker.ts', out: 'dist/matrix-worker.js' },
+  { in: 'server/src/cli/main.ts', out: 'dist/cli.js', banner: `#!/usr/bin/env node\n${prologue}` },
+  { in: 'server/src/server-main.ts', out: 'dist/server.js', banner: prologue },
+  { in: 'server/src/matrix-worker.ts', out: 'dist/matrix-worker.js', banner: prologue },
   { in: 'client/src/extension.ts', out: 'dist/extension.js' },
   { in: 'client/webview/main.ts', out: 'media/layout.js', browser: true },
-].filter((e) => fs.existsSync(path.join(root, e.in)));
+].filter((e) => fs.existsSync(path.join(root, e.in)) && (!wanted || wanted.includes(path.basename(e.out, '.js'))));
 
 await Promise.all(
   entries.map((e) =>

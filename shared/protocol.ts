@@ -1,15 +1,16 @@
-// Custom protocol between the memdesc-layout server and its clients; documented in docs/protocol.md.
+// The custom requests between the server and its clients, as typed request objects (docs/protocol.md).
+// Both the server (connection.onRequest) and the VS Code client (client.sendRequest) take them.
 
-export const LayoutRequestMethod = 'memdesc/layout';
+import { RequestType } from 'vscode-languageserver-protocol';
 
 export interface LayoutParams {
-  /** A document in the analysed set (a kernel header, a .memdesc sketch); the server finds its tree. */
-  uri: string;
+  /** A document in the analysed set (a kernel header, a .memdesc sketch); the server finds its tree. Required unless `root` is given. */
+  uri?: string;
   /** ABI to lay out for; default: the `memdesc.arch` setting. */
   arch?: string;
-  /** Config variant: a path to a .config, or undefined for the configured one. */
+  /** A path to a .config to use instead of the configured one. */
   config?: string;
-  /** Instead of a document (then `uri` may be left out): a kernel tree, as a path or file URI; its memdesc set is laid out. */
+  /** Instead of a document: a kernel tree, as a path or file URI; its memdesc set is laid out. */
   root?: string;
   /** A config variant of the matrix applied on top (`memcg`, `no-memcg`, `lockdep`, `preempt-rt`, `highmem`). */
   variant?: string;
@@ -90,11 +91,18 @@ export interface LayoutResult {
   asserts: AssertSummary;
   /** Where the kernel config came from (a path, a build dir, or the built-in default); null outside a kernel tree. */
   configSource: string | null;
+  /**
+   * How it was chosen: `setting` (memdesc.config / memdesc.buildDir), `build-dir` (an O= build dir found among the
+   * workspace folders), `in-tree` (the tree's own .config), `default` (built in: no .config found); null outside a tree.
+   */
+  configKind: 'setting' | 'build-dir' | 'in-tree' | 'default' | null;
+  /** Where the ABI came from: the `config`, the `setting` (memdesc.arch or the request), or the `default` (x86_64). */
+  archFrom: 'config' | 'setting' | 'default' | null;
+  /** What the user should know: why the built-in default is used and how to pick a config, or a contradiction. */
+  configNotice: string | null;
   /** The config variant applied, when the request named one. */
   variant?: string;
 }
-
-export const ConfigVariantsRequestMethod = 'memdesc/configVariants';
 
 export interface ConfigVariantsParams {
   /** Only the variants that apply to this ABI; default: all. */
@@ -109,3 +117,9 @@ export interface ConfigVariant {
   abis?: string[];
   defines: string[];
 }
+
+/** The model the layout diagram draws, for a document (or a kernel tree); null when nothing serves it. */
+export const LayoutRequest = new RequestType<LayoutParams, LayoutResult | null, void>('memdesc/layout');
+
+/** The config variants of the matrix, for an editor's config picker. */
+export const ConfigVariantsRequest = new RequestType<ConfigVariantsParams, ConfigVariant[], void>('memdesc/configVariants');

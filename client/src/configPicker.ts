@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ConfigVariant, ConfigVariantsRequestMethod } from '../../shared/protocol';
+import { ConfigVariant, ConfigVariantsRequest } from '../../shared/protocol';
 import { currentArch, displayPath, folderFor, get, resolvePath, update } from './settings';
 
 type Choice = vscode.QuickPickItem & { apply?: () => Promise<void> };
@@ -36,9 +36,9 @@ export async function selectConfig(client: LanguageClient): Promise<void> {
   const uri = vscode.window.activeTextEditor?.document.uri;
   const folder = folderFor(uri);
   const arch = currentArch(uri);
-  const config = get<string>('config', uri) ?? '';
-  const build = get<string>('buildDir', uri) ?? '';
-  const variant = get<string>('variant', uri) ?? '';
+  const config = get('config', uri) ?? '';
+  const build = get('buildDir', uri) ?? '';
+  const variant = get('variant', uri) ?? '';
   const setConfig = (c: string, b: string) => async () => {
     await update('config', c, uri);
     await update('buildDir', b, uri);
@@ -46,7 +46,11 @@ export async function selectConfig(client: LanguageClient): Promise<void> {
   const describe = (text: string, current: boolean) => [text, current ? 'current' : ''].filter(Boolean).join(' · ');
 
   const items: Choice[] = [{ label: 'Config', kind: vscode.QuickPickItemKind.Separator }];
-  items.push({ label: '$(circle-large-outline) Built-in default', description: describe(`${arch}'s Linux 6.12 defconfig (memdesc symbols only)`, !config && !build), apply: setConfig('', '') });
+  items.push({
+    label: '$(circle-large-outline) Automatic',
+    description: describe(`an O= build dir among the workspace folders, else the tree's own .config, else ${arch || 'the'} built-in default (a defconfig of the tree's version, memdesc symbols only)`, !config && !build),
+    apply: setConfig('', ''),
+  });
   const configs = await foundConfigs();
   for (const c of configs) {
     const dir = path.dirname(c.fsPath);
@@ -74,12 +78,12 @@ export async function selectConfig(client: LanguageClient): Promise<void> {
 
   let variants: ConfigVariant[] = [];
   try {
-    variants = await client.sendRequest<ConfigVariant[]>(ConfigVariantsRequestMethod, { arch });
+    variants = await client.sendRequest(ConfigVariantsRequest, arch ? { arch } : {});
   } catch {
     // An old or failed server: pick a config without variants.
   }
   if (variants.length) {
-    items.push({ label: `Variant on top (${arch})`, kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: `Variant on top${arch ? ` (${arch})` : ''}`, kind: vscode.QuickPickItemKind.Separator });
     items.push({ label: '$(close) No variant', description: describe('', !variant), apply: () => update('variant', '', uri) });
     for (const v of variants) items.push({ label: `$(beaker) ${v.name}`, description: describe(v.description, variant === v.name), apply: () => update('variant', v.name, uri) });
   }

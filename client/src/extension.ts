@@ -11,7 +11,8 @@ import { createLanguageClient } from './languageClient';
 import { LayoutPanel, PanelContext, VIEW_TYPE } from './layoutPanel';
 import { LayoutSource } from './layoutSource';
 import { showOverlaps } from './overlaps';
-import { folderFor, get, resolvePath, SECTION } from './settings';
+import { SETTINGS_SECTION } from '../../shared/settings';
+import { folderFor, get, resolvePath } from './settings';
 import { StatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -51,9 +52,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // header is opened from), .memdesc sketches, or every C header with memdesc.serveAllHeaders.
   const opened = new Set<string>();
   const refreshServed = async (restart: boolean) => {
-    const root = get<string>('kernelRoot');
+    const root = get('kernelRoot');
     const trees = await workspaceTrees(root ? [resolvePath(root, folderFor())] : []);
-    const changed = setServed([...trees, ...opened], get<boolean>('serveAllHeaders') === true);
+    const changed = setServed([...trees, ...opened], get('serveAllHeaders') === true);
     if (changed && restart && c.isRunning()) {
       output.appendLine('memdesc-layout: the set of served documents changed; restarting the language server');
       await c.restart();
@@ -72,7 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidOpenTextDocument(noteTree),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void refreshServed(true)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.kernelRoot`) || e.affectsConfiguration(`${SECTION}.serveAllHeaders`)) void refreshServed(true);
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.kernelRoot`) || e.affectsConfiguration(`${SETTINGS_SECTION}.serveAllHeaders`)) void refreshServed(true);
     }),
   );
   for (const d of vscode.workspace.textDocuments) if (isCandidate(d)) {

@@ -11,7 +11,8 @@ import { documentLabel, isServed } from './documents';
 import { LayoutSource, locationToVscode, memberAt, nodeAt, sameUri, structAt } from './layoutSource';
 import { configLabel, currentArch, get, update } from './settings';
 import { webviewHtml } from './webviewHtml';
-import { FromWebview, NodeRef, NumberFormat, parseFromWebview, parseWebviewState, RenderReport, ToWebview, WebviewState } from './webviewProtocol';
+import type { FromWebview, NodeRef, NumberFormat, RenderReport, ToWebview, WebviewState } from '../../shared/webview';
+import { parseFromWebview, parseWebviewState } from './webviewProtocol';
 
 export const VIEW_TYPE = 'memdesc.layout';
 const EXPORT_TIMEOUT_MS = 30_000;
@@ -67,7 +68,7 @@ export class LayoutPanel implements vscode.Disposable {
   ) {
     LayoutPanel.current = this;
     this.document = state.document ? vscode.Uri.parse(state.document) : undefined;
-    this.numberFormat = state.numberFormat ?? (get<string>('numberFormat') === 'hex' ? 'hex' : 'decimal');
+    this.numberFormat = state.numberFormat ?? (get('numberFormat') === 'hex' ? 'hex' : 'decimal');
     this.editorColumn = editorColumn;
     panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'icon.png');
     panel.webview.html = html(panel.webview, ctx.extensionUri);

@@ -3,9 +3,9 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { LayoutNode, LayoutParams, LayoutRequestMethod, LayoutResult, LayoutStruct } from '../../shared/protocol';
+import { LayoutNode, LayoutParams, LayoutRequest, LayoutResult, LayoutStruct } from '../../shared/protocol';
+import { SETTINGS_SECTION } from '../../shared/settings';
 import { isServed } from './documents';
-import { SECTION } from './settings';
 
 const DEBOUNCE_MS = 200;
 
@@ -34,7 +34,7 @@ export class LayoutSource implements vscode.Disposable {
         if (e.contentChanges.length && isServed(e.document)) this.invalidate();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(SECTION)) this.invalidate();
+        if (e.affectsConfiguration(SETTINGS_SECTION)) this.invalidate();
       }),
     );
   }
@@ -45,7 +45,7 @@ export class LayoutSource implements vscode.Disposable {
     let p = this.cache.get(key);
     if (!p) {
       const params: LayoutParams = { uri: uri.toString(), ...(arch ? { arch } : {}) };
-      p = Promise.resolve(this.client.sendRequest<LayoutResult | null>(LayoutRequestMethod, params));
+      p = Promise.resolve(this.client.sendRequest(LayoutRequest, params));
       // A failed request is not remembered: the next caller asks again.
       p.catch(() => this.cache.delete(key));
       this.cache.set(key, p);

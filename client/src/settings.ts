@@ -1,13 +1,11 @@
-// memdesc.* settings in VS Code terms: the workspace folder a document belongs to, short labels for the status
-// bar and panel, and the pickers' writes (the translation for the server itself is in serverSettings.ts).
+// memdesc.* settings in VS Code terms: reads and writes typed by shared/settings.ts, the workspace folder a document
+// belongs to, short labels for the status bar and panel (the translation for the server is in serverSettings.ts).
 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ConfigVariant } from '../../shared/protocol';
+import { SECTION_DEFAULTS, SETTINGS_SECTION, SettingsSection } from '../../shared/settings';
 import { resolvePath as resolveAgainst, settingsForServer as settingsFor } from './serverSettings';
-
-export const SECTION = 'memdesc';
 
 const folderPath = (folder: vscode.WorkspaceFolder | undefined) => (folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
 
@@ -21,22 +19,24 @@ export function resolvePath(p: string, folder: vscode.WorkspaceFolder | undefine
 }
 
 /** One `memdesc` section as VS Code answered it → what the server is given. */
-export function settingsForServer(raw: unknown, folder: vscode.WorkspaceFolder | undefined, variants: readonly ConfigVariant[] | undefined): unknown {
-  return settingsFor(raw, folderPath(folder), variants);
+export function settingsForServer(raw: unknown, folder: vscode.WorkspaceFolder | undefined): unknown {
+  return settingsFor(raw, folderPath(folder));
 }
 
-export function get<T>(key: string, uri?: vscode.Uri): T | undefined {
-  return vscode.workspace.getConfiguration(SECTION, uri).get<T>(key);
+/** A setting's value for a document's folder (VS Code fills in the manifest's default). */
+export function get<K extends keyof SettingsSection>(key: K, uri?: vscode.Uri): SettingsSection[K] | undefined {
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION, uri).get<SettingsSection[K]>(key);
 }
 
+/** memdesc.arch: an ABI, or '' to follow the kernel config. */
 export function currentArch(uri?: vscode.Uri): string {
-  return get<string>('arch', uri) || 'x86_64';
+  return get('arch', uri) ?? SECTION_DEFAULTS.arch;
 }
 
 /** Where the pickers write: the workspace when one is open (a kernel tree is usually one), else the user. */
-export async function update(key: string, value: unknown, uri?: vscode.Uri): Promise<void> {
+export async function update<K extends keyof SettingsSection>(key: K, value: SettingsSection[K], uri?: vscode.Uri): Promise<void> {
   const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  const conf = vscode.workspace.getConfiguration(SECTION, uri);
+  const conf = vscode.workspace.getConfiguration(SETTINGS_SECTION, uri);
   // Unset rather than write the default, so the settings file stays as the user left it; but when the user
   // settings hold another value, unsetting would bring that back: write the default then.
   const inspect = conf.inspect(key);
@@ -57,10 +57,10 @@ export function displayPath(p: string, folder: vscode.WorkspaceFolder | undefine
 /** The config in a few characters: ".config", "build/ (build dir)", "default"; with the variant after a "+". */
 export function configLabel(uri?: vscode.Uri): string {
   const folder = folderFor(uri);
-  const config = get<string>('config', uri);
-  const build = get<string>('buildDir', uri);
+  const config = get('config', uri);
+  const build = get('buildDir', uri);
   let label = config ? displayPath(config, folder) : build ? `${displayPath(build, folder)}/ (build dir)` : 'default';
-  const variant = get<string>('variant', uri);
+  const variant = get('variant', uri);
   if (variant) label += ` + ${variant}`;
   return label;
 }

@@ -1,64 +1,9 @@
-// Messages between the extension and the layout-diagram webview, and their validators: each side checks what
-// it receives, since the webview renders strings from the analysed code. No vscode import: both sides use it.
+// Validators for the messages between the extension and the layout-diagram webview (their types are in
+// shared/webview.ts): each side checks what it receives, since the webview renders strings from the analysed code.
+// No vscode import: both sides use it.
 
-import type { LayoutResult } from '../../shared/protocol';
-
-export const ABI_NAMES = ['x86_64', 'i386', 'arm64', 'arm', 'riscv64', 's390x', 'ppc64le'] as const;
-export type NumberFormat = 'decimal' | 'hex';
-
-/** A node of the model the extension last sent: its struct, the page repeat it was drawn in, and its index path. */
-export interface NodeRef {
-  struct: string;
-  /** Index path into LayoutStruct.nodes / children. Empty: the struct itself. */
-  path: number[];
-}
-
-export type ToWebview =
-  | {
-      type: 'model';
-      model: LayoutResult | null;
-      /** The document the model serves (a URI), and how to name it. */
-      document: string;
-      documentLabel: string;
-      /** Short config label for the toolbar (".config", "default", "… + lockdep"). */
-      config: string;
-      /** Why there is no model, when there is none. */
-      message?: string;
-      numberFormat: NumberFormat;
-    }
-  | { type: 'highlight'; target: NodeRef | null }
-  | { type: 'export'; id: number; format: 'svg' | 'png' };
-
-/** What the webview drew, reported back so tests (and the output channel) can see it. */
-export interface RenderReport {
-  arch: string;
-  wordSize: number;
-  document: string;
-  columns: Array<{ struct: string; x: number; width: number; blocks: number; pages: number }>;
-  blocks: Array<{ struct: string; name: string | null; kind: string; offset: number | null; size: number | null; bitOffset?: number; bitSize?: number; page: number; x: number; y: number; w: number; h: number; outline?: 'error' | 'warning' }>;
-  unplaced: number;
-  numberFormat: NumberFormat;
-  theme: string;
-}
-
-export type FromWebview =
-  | { type: 'ready' }
-  | { type: 'reveal'; target: NodeRef }
-  | { type: 'setArch'; arch: string }
-  | { type: 'selectConfig' }
-  | { type: 'setNumberFormat'; numberFormat: NumberFormat }
-  | { type: 'rendered'; report: RenderReport }
-  | { type: 'exported'; id: number; format: 'svg' | 'png'; data: string }
-  | { type: 'exportFailed'; id: number; message: string };
-
-/** What the webview keeps with vscode.setState: the panel serializer revives the panel from it. */
-export interface WebviewState {
-  document?: string;
-  hidden?: string[];
-  numberFormat?: NumberFormat;
-  scrollLeft?: number;
-  scrollTop?: number;
-}
+import { ABI_NAMES } from '../../shared/settings';
+import type { FromWebview, NodeRef, RenderReport, ToWebview, WebviewState } from '../../shared/webview';
 
 const MAX_NAME = 256;
 const MAX_EXPORT = 64 * 1024 * 1024;
@@ -105,8 +50,10 @@ export function parseFromWebview(x: unknown): FromWebview | undefined {
       const target = parseNodeRef(x.target);
       return target ? { type: 'reveal', target } : undefined;
     }
-    case 'setArch':
-      return isStr(x.arch) && (ABI_NAMES as readonly string[]).includes(x.arch) ? { type: 'setArch', arch: x.arch } : undefined;
+    case 'setArch': {
+      const arch = ABI_NAMES.find((a) => a === x.arch);
+      return arch ? { type: 'setArch', arch } : undefined;
+    }
     case 'setNumberFormat':
       return x.numberFormat === 'decimal' || x.numberFormat === 'hex' ? { type: 'setNumberFormat', numberFormat: x.numberFormat } : undefined;
     case 'rendered': {

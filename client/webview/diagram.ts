@@ -3,7 +3,7 @@
 // Placement only: every offset, size, overlap and verdict comes from the server's model as it is.
 
 import type { LayoutFinding, LayoutNode, LayoutResult, LayoutStruct } from '../../shared/protocol';
-import type { NodeRef, NumberFormat } from '../src/webviewProtocol';
+import type { NodeRef, NumberFormat } from '../../shared/webview';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 export const CACHELINE = 64;

@@ -3,7 +3,7 @@
 // arms), with a tooltip listing them; Enter or a click reveals the declaration; arrow keys move between blocks.
 
 import type { LayoutResult } from '../../shared/protocol';
-import type { NodeRef, NumberFormat } from '../src/webviewProtocol';
+import type { NodeRef, NumberFormat } from '../../shared/webview';
 import { Block, describeNode, Diagram, formatNumber } from './diagram';
 
 interface Related {

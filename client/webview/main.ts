@@ -3,7 +3,9 @@
 // options in the webview state for the panel serializer, and reports what it drew back to the extension.
 
 import type { LayoutResult } from '../../shared/protocol';
-import { ABI_NAMES, FromWebview, NumberFormat, parseToWebview, parseWebviewState, RenderReport, ToWebview, WebviewState } from '../src/webviewProtocol';
+import { ABI_NAMES } from '../../shared/settings';
+import type { FromWebview, NumberFormat, RenderReport, ToWebview, WebviewState } from '../../shared/webview';
+import { parseToWebview, parseWebviewState } from '../src/webviewProtocol';
 import { buildDiagram, Diagram } from './diagram';
 import { exportPng, exportSvg } from './exportImage';
 import { Interaction } from './interaction';
@@ -57,7 +59,11 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record<
 const abiLabel = h('label', { for: 'abi', class: 'tb-label' }, 'ABI');
 const abiSelect = h('select', { id: 'abi', 'aria-label': 'ABI' });
 for (const a of ABI_NAMES) abiSelect.appendChild(h('option', { value: a }, a));
-abiSelect.addEventListener('change', () => post({ type: 'setArch', arch: abiSelect.value }));
+abiSelect.addEventListener('change', () => {
+  // The options are the ABI names; the extension checks again what it receives.
+  const arch = ABI_NAMES.find((a) => a === abiSelect.value);
+  if (arch) post({ type: 'setArch', arch });
+});
 const configButton = h('button', { id: 'config', type: 'button', title: 'Select the kernel config (memdesc: Select Kernel Config)' });
 configButton.addEventListener('click', () => post({ type: 'selectConfig' }));
 const fmtButton = h('button', { id: 'numfmt', type: 'button', 'aria-pressed': 'false', title: 'Offsets in hexadecimal or decimal' }, 'Hex');

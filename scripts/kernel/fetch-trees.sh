@@ -72,11 +72,13 @@ update_lists() {
 
 # The subset: what `make ARCH=<arch> defconfig prepare` reads (Kconfig files of every directory, because
 # Kconfig sources them; scripts/ and tools/ pieces built by prepare; kernel/bounds.c and the asm-offsets
-# includes), the headers, and the directories whose private headers the memdescs live in.
+# includes), the headers, and the directories whose private headers the memdescs live in; for the Kconfig
+# oracle, every arch's configs/ and what its Makefile includes when making a config target.
 patterns() {
   local top=$1 a
   local p=(Makefile Kbuild Kconfig '*/Kconfig*' include scripts kernel mm init lib security certs usr block
     drivers/iommu 'arch/*/include' 'arch/*/Makefile' 'arch/*/Kbuild'
+    'arch/*/configs' 'arch/*/Kbuild.platforms' 'arch/*/*/Platform' 'arch/*/Makefile.*' 'arch/*/tools'
     tools/Makefile tools/arch tools/build tools/include tools/lib tools/objtool tools/scripts)
   for a in $arches; do p+=("arch/$a"); done
   for a in "${p[@]}"; do printf '%s/%s\n' "$top" "$a"; done
@@ -85,7 +87,7 @@ patterns() {
 # A few files every later step reads: a tree missing one is unpacked again.
 intact() {
   local f
-  for f in Makefile Kconfig usr/Kconfig include/linux/mm_types.h mm/Makefile kernel/bounds.c scripts/Makefile.build; do
+  for f in Makefile Kconfig usr/Kconfig include/linux/mm_types.h mm/Makefile kernel/bounds.c scripts/Makefile.build arch/x86/configs/x86_64_defconfig; do
     [ -f "$1/$f" ] || { echo "$1: $f is missing, unpacking again" >&2; return 1; }
   done
 }
@@ -111,7 +113,10 @@ for v in "${versions[@]}"; do
   pkgver=$(dpkg-deb -f "$deb" Version)
   tree="$cache/trees/$v/src"
   stamp="$v $pkgver full=$full arches=$arches"
-  if [ -f "$tree/.memdesc-tree" ] && [ "$(cat "$tree/.memdesc-tree")" = "$stamp" ] && intact "$tree"; then
+  # A full tree of the same package serves any subset request (it is a superset): never re-unpack it under
+  # whoever is reading it.
+  have=$(cat "$tree/.memdesc-tree" 2>/dev/null || true)
+  if [ -n "$have" ] && { [ "$have" = "$stamp" ] || { [ "$refresh" = 0 ] && [ "${have#"$v $pkgver full=1 "}" != "$have" ]; }; } && intact "$tree"; then
     echo "$v $pkgver $tree"
     continue
   fi

@@ -1,11 +1,12 @@
 // Entry point of dist/matrix-worker.js: the language server's config-matrix thread. It analyses one context
-// under each planned ABI × config combination and posts each run back as plain data; a shared generation
+// under each run of the engine's matrix plan and posts each run back as plain data; a shared generation
 // counter, checked before every combination, cancels a job that a newer edit has made stale.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { DiskHost, OverlayHost } from './engine';
 import { PreprocessCache } from './engine';
-import { extractRun, MatrixJob, WorkerMessage } from './matrix';
+import { extractRun, failedRun } from './matrix';
+import type { MatrixJob, WorkerMessage } from './matrix-runner';
 import { collectGarbage } from './memory';
 import { computeAnalysis, diskChanged } from './session';
 
@@ -20,16 +21,16 @@ parentPort!.on('message', (job: MatrixJob) => {
   diskChanged(disk);
   host.overlay.clear();
   for (const [p, t] of job.overlays) host.overlay.set(p, t);
-  for (const spec of job.plan) {
+  for (const run of job.plan) {
     if (Atomics.load(flag, 0) !== job.gen) {
       post({ type: 'cancelled', id: job.id });
       return;
     }
     const t0 = performance.now();
     try {
-      post({ type: 'run', id: job.id, run: extractRun(computeAnalysis(job.ctx, host, cache, spec), spec.label) });
+      post({ type: 'run', id: job.id, run: extractRun(computeAnalysis(job.ctx, host, cache, run), run.label) });
     } catch (e) {
-      post({ type: 'run', id: job.id, run: { label: spec.label, asserts: [], findings: [], members: {}, sizes: {}, errors: 0, failure: e instanceof Error ? e.message : String(e), ms: performance.now() - t0 } });
+      post({ type: 'run', id: job.id, run: failedRun(run.label, e, performance.now() - t0) });
     }
     // Only the plain data crossed over: the analysis is garbage now; collect it before the next one.
     collectGarbage();

@@ -6,24 +6,41 @@
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
-let gcFn: (() => void) | undefined;
-try {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (typeof g === 'function') gcFn = g;
-  else {
-    v8.setFlagsFromString('--expose-gc');
-    const f = vm.runInNewContext('gc') as unknown;
-    if (typeof f === 'function') gcFn = f as () => void;
+/**
+ * V8 flags set at run time change the flags V8's code cache was made under, so a cache written afterwards would be
+ * rejected by the next process: the bundle's prologue (scripts/code-cache-prologue.js) writes it now, before.
+ */
+function beforeFlagsChange(): void {
+  (globalThis as { __memdescCodeCacheFlush?: () => void }).__memdescCodeCacheFlush?.();
+}
+
+/** V8's gc(), found on first need (undefined: not looked for yet; null: this process has none). */
+let gcFn: (() => void) | null | undefined;
+
+function gcFunction(): (() => void) | null {
+  if (gcFn !== undefined) return gcFn;
+  gcFn = null;
+  try {
+    const g = (globalThis as { gc?: () => void }).gc;
+    if (typeof g === 'function') gcFn = g;
+    else {
+      beforeFlagsChange();
+      v8.setFlagsFromString('--expose-gc');
+      const f = vm.runInNewContext('gc') as unknown;
+      if (typeof f === 'function') gcFn = f as () => void;
+    }
+  } catch {
+    gcFn = null;
   }
-} catch {
-  gcFn = undefined;
+  return gcFn;
 }
 
 /** A full collection, when this process allows one; returns the milliseconds it took, or undefined. */
 export function collectGarbage(): number | undefined {
-  if (!gcFn) return undefined;
+  const gc = gcFunction();
+  if (!gc) return undefined;
   const t0 = performance.now();
-  gcFn();
+  gc();
   return performance.now() - t0;
 }
 
@@ -34,5 +51,8 @@ export function heapUsedMiB(): number {
 /** The server's heap cap (a one-shot CLI run, which this module is bundled into too, keeps V8's own growth). */
 export function capHeapGrowth(): void {
   const growing = Number(process.env.MEMDESC_HEAP_GROWING_PERCENT ?? 50);
-  if (Number.isInteger(growing) && growing > 0) v8.setFlagsFromString(`--heap-growing-percent=${growing}`);
+  if (Number.isInteger(growing) && growing > 0) {
+    beforeFlagsChange();
+    v8.setFlagsFromString(`--heap-growing-percent=${growing}`);
+  }
 }

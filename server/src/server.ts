@@ -1,9 +1,11 @@
-// The memdesc-layout language server: a plain LSP server over stdio (or node IPC) for any editor.
-// It owns documents, settings, workspace folders and scheduling; each feature module translates engine
-// answers to LSP. Requests see every edit received before them, answer RequestCancelled when cancelled,
-// and never see a result for a version older than the one they were asked about.
+// The memdesc-layout language server: MemdescServer, a plain LSP server over stdio or node IPC for any editor.
+// It holds the connection, the open documents and what the client can do, and answers requests; its parts are
+// settings.ts (each document's settings), trace.ts, validation.ts (request params), watch.ts (file watching for
+// clients that cannot), idle-gc.ts and matrix-schedule.ts (background work), and the feature modules, which
+// translate engine answers to LSP. Requests see every edit received before them, answer RequestCancelled when
+// cancelled, and are answered from the analysis that is current when the answer is built: it is picked after the
+// request's last await, and read without another.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CancellationToken,
@@ -14,26 +16,27 @@ import {
   DocumentDiagnosticReportKind,
   ErrorCodes,
   InlayHintRefreshRequest,
-  LogTraceNotification,
   LSPErrorCodes,
   Message,
-  RequestMessage,
-  ResponseMessage,
-  Position,
+  MessageType,
   ProposedFeatures,
-  Range,
+  RequestMessage,
   ResponseError,
+  ResponseMessage,
   SetTraceNotification,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
+  type DocumentDiagnosticReport,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ConfigVariant, ConfigVariantsParams, ConfigVariantsRequestMethod, LayoutParams, LayoutRequestMethod } from '../../shared/protocol';
-import { isAbiName } from './engine';
-import { VARIANTS } from './engine';
+import { ConfigVariant, ConfigVariantsRequest, LayoutRequest, LayoutResult } from '../../shared/protocol';
+import { Settings, SETTINGS_SECTION } from '../../shared/settings';
+import { RequestActivity } from './activity';
+import { AS_CONFIGURED, isStale, StaleAnalysisError, variantOverrides, variantsFor } from './engine';
 import { codeLenses } from './features/codeLens';
 import { diagnostics } from './features/diagnostics';
 import { hover } from './features/hover';
@@ -42,16 +45,18 @@ import { layoutModel } from './features/layout';
 import { definition, references } from './features/navigation';
 import { documentSymbols } from './features/symbols';
 import { pathToUri, uriToPath } from './features/util';
-import { matrixPlan, MatrixRunner } from './matrix';
-import { capHeapGrowth, collectGarbage, heapUsedMiB } from './memory';
-import { AnalysisContext, AnalysisResult, DEFAULT_SETTINGS, normalizeSettings, Session, Settings, TraceLevel } from './session';
+import { IdleCollector } from './idle-gc';
+import { MatrixScheduler } from './matrix-schedule';
+import { capHeapGrowth } from './memory';
+import { AnalysisResult, hashText, Session } from './session';
+import { definesOf, DocumentSettings } from './settings';
+import { Tracer } from './trace';
+import { configVariantsParams, documentParams, layoutParams, positionParams, rangeParams, referenceParams } from './validation';
+import { VERSION } from './version';
+import { InputWatcher } from './watch';
 
 /** Quiet time after an edit before diagnostics are pushed (clients without pull) and refreshes are sent. */
-const DEBOUNCE_MS = 100;
-/** Quiet time after an edit before the config matrix is re-evaluated in the background. */
-const MATRIX_DEBOUNCE_MS = 750;
-/** Quiet time after an analysis before the garbage it left is collected. */
-const GC_IDLE_MS = 1000;
+const REFRESH_DEBOUNCE_MS = 100;
 
 /** Requests cancelled before they were dispatched are answered at once, without work. */
 const connectionOptions = {
@@ -68,71 +73,126 @@ const connectionOptions = {
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
-const invalid = (what: string) => new ResponseError(ErrorCodes.InvalidParams, what);
 
-const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
-const isUint = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
-const isPosition = (x: unknown): x is Position => isObject(x) && isUint(x.line) && isUint(x.character);
-const isRange = (x: unknown): x is Range => isObject(x) && isPosition(x.start) && isPosition(x.end);
-/** The document URI of textDocument-style params, or undefined when malformed. */
-const docUri = (p: unknown): string | undefined => (isObject(p) && isObject(p.textDocument) && typeof p.textDocument.uri === 'string' ? p.textDocument.uri : undefined);
+/** What the client said it can do (initialize). */
+interface ClientAbilities {
+  /** workspace/configuration, and its dynamic registration of didChangeConfiguration. */
+  configuration: boolean;
+  configurationRegistration: boolean;
+  /** Pull diagnostics (textDocument/diagnostic), and workspace/diagnostic/refresh. */
+  pull: boolean;
+  pullRefresh: boolean;
+  /** Dynamic registration of file watchers: the client watches .config, headers and build dirs for us. */
+  watch: boolean;
+  folders: boolean;
+  inlayRefresh: boolean;
+  lensRefresh: boolean;
+}
 
-interface Served {
-  result: AnalysisResult;
+/** A request whose awaits are done: the document, file and settings its answer is for. */
+interface Settled {
+  uri: string;
   file: string;
   settings: Settings;
+}
+
+/** The analysis serving a settled request, picked in the same synchronous stretch that reads it. */
+interface Served extends Settled {
+  result: AnalysisResult;
   /** The document version analysed (undefined for files that are not open). */
   version: number | undefined;
 }
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all, connectionOptions)): void {
-  capHeapGrowth();
-  const documents = new TextDocuments(TextDocument);
-  const session = new Session();
-  const settingsCache = new Map<string, Promise<Settings>>();
-  let globalSettings = DEFAULT_SETTINGS;
-  let caps = { configuration: false, configurationRegistration: false, pull: false, pullRefresh: false, watch: false, folders: false, inlayRefresh: false, lensRefresh: false };
-  let clientTrace: TraceLevel = 'off';
-  let settingsTrace: TraceLevel = 'off';
-  let shutDown = false;
-  let inFlight = 0;
-  let lastRequest = 0;
-  const timers = new Map<string, NodeJS.Timeout>();
-  const watchers = new Map<string, fs.FSWatcher>();
-  /** Watched directory → file name → content hash when last seen. */
-  const watchedNames = new Map<string, Map<string, string>>();
+/**
+ * What a request does when its analysis turns out superseded while the answer is built (which picking after the
+ * last await rules out; this is the guard): answer ContentModified (the client asks again by itself), answer
+ * ServerCancelled with retriggerRequest (pull diagnostics), or build the answer once more from the current analysis.
+ */
+type OnStale = 'content-modified' | 'retrigger' | 'recompute';
 
-  // ---- tracing: $/logTrace when the client (initialize, $/setTrace) or memdesc.trace.server asks for it ----
-  const traceLevel = (): TraceLevel => (clientTrace === 'verbose' || settingsTrace === 'verbose' ? 'verbose' : clientTrace === 'messages' || settingsTrace === 'messages' ? 'messages' : 'off');
-  const trace = (message: string, verbose?: string): void => {
-    const level = traceLevel();
-    if (level === 'off' || shutDown) return;
-    void connection.sendNotification(LogTraceNotification.type, { message, verbose: level === 'verbose' ? verbose : undefined }).catch(() => undefined);
-  };
-  connection.onNotification(SetTraceNotification.type, (p) => {
-    if (p && (p.value === 'off' || p.value === 'messages' || p.value === 'verbose')) clientTrace = p.value;
-  });
-  session.onAnalysis = (r) => {
-    const a = r.analysis;
-    trace(
-      `analysed ${r.root ? `kernel tree ${r.root}` : r.context.files[0]} for ${a.abi.name} in ${r.ms.toFixed(0)} ms`,
-      `${a.files.length} files, ${a.tokens.length} tokens, ${a.asserts.length} assertions, ${r.model.memdescs.length} descriptors, config: ${r.setup?.configSource ?? 'n/a'}${r.context.buildDirFound ? ` (build dir ${r.context.buildDir} found in the workspace)` : ''}${r.context.globsTruncated ? '; memdesc.files globs were truncated at their limit' : ''}`,
+export interface ServerOptions {
+  /** The session whose analyses serve the documents (tests hand in their own). */
+  session?: Session;
+}
+
+export class MemdescServer {
+  readonly documents = new TextDocuments(TextDocument);
+  readonly session: Session;
+  private readonly tracer: Tracer;
+  private readonly settings: DocumentSettings;
+  private readonly activity = new RequestActivity();
+  private readonly gc: IdleCollector;
+  private readonly watcher: InputWatcher;
+  private readonly matrix: MatrixScheduler;
+  private abilities: ClientAbilities = { configuration: false, configurationRegistration: false, pull: false, pullRefresh: false, watch: false, folders: false, inlayRefresh: false, lensRefresh: false };
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private shutDown = false;
+
+  constructor(
+    private readonly connection: Connection,
+    options: ServerOptions = {},
+  ) {
+    this.session = options.session ?? new Session();
+    this.tracer = new Tracer(connection);
+    this.settings = new DocumentSettings(connection, this.tracer);
+    this.gc = new IdleCollector(this.activity, this.tracer);
+    this.watcher = new InputWatcher((file) => {
+      this.tracer.log(`${file} changed on disk`);
+      this.session.invalidateAll([file]);
+      this.scheduleRefresh();
+    });
+    this.matrix = new MatrixScheduler(
+      this.session,
+      this.documents,
+      this.settings,
+      this.tracer,
+      (key, summary) => {
+        this.session.setMatrix(key, summary);
+        if (this.session.matrixFor(key)) this.refreshClients(false);
+      },
+      (message) => connection.console.error(message),
     );
-    watchInputs(r.context);
-    scheduleGc();
-  };
+    this.session.onAnalysis = (r) => this.analysed(r);
+    // A tree analysed with the built-in default config is never silent: one information message per tree (and per
+    // message); settings that contradict each other are an error message (and a diagnostic on its documents).
+    this.session.onConfigNotice = (_root, message, error) => {
+      if (this.shutDown) return;
+      // window/showMessage, a notification every client shows (showInformationMessage would be a request).
+      void connection.sendNotification(ShowMessageNotification.type, { type: error ? MessageType.Error : MessageType.Info, message: `memdesc: ${message}` }).catch(() => undefined);
+    };
+    this.registerLifecycle();
+    this.registerDocuments();
+    this.registerRequests();
+  }
 
-  const matrix = new MatrixRunner(
-    (m, v) => trace(m, v),
-    (key, summary) => {
-      session.setMatrix(key, summary);
-      if (session.matrixFor(key)) refreshClients(false);
-    },
-  );
+  /** Starts reading from the connection. */
+  listen(): void {
+    this.documents.listen(this.connection);
+    this.connection.listen();
+  }
 
-  connection.onInitialize((params: InitializeParams): InitializeResult => {
+  // ---- lifecycle ----
+
+  private registerLifecycle(): void {
+    const c = this.connection;
+    c.onInitialize((params) => this.initialize(params));
+    c.onInitialized(() => this.initialized());
+    c.onNotification(SetTraceNotification.type, (p) => {
+      if (p && (p.value === 'off' || p.value === 'messages' || p.value === 'verbose')) this.tracer.fromClient = p.value;
+    });
+    c.onShutdown(() => {
+      this.shutDown = true;
+      this.tracer.stopped = true;
+      clearTimeout(this.refreshTimer);
+      this.gc.dispose();
+      this.watcher.dispose();
+      this.matrix.dispose();
+    });
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
     const c = params.capabilities;
-    caps = {
+    this.abilities = {
       configuration: !!c.workspace?.configuration,
       configurationRegistration: !!c.workspace?.didChangeConfiguration?.dynamicRegistration,
       pull: !!c.textDocument?.diagnostic,
@@ -142,11 +202,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       inlayRefresh: !!c.workspace?.inlayHint?.refreshSupport,
       lensRefresh: !!c.workspace?.codeLens?.refreshSupport,
     };
-    if (params.trace === 'messages' || params.trace === 'verbose') clientTrace = params.trace;
-    globalSettings = normalizeSettings((params.initializationOptions as Record<string, unknown> | undefined)?.settings ?? {});
-    settingsTrace = globalSettings.trace;
+    if (params.trace === 'messages' || params.trace === 'verbose') this.tracer.fromClient = params.trace;
+    this.settings.initialize(this.abilities.configuration, (params.initializationOptions as Record<string, unknown> | undefined)?.settings);
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? [params.rootUri ? uriToPath(params.rootUri) : params.rootPath ?? undefined];
-    session.workspace.setFolders(folders.filter((f): f is string => !!f));
+    this.session.workspace.setFolders(folders.filter((f): f is string => !!f));
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -156,381 +215,292 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         definitionProvider: true,
         referencesProvider: true,
         codeLensProvider: { resolveProvider: false },
-        diagnosticProvider: caps.pull ? { identifier: 'memdesc-layout', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
-        workspace: caps.folders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
+        diagnosticProvider: this.abilities.pull ? { identifier: 'memdesc-layout', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
+        workspace: this.abilities.folders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
       },
-      serverInfo: { name: 'memdesc-layout', version: '0.1.0' },
+      serverInfo: { name: 'memdesc-layout', version: VERSION },
     };
-  });
+  }
 
-  connection.onInitialized(() => {
-    if (caps.configuration) {
-      if (caps.configurationRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'memdesc' });
-      // The workspace-wide settings decide tracing before any document is open.
-      void connection.workspace.getConfiguration('memdesc').then((s) => (settingsTrace = normalizeSettings(s).trace), () => undefined);
-    }
-    if (caps.watch) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+  private initialized(): void {
+    const c = this.connection;
+    if (this.abilities.configuration && this.abilities.configurationRegistration) void c.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+    this.settings.readTraceLevel();
+    if (this.abilities.watch) {
+      void c.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [{ globPattern: '**/.config' }, { globPattern: '**/include/generated/**' }, { globPattern: '**/*.h' }, { globPattern: '**/*.memdesc' }],
       });
     }
-    if (caps.folders) {
-      connection.workspace.onDidChangeWorkspaceFolders(() => {
-        void connection.workspace.getWorkspaceFolders().then((fs) => {
-          session.workspace.setFolders((fs ?? []).map((f) => uriToPath(f.uri)).filter((f): f is string => !!f));
-          session.invalidateAll();
-          trace(`workspace folders: ${session.workspace.folders.join(', ') || 'none'}; kernel trees: ${session.workspace.kernelTrees().join(', ') || 'none'}`);
-          scheduleRefresh();
+    if (this.abilities.folders) {
+      c.workspace.onDidChangeWorkspaceFolders(() => {
+        void c.workspace.getWorkspaceFolders().then((fs) => {
+          const ws = this.session.workspace;
+          ws.setFolders((fs ?? []).map((f) => uriToPath(f.uri)).filter((f): f is string => !!f));
+          this.session.invalidateAll();
+          this.tracer.log(`workspace folders: ${ws.folders.join(', ') || 'none'}; kernel trees: ${ws.kernelTrees().join(', ') || 'none'}`);
+          this.scheduleRefresh();
         }, () => undefined);
       });
     }
-    trace(`kernel trees in the workspace: ${session.workspace.kernelTrees().join(', ') || 'none'}`);
-  });
+    this.tracer.log(`kernel trees in the workspace: ${this.session.workspace.kernelTrees().join(', ') || 'none'}`);
+  }
 
-  const settingsFor = (uri: string): Promise<Settings> => {
-    if (!caps.configuration) return Promise.resolve(globalSettings);
-    let s = settingsCache.get(uri);
-    if (!s) {
-      s = connection.workspace.getConfiguration({ scopeUri: uri, section: 'memdesc' }).then(
-        (raw) => {
-          const n = normalizeSettings(raw);
-          if (n.trace !== 'off') settingsTrace = n.trace;
-          return n;
-        },
-        () => globalSettings,
-      );
-      settingsCache.set(uri, s);
+  /** After each analysis the session computed: trace it, watch its inputs, collect its garbage later. */
+  private analysed(r: AnalysisResult): void {
+    const a = r.analysis;
+    this.tracer.log(
+      `analysed ${r.root ? `kernel tree ${r.root}` : r.context.files[0]} for ${a.abi.name} in ${r.ms.toFixed(0)} ms`,
+      `${a.files.length} files, ${a.tokens.length} tokens, ${a.asserts.length} assertions, ${r.model.memdescs.length} descriptors, config: ${r.setup?.configSource ?? 'n/a'}${r.context.buildDirFound ? ` (build dir ${r.context.buildDir} found in the workspace)` : ''}${r.context.globsTruncated ? '; memdesc.files globs were truncated at their limit' : ''}`,
+    );
+    if (!this.abilities.watch && !this.shutDown) this.watcher.watch(r.context);
+    this.gc.schedule();
+  }
+
+  // ---- documents, settings, files ----
+
+  private registerDocuments(): void {
+    const c = this.connection;
+    this.documents.onDidOpen((e) => {
+      const file = uriToPath(e.document.uri);
+      if (file) this.session.setSketch(file, e.document.languageId === 'memdesc');
+    });
+    this.documents.onDidChangeContent((change) => {
+      const file = uriToPath(change.document.uri);
+      if (file) this.session.setBuffer(file, change.document.getText());
+      this.scheduleRefresh();
+    });
+    this.documents.onDidClose((e) => {
+      const file = uriToPath(e.document.uri);
+      if (file) this.session.forget(file);
+      this.settings.forget(e.document.uri);
+      if (!this.abilities.pull) void c.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+      this.scheduleRefresh();
+    });
+    c.onDidChangeConfiguration((change) => {
+      this.settings.changed(change?.settings);
+      this.session.invalidateAll();
+      this.scheduleRefresh();
+    });
+    c.onDidChangeWatchedFiles((p) => {
+      // A saved open document changes nothing: its buffer already won over the disk.
+      const changes = (p?.changes ?? []).filter((x) => !this.documents.get(x.uri));
+      if (!changes.length) return;
+      this.tracer.log(`${changes.length} watched file${changes.length === 1 ? '' : 's'} changed`, changes.map((x) => x.uri).join('\n'));
+      const paths = changes.map((x) => uriToPath(x.uri));
+      this.session.invalidateAll(paths.every((x) => x) ? (paths as string[]) : undefined);
+      this.scheduleRefresh();
+    });
+  }
+
+  // ---- background work: pushed diagnostics, refreshes, the matrix ----
+
+  /** After an edit, a setting or a watched file: once things settle, tell the client and restart the matrix. */
+  private scheduleRefresh(): void {
+    this.matrix.cancel();
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      if (!this.shutDown) this.refreshClients(true);
+    }, REFRESH_DEBOUNCE_MS);
+  }
+
+  /** Tells the client to ask again (pull), or pushes every open document's diagnostics (one per turn). */
+  private refreshClients(matrixToo: boolean): void {
+    if (this.shutDown) return;
+    const c = this.connection;
+    if (this.abilities.inlayRefresh) void c.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
+    if (this.abilities.lensRefresh) void c.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (this.abilities.pull) {
+      if (this.abilities.pullRefresh) void c.languages.diagnostics.refresh().catch(() => undefined);
+    } else {
+      void (async () => {
+        for (const d of this.documents.all()) {
+          // Requests go first: background work waits for a quiet moment between documents.
+          while (this.activity.inFlight > 0 && !this.shutDown) await new Promise((r) => setTimeout(r, 10));
+          await this.publish(d.uri).catch((e) => c.console.error(String(e)));
+        }
+      })();
     }
-    return s;
-  };
+    if (matrixToo) this.matrix.schedule();
+  }
+
+  /** Pushes a document's diagnostics (clients without pull), for the version it has when they are built. */
+  private async publish(uri: string): Promise<void> {
+    if (!this.documents.get(uri) || this.shutDown) return;
+    const at = await this.settle(uri, undefined);
+    // Closed meanwhile: nothing to publish (its close cleared them).
+    if (!at || !this.documents.get(uri) || this.shutDown) return;
+    const report = this.read(at, undefined, 'recompute', (s) => ({ version: s.version, diagnostics: diagnostics(s.result, s.file) }));
+    if (report) await this.connection.sendDiagnostics({ uri, ...report });
+  }
+
+  // ---- answering requests ----
 
   /**
-   * The analysis serving a document, for a request: the request's own await points let newer edits and
-   * cancellations in first; a request cancelled before or during the analysis answers RequestCancelled.
+   * Everything a request awaits before its answer is built: the document's settings, then (when the analysis is
+   * not cached) a turn that lets newer edits and cancellations in, the analysis, and another turn for a
+   * cancellation that came in meanwhile. A request cancelled by then answers RequestCancelled.
    */
-  const served = async (uri: string, token: CancellationToken | undefined, override?: Partial<Settings>): Promise<Served | undefined> => {
+  private async settle(uri: string, token: CancellationToken | undefined, override?: Partial<Settings>): Promise<Settled | undefined> {
     const file = uriToPath(uri);
     if (!file) return undefined;
-    const settings = { ...(await settingsFor(uri)), ...override };
-    // Work ahead: first let in what arrived meanwhile (a cancellation, a newer edit). A cached analysis is no work.
-    const work = !session.isCurrent(file, settings);
-    if (work) await turn();
-    if (token?.isCancellationRequested) throw cancelled();
-    const version = documents.get(uri)?.version;
-    const result = session.analysisFor(file, settings);
-    if (!result) return undefined;
-    if (work) {
-      // The analysis took a while: a cancellation may have come in the meantime.
+    const settings = { ...(await this.settings.for(uri)), ...override };
+    if (!this.session.isCurrent(file, settings)) {
       await turn();
       if (token?.isCancellationRequested) throw cancelled();
+      // The work, done ahead; the answer is read from whatever analysis is current once the awaits are over.
+      this.session.analysisFor(file, settings);
+      await turn();
     }
-    return { result, file, settings, version };
-  };
+    if (token?.isCancellationRequested) throw cancelled();
+    return { uri, file, settings };
+  }
+
+  /**
+   * Picks the analysis serving a settled request and builds the answer from it, with no await in between: an
+   * edit that arrived during the request's awaits is in it (analysisFor brings it up to date). `empty` when
+   * nothing serves the document.
+   */
+  private read<T, E>(at: Settled, empty: E, onStale: OnStale, build: (s: Served) => T): T | E {
+    for (let attempt = 0; ; attempt++) {
+      const result = this.session.analysisFor(at.file, at.settings);
+      if (!result) return empty;
+      let built: { answer: T } | undefined;
+      try {
+        built = { answer: build({ ...at, result, version: this.documents.get(at.uri)?.version }) };
+      } catch (e) {
+        if (!(e instanceof StaleAnalysisError) && !isStale(result.analysis)) throw e;
+      }
+      // Checked whether or not the engine noticed: not every read goes through an entry point that checks.
+      if (built && !isStale(result.analysis)) return built.answer;
+      const again = onStale === 'recompute' && attempt === 0;
+      this.connection.console.warn(`an answer was begun from a superseded analysis; ${again ? 'building it again' : 'the client is told to ask again'}`);
+      if (again) continue;
+      if (onStale === 'retrigger') throw new ResponseError(LSPErrorCodes.ServerCancelled, 'the document changed; ask again', { retriggerRequest: true });
+      throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed while the answer was built; ask again');
+    }
+  }
 
   /**
    * Every handler answers: bad params → InvalidParams, cancelled → RequestCancelled (thrown ResponseErrors are
    * sent as they are); an engine bug → a logged empty answer, never a dead server.
    */
-  const answer = async <T>(what: string, f: () => Promise<T>, fallback: T): Promise<T> => {
+  private async answer<T>(what: string, fallback: T, f: () => Promise<T>): Promise<T> {
     // LSP: requests after shutdown error with InvalidRequest.
-    if (shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, `${what}: the server has been shut down`);
-    inFlight++;
-    lastRequest = performance.now();
+    if (this.shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, `${what}: the server has been shut down`);
+    this.activity.begin();
     try {
       return await f();
     } catch (e) {
       if (e instanceof ResponseError) throw e;
-      connection.console.error(`${what} failed: ${e instanceof Error ? e.stack : String(e)}`);
+      this.connection.console.error(`${what} failed: ${e instanceof Error ? e.stack : String(e)}`);
       return fallback;
     } finally {
-      inFlight--;
-      lastRequest = performance.now();
-      if (gcPending) scheduleGc();
+      this.activity.end();
+      this.gc.requestEnded();
     }
-  };
+  }
 
-  // ---- background work: pushed diagnostics, refreshes, the matrix ----
+  private registerRequests(): void {
+    const c = this.connection;
 
-  const publish = async (uri: string): Promise<void> => {
-    const doc = documents.get(uri);
-    if (!doc || shutDown) return;
-    const s = await served(uri, undefined);
-    // A newer edit arrived while we worked: its own run will publish.
-    if (!s || documents.get(uri)?.version !== s.version || shutDown) return;
-    await connection.sendDiagnostics({ uri, version: s.version, diagnostics: diagnostics(s.result, s.file) });
-  };
-
-  /** Tells the client to ask again (pull), or pushes every open document's diagnostics (one per turn). */
-  const refreshClients = (matrixToo: boolean): void => {
-    if (shutDown) return;
-    if (caps.inlayRefresh) void connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
-    if (caps.lensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-    if (caps.pull) {
-      if (caps.pullRefresh) void connection.languages.diagnostics.refresh().catch(() => undefined);
-    } else {
-      void (async () => {
-        for (const d of documents.all()) {
-          // Requests go first: background work waits for a quiet moment between documents.
-          while (inFlight > 0 && !shutDown) await new Promise((r) => setTimeout(r, 10));
-          await publish(d.uri).catch((e) => connection.console.error(String(e)));
-        }
-      })();
-    }
-    if (matrixToo) scheduleMatrix();
-  };
-
-  const debounce = (key: string, ms: number, f: () => void): void => {
-    clearTimeout(timers.get(key));
-    timers.set(
-      key,
-      setTimeout(() => {
-        timers.delete(key);
-        if (!shutDown) f();
-      }, ms),
+    c.onHover((p, token) =>
+      this.answer('hover', null, async () => {
+        const q = positionParams(p, 'hover');
+        const at = await this.settle(q.uri, token);
+        return at ? this.read(at, null, 'content-modified', (s) => hover(s.result, s.file, q.position, s.settings)) : null;
+      }),
     );
-  };
 
-  /** After an edit, a setting or a watched file: once things settle, tell the client and restart the matrix. */
-  const scheduleRefresh = (): void => {
-    matrix.cancel();
-    clearTimeout(timers.get('matrix'));
-    debounce('refresh', DEBOUNCE_MS, () => refreshClients(true));
-  };
+    c.onDocumentSymbol((p, token) =>
+      this.answer('documentSymbol', [], async () => {
+        const q = documentParams(p, 'documentSymbol');
+        const at = await this.settle(q.uri, token);
+        return at ? this.read(at, [], 'content-modified', (s) => documentSymbols(s.result, s.file, s.settings)) : [];
+      }),
+    );
 
-  const scheduleMatrix = (): void => {
-    debounce('matrix', MATRIX_DEBOUNCE_MS, () => {
-      void (async () => {
-        const items = new Map<string, { ctx: AnalysisContext; plan: ReturnType<typeof matrixPlan> }>();
-        for (const d of documents.all()) {
-          const file = uriToPath(d.uri);
-          if (!file) continue;
-          const settings = await settingsFor(d.uri);
-          if (!settings.matrix) continue;
-          const ctx = session.contextFor(file, settings);
-          if (ctx && !items.has(ctx.key) && !session.matrixFor(ctx.key)) items.set(ctx.key, { ctx, plan: matrixPlan(ctx, session.workspace) });
-        }
-        if (items.size && !shutDown) matrix.run([...items.values()], session.stamp(), session.overlays());
-      })().catch((e) => connection.console.error(`matrix: ${String(e)}`));
-    });
-  };
+    c.onDefinition((p, token) =>
+      this.answer('definition', [], async () => {
+        const q = positionParams(p, 'definition');
+        const at = await this.settle(q.uri, token);
+        return at ? this.read(at, [], 'recompute', (s) => definition(s.result, s.file, q.position)) : [];
+      }),
+    );
 
-  /** After analyses, once no request has come for a while: collect, if the heap has grown since last time. */
-  let heapAfterGc = 0;
-  let gcPending = false;
-  const scheduleGc = (): void => {
-    gcPending = true;
-    debounce('gc', GC_IDLE_MS, () => {
-      const quiet = performance.now() - lastRequest;
-      if (inFlight > 0 || quiet < GC_IDLE_MS) return scheduleGc();
-      gcPending = false;
-      const before = heapUsedMiB();
-      if (before < heapAfterGc * 1.25 + 16) return;
-      const took = collectGarbage();
-      if (took === undefined) return;
-      heapAfterGc = heapUsedMiB();
-      trace(`collected garbage while idle: heap ${before.toFixed(0)} → ${heapAfterGc.toFixed(0)} MiB in ${took.toFixed(0)} ms`);
-    });
-  };
+    c.onReferences((p, token) =>
+      this.answer('references', [], async () => {
+        const q = referenceParams(p);
+        const at = await this.settle(q.uri, token);
+        return at ? this.read(at, [], 'recompute', (s) => references(s.result, s.file, q.position, q.includeDeclaration)) : [];
+      }),
+    );
 
-  /**
-   * Clients that cannot watch files: the server watches each context's .config and build dir itself. A file
-   * rewritten with the same content (a `make` in the build dir does that) changes nothing.
-   */
-  const watchInputs = (ctx: AnalysisContext): void => {
-    if (caps.watch || shutDown) return;
-    const contentOf = (p: string) => {
-      try {
-        return hashText(fs.readFileSync(p, 'latin1'));
-      } catch {
-        return 'absent';
-      }
-    };
-    for (const p of Session.inputsOf(ctx)) {
-      const dir = path.dirname(p);
-      const names = watchedNames.get(dir) ?? new Map<string, string>();
-      if (!names.has(path.basename(p))) names.set(path.basename(p), contentOf(p));
-      watchedNames.set(dir, names);
-      if (watchers.has(dir)) continue;
-      try {
-        const w = fs.watch(dir, { persistent: false }, (_event, name) => {
-          const n = name?.toString();
-          if (!n || !names.has(n)) return;
-          const now = contentOf(path.join(dir, n));
-          if (now === names.get(n)) return;
-          names.set(n, now);
-          trace(`${path.join(dir, n)} changed on disk`);
-          session.invalidateAll([path.join(dir, n)]);
-          scheduleRefresh();
-        });
-        w.on('error', () => watchers.delete(dir));
-        watchers.set(dir, w);
-      } catch {
-        // A directory that cannot be watched: edits and settings changes still re-analyse.
-      }
-    }
-  };
+    c.onCodeLens((p, token) =>
+      this.answer('codeLens', [], async () => {
+        const q = documentParams(p, 'codeLens');
+        const at = await this.settle(q.uri, token);
+        return at ? this.read(at, [], 'content-modified', (s) => codeLenses(s.result, s.file, s.settings)) : [];
+      }),
+    );
 
-  // ---- documents, settings, files ----
+    c.languages.inlayHint.on((p, token) =>
+      this.answer('inlayHint', [], async () => {
+        const q = rangeParams(p, 'inlayHint');
+        const at = await this.settle(q.uri, token);
+        return at ? this.read(at, [], 'content-modified', (s) => inlayHints(s.result, s.file, q.range, s.settings)) : [];
+      }),
+    );
 
-  documents.onDidOpen((e) => {
-    const file = uriToPath(e.document.uri);
-    if (file) session.setSketch(file, e.document.languageId === 'memdesc');
-  });
-  documents.onDidChangeContent((change) => {
-    const file = uriToPath(change.document.uri);
-    if (file) session.setBuffer(file, change.document.getText());
-    scheduleRefresh();
-  });
-  documents.onDidClose((e) => {
-    const file = uriToPath(e.document.uri);
-    if (file) session.forget(file);
-    settingsCache.delete(e.document.uri);
-    if (!caps.pull) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-    scheduleRefresh();
-  });
-  connection.onDidChangeConfiguration((change) => {
-    settingsCache.clear();
-    if (!caps.configuration) {
-      globalSettings = normalizeSettings((change?.settings as Record<string, unknown> | undefined)?.memdesc ?? {});
-      settingsTrace = globalSettings.trace;
-    } else void connection.workspace.getConfiguration('memdesc').then((s) => (settingsTrace = normalizeSettings(s).trace), () => undefined);
-    session.invalidateAll();
-    scheduleRefresh();
-  });
-  connection.onDidChangeWatchedFiles((p) => {
-    // A saved open document changes nothing: its buffer already won over the disk.
-    const changes = (p?.changes ?? []).filter((c) => !documents.get(c.uri));
-    if (!changes.length) return;
-    trace(`${changes.length} watched file${changes.length === 1 ? '' : 's'} changed`, changes.map((c) => c.uri).join('\n'));
-    const paths = changes.map((c) => uriToPath(c.uri));
-    session.invalidateAll(paths.every((p) => p) ? (paths as string[]) : undefined);
-    scheduleRefresh();
-  });
+    const emptyReport: DocumentDiagnosticReport = { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    c.languages.diagnostics.on((p, token) =>
+      this.answer('diagnostic', emptyReport, async (): Promise<DocumentDiagnosticReport> => {
+        const q = documentParams(p, 'textDocument/diagnostic');
+        const at = await this.settle(q.uri, token);
+        if (!at) return emptyReport;
+        // Built from the analysis of the document as it is now: never a report for an older version.
+        const items = this.read(at, undefined, 'retrigger', (s) => diagnostics(s.result, s.file));
+        if (!items) return emptyReport;
+        const resultId = hashText(JSON.stringify(items));
+        if (p.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+        return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
+      }),
+    );
 
-  // ---- requests ----
+    c.onRequest(LayoutRequest, (p, token) =>
+      this.answer('memdesc/layout', null, async (): Promise<LayoutResult | null> => {
+        const q = layoutParams(p);
+        // A kernel root stands for its tree's memdesc set: anchor on mm_types.h.
+        const rootPath = q.root === undefined ? undefined : q.root.startsWith('file:') ? uriToPath(q.root) : path.resolve(q.root);
+        if (q.root !== undefined && !rootPath) return null;
+        const anchor = rootPath ? pathToUri(path.join(rootPath, 'include/linux/mm_types.h')) : q.uri!;
+        const override: Partial<Settings> = {};
+        if (q.arch) override.arch = q.arch;
+        if (q.config) override.config = q.config;
+        if (rootPath) override.kernelRoot = rootPath;
+        // The session applies a variant for the ABI it chooses (phys64's switches differ by arch).
+        if (q.variant) override.variant = q.variant.name;
+        const at = await this.settle(anchor, token, override);
+        // The diagram asks once and caches the answer: a superseded analysis is read again, not sent back as an error.
+        return at ? this.read(at, null, 'recompute', (s) => ({ ...layoutModel(s.result), ...(q.variant ? { variant: q.variant.name } : {}) })) : null;
+      }),
+    );
 
-  connection.onHover((p, token) =>
-    answer('hover', async () => {
-      const uri = docUri(p);
-      if (uri === undefined || !isPosition(p.position)) throw invalid('hover needs { textDocument: { uri }, position: { line, character } }');
-      const s = await served(uri, token);
-      return s ? hover(s.result, s.file, p.position, s.settings) : null;
-    }, null),
-  );
-
-  connection.onDocumentSymbol((p, token) =>
-    answer('documentSymbol', async () => {
-      const uri = docUri(p);
-      if (uri === undefined) throw invalid('documentSymbol needs { textDocument: { uri } }');
-      const s = await served(uri, token);
-      return s ? documentSymbols(s.result, s.file, s.settings) : [];
-    }, []),
-  );
-
-  connection.onDefinition((p, token) =>
-    answer('definition', async () => {
-      const uri = docUri(p);
-      if (uri === undefined || !isPosition(p.position)) throw invalid('definition needs { textDocument: { uri }, position: { line, character } }');
-      const s = await served(uri, token);
-      return s ? definition(s.result, s.file, p.position) : [];
-    }, []),
-  );
-
-  connection.onReferences((p, token) =>
-    answer('references', async () => {
-      const uri = docUri(p);
-      if (uri === undefined || !isPosition(p.position)) throw invalid('references needs { textDocument: { uri }, position: { line, character } }');
-      const s = await served(uri, token);
-      return s ? references(s.result, s.file, p.position, p.context?.includeDeclaration !== false) : [];
-    }, []),
-  );
-
-  connection.onCodeLens((p, token) =>
-    answer('codeLens', async () => {
-      const uri = docUri(p);
-      if (uri === undefined) throw invalid('codeLens needs { textDocument: { uri } }');
-      const s = await served(uri, token);
-      return s ? codeLenses(s.result, s.file, s.settings) : [];
-    }, []),
-  );
-
-  connection.languages.inlayHint.on((p, token) =>
-    answer('inlayHint', async () => {
-      const uri = docUri(p);
-      if (uri === undefined || !isRange(p.range)) throw invalid('inlayHint needs { textDocument: { uri }, range }');
-      const s = await served(uri, token);
-      return s ? inlayHints(s.result, s.file, p.range, s.settings) : [];
-    }, []),
-  );
-
-  connection.languages.diagnostics.on((p, token) =>
-    answer('diagnostic', async () => {
-      const uri = docUri(p);
-      if (uri === undefined) throw invalid('textDocument/diagnostic needs { textDocument: { uri } }');
-      const s = await served(uri, token);
-      if (!s) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      // Never answer with diagnostics of a version older than the document now is: the client asks again.
-      if (documents.get(uri)?.version !== s.version) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'the document changed; ask again', { retriggerRequest: true });
-      const items = diagnostics(s.result, s.file);
-      const resultId = hashText(JSON.stringify(items));
-      if (p.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
-      return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
-    }, { kind: DocumentDiagnosticReportKind.Full, items: [] }),
-  );
-
-  connection.onRequest(LayoutRequestMethod, (p: LayoutParams, token) =>
-    answer('memdesc/layout', async () => {
-      const bad = invalid(`memdesc/layout needs { uri: string } or { root: string }, with optional arch (${'x86_64 i386 arm64 arm riscv64 s390x ppc64le'}), config (a .config path) and variant (${VARIANTS.map((v) => v.name).join(' ')})`);
-      if (!isObject(p)) throw bad;
-      if ((p.uri !== undefined && typeof p.uri !== 'string') || (p.root !== undefined && typeof p.root !== 'string') || (p.uri === undefined && p.root === undefined)) throw bad;
-      if (p.arch !== undefined && (typeof p.arch !== 'string' || !isAbiName(p.arch))) throw bad;
-      if (p.config !== undefined && typeof p.config !== 'string') throw bad;
-      const variant = p.variant === undefined ? undefined : VARIANTS.find((v) => v.name === p.variant);
-      if (p.variant !== undefined && !variant) throw bad;
-      // A kernel root stands for its tree's memdesc set: anchor on mm_types.h.
-      const rootPath = p.root === undefined ? undefined : p.root.startsWith('file:') ? uriToPath(p.root) : path.resolve(p.root);
-      if (p.root !== undefined && !rootPath) return null;
-      const anchor = rootPath ? pathToUri(path.join(rootPath, 'include/linux/mm_types.h')) : p.uri!;
-      const base = await settingsFor(anchor);
-      const override: Partial<Settings> = {};
-      if (p.arch) override.arch = p.arch as Settings['arch'];
-      if (p.config) override.config = p.config;
-      if (rootPath) override.kernelRoot = rootPath;
-      if (variant) override.defines = [...base.defines, ...variant.overrides.map((o) => ('undef' in o ? `${o.undef}=n` : o.value === undefined ? o.name : `${o.name}=${o.value}`))];
-      const s = await served(anchor, token, override);
-      if (!s) return null;
-      return { ...layoutModel(s.result), ...(variant ? { variant: variant.name } : {}) };
-    }, null),
-  );
-
-  // The matrix's config variants, for an editor's config picker; 'config' (no change) is left out.
-  connection.onRequest(ConfigVariantsRequestMethod, (p: ConfigVariantsParams | undefined) =>
-    answer('memdesc/configVariants', async (): Promise<ConfigVariant[]> => {
-      if (p !== undefined && p !== null && (!isObject(p) || (p.arch !== undefined && typeof p.arch !== 'string'))) throw invalid('memdesc/configVariants takes { arch?: string }');
-      return VARIANTS.filter((v) => v.name !== 'config' && (!p?.arch || !v.abis || v.abis.some((a) => a === p.arch))).map((v) => ({
-        name: v.name,
-        description: v.description,
-        abis: v.abis ? [...v.abis] : undefined,
-        defines: v.overrides.map((o) => ('undef' in o ? `${o.undef}=n` : o.value === undefined ? o.name : `${o.name}=${o.value}`)),
-      }));
-    }, []),
-  );
-
-
-
-  connection.onShutdown(() => {
-    shutDown = true;
-    for (const t of timers.values()) clearTimeout(t);
-    for (const w of watchers.values()) w.close();
-    matrix.dispose();
-  });
-
-  documents.listen(connection);
-  connection.listen();
+    // The matrix's config variants, for an editor's config picker; the one that changes nothing is left out.
+    c.onRequest(ConfigVariantsRequest, (p) =>
+      this.answer('memdesc/configVariants', [], async (): Promise<ConfigVariant[]> => {
+        const q = configVariantsParams(p);
+        return variantsFor(q.arch)
+          .filter((v) => v.name !== AS_CONFIGURED)
+          .map((v) => ({ name: v.name, description: v.description, abis: v.abis ? [...v.abis] : undefined, defines: definesOf(variantOverrides(v, q.arch)) }));
+      }),
+    );
+  }
 }
 
-function hashText(s: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return (h >>> 0).toString(36);
+/** Starts the language server on a connection (by default stdio or node IPC, as the command line says). */
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all, connectionOptions)): MemdescServer {
+  capHeapGrowth();
+  const server = new MemdescServer(connection);
+  server.listen();
+  return server;
 }

@@ -4,88 +4,24 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AbiName, isAbiName } from './engine';
+import type { Settings } from '../../shared/settings';
+import type { AbiName } from './engine';
 import { analyze, Analysis, AnalyzeOptions } from './engine';
 import { IncrementalAnalysis, UpdateStats } from './engine';
 import { DiskHost, FileHost, OverlayHost } from './engine';
-import { isKernelTree, kernelSetup, KernelSetup } from './engine';
-import { ConfigOverride } from './engine';
+import { chooseKernelConfig, isKernelTree, kernelSetup, KernelSetup } from './engine';
+import type { ConfigOverride, ConfigWords, KernelConfigChoice, MatrixRunPlan } from './engine';
+import { variantOverrides, VARIANTS } from './engine';
 import { buildModel, MemdescModel } from './engine';
-import { parseLimit, PreprocessCache, PreprocessLimits } from './engine';
+import { PreprocessCache, PreprocessLimits } from './engine';
 import type { MatrixSummary } from './matrix';
+import { parseDefines } from './settings';
 import { expandGlobs, findKernelRoot, Workspace } from './workspace';
 
 export { findKernelRoot };
 
-export type TraceLevel = 'off' | 'messages' | 'verbose';
-
-export interface Settings {
-  arch: AbiName;
-  config: string;
-  buildDir: string;
-  defines: string[];
-  includePaths: string[];
-  kernelRoot: string;
-  files: string[];
-  matrix: boolean;
-  inlayHints: 'off' | 'offsets' | 'full';
-  numberFormat: 'decimal' | 'hex' | 'both';
-  /** memdesc.trace.server */
-  trace: TraceLevel;
-  /** memdesc.limits: resource limits by their CLI names (`{ "tokens": "10M" }`); bad entries are ignored. */
-  limits: Partial<PreprocessLimits>;
-}
-
-export const DEFAULT_SETTINGS: Settings = {
-  arch: 'x86_64',
-  config: '',
-  buildDir: '',
-  defines: [],
-  includePaths: [],
-  kernelRoot: '',
-  files: [],
-  matrix: false,
-  inlayHints: 'offsets',
-  numberFormat: 'decimal',
-  trace: 'off',
-  limits: {},
-};
-
-/** Settings as a client sent them (any shape) → valid settings; bad values fall back to defaults. */
-export function normalizeSettings(raw: unknown): Settings {
-  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const str = (k: keyof Settings) => (typeof r[k] === 'string' ? (r[k] as string) : (DEFAULT_SETTINGS[k] as string));
-  const list = (k: keyof Settings) => (Array.isArray(r[k]) ? (r[k] as unknown[]).filter((x): x is string => typeof x === 'string' && x.trim() !== '') : []);
-  const arch = typeof r.arch === 'string' && isAbiName(r.arch) ? r.arch : DEFAULT_SETTINGS.arch;
-  const hints = r.inlayHints === 'off' || r.inlayHints === 'full' || r.inlayHints === 'offsets' ? r.inlayHints : DEFAULT_SETTINGS.inlayHints;
-  const fmt = r.numberFormat === 'hex' || r.numberFormat === 'both' || r.numberFormat === 'decimal' ? r.numberFormat : DEFAULT_SETTINGS.numberFormat;
-  // `trace.server` arrives nested (VS Code) or as a dotted key (hand-written settings in other editors).
-  const t = (r.trace && typeof r.trace === 'object' ? (r.trace as Record<string, unknown>).server : undefined) ?? r['trace.server'];
-  const trace: TraceLevel = t === 'messages' || t === 'verbose' ? t : 'off';
-  const limits: Partial<PreprocessLimits> = {};
-  if (r.limits && typeof r.limits === 'object') {
-    for (const [k, v] of Object.entries(r.limits as Record<string, unknown>)) {
-      const l = typeof v === 'number' || typeof v === 'string' ? parseLimit(k, v) : undefined;
-      if (l && typeof l !== 'string') limits[l.key] = l.value;
-    }
-  }
-  return { arch, config: str('config'), buildDir: str('buildDir'), defines: list('defines'), includePaths: list('includePaths'), kernelRoot: str('kernelRoot'), files: list('files'), matrix: r.matrix === true, inlayHints: hints, numberFormat: fmt, trace, limits };
-}
-
-/**
- * `memdesc.defines` entries: `NAME`, `NAME=VALUE`; `NAME=n` (in a kernel tree, as Kconfig says it) or `!NAME`
- * undefines.
- */
-export function parseDefines(defines: string[], kernel: boolean): ConfigOverride[] {
-  return defines.map((d) => {
-    const s = d.trim();
-    if (s.startsWith('!')) return { undef: s.slice(1).trim() };
-    const eq = s.indexOf('=');
-    if (eq < 0) return { name: s };
-    if (kernel && s.slice(eq + 1) === 'n') return { undef: s.slice(0, eq) };
-    return { name: s.slice(0, eq), value: s.slice(eq + 1) };
-  });
-}
+/** How the editor's user names an ABI and a config, in messages. */
+const SERVER_WORDS: ConfigWords = { arch: 'memdesc.arch', config: 'memdesc.config', buildDir: 'memdesc.buildDir', buildDirsFrom: 'the workspace folders' };
 
 /** What one analysis is made of: plain data (the matrix worker receives it too). */
 export interface AnalysisContext {
@@ -97,9 +33,11 @@ export interface AnalysisContext {
   arch: AbiName;
   /** A .config (memdesc.config), used instead of the build dir's. */
   config?: string;
-  /** An O= build dir: memdesc.buildDir, else one found in the workspace for this ABI. */
+  /** An O= build dir: memdesc.buildDir, else one found in the workspace for this ABI, else the tree itself when it has a .config. */
   buildDir?: string;
   buildDirFound?: boolean;
+  /** Kernel mode: how the config and ABI were chosen (chooseKernelConfig), its notice and error. */
+  configChoice?: Pick<KernelConfigChoice, 'kind' | 'abiFrom' | 'evidence' | 'notice' | 'error'>;
   defines: ConfigOverride[];
   includePaths: string[];
   /** Kernel mode: files added to the memdesc set (memdesc.files, a sketch). File mode: the main file. */
@@ -117,12 +55,7 @@ export interface AnalysisContext {
 }
 
 /** One ABI × config combination of a context (the primary one, or a matrix run). */
-export interface RunSpec {
-  abi: AbiName;
-  config?: string;
-  buildDir?: string;
-  overrides: ConfigOverride[];
-}
+export type RunSpec = Omit<MatrixRunPlan, 'label'>;
 
 export interface AnalysisResult {
   analysis: Analysis;
@@ -152,6 +85,8 @@ export function computeAnalysis(ctx: AnalysisContext, host: FileHost, cache: Pre
 /** The main files and options of a context's analysis (kernel mode: after the tree's setup), for its primary ABI and config or for `run`. */
 function analysisInputs(ctx: AnalysisContext, host: FileHost, cache: PreprocessCache, run?: RunSpec): { files: string[]; options: AnalyzeOptions; host: FileHost; setup?: KernelSetup } {
   const spec: RunSpec = run ?? { abi: ctx.arch, config: ctx.config, buildDir: ctx.buildDir, overrides: [] };
+  // Settings that contradict each other: nothing is analysed (the error is the context's diagnostic).
+  if (ctx.configChoice?.error && !run) return { files: [], options: { arch: ctx.arch }, host };
   if (ctx.kind === 'kernel' && ctx.root) {
     const setup = kernelSetup({ root: ctx.root, arch: spec.abi, configFile: spec.config, buildDir: spec.buildDir, configOverrides: [...ctx.defines, ...spec.overrides] }, host, cache);
     const extra = ctx.files.filter((f) => !setup.files.includes(f) && host.fileExists(f));
@@ -209,6 +144,9 @@ export class Session {
   private generation = 0;
   /** Called after each analysis the session had to compute (for tracing). */
   onAnalysis: ((r: AnalysisResult) => void) | undefined;
+  /** Told once per tree and message when a tree is analysed with the built-in default, or its settings contradict. */
+  onConfigNotice: ((root: string, message: string, error: boolean) => void) | undefined;
+  private readonly noticesSent = new Set<string>();
 
   /**
    * Something outside the open buffers changed (a .config, a build dir, settings, folders): forget every result,
@@ -272,17 +210,38 @@ export class Session {
     const root = (given && isKernelTree(given) ? given : undefined) ?? findKernelRoot(file) ?? (sketch ? this.workspace.kernelTrees()[0] : undefined);
     const includePaths = settings.includePaths.map((p) => path.resolve(this.workspace.folderOf(file) ?? path.dirname(file), p));
     if (root) {
-      const defines = parseDefines(settings.defines, true);
+      const userDefines = parseDefines(settings.defines, true);
       // Relative paths in settings are relative to the workspace folder (else the tree).
       const base = this.workspace.folderOf(file) ?? root;
-      const config = settings.config ? path.resolve(base, settings.config) : undefined;
-      const found = settings.buildDir || config ? undefined : this.workspace.buildDirFor(root, settings.arch);
-      const buildDir = settings.buildDir ? path.resolve(base, settings.buildDir) : found;
+      // The config and the ABI: memdesc.config / buildDir, else an O= build dir among the workspace folders, else
+      // the tree's own .config, else the built-in default; the ABI follows the config unless memdesc.arch names one.
+      const choice = chooseKernelConfig(
+        {
+          root,
+          configFile: settings.config ? path.resolve(base, settings.config) : undefined,
+          buildDir: settings.buildDir ? path.resolve(base, settings.buildDir) : undefined,
+          foundBuildDirs: this.workspace.buildDirsFor(root).filter((b) => path.resolve(b.dir) !== path.resolve(root)),
+          arch: settings.arch || undefined,
+          words: SERVER_WORDS,
+        },
+        this.host,
+      );
+      const config = choice.configFile;
+      const buildDir = choice.buildDir;
       const g = this.globs(settings.files, root);
       const files = [...g.files, ...(sketch && !g.files.includes(file) ? [file] : [])];
       const limits = settings.limits;
-      const key = JSON.stringify(['kernel', root, settings.arch, config, buildDir, defines, includePaths, files, limits]);
-      return { key, kind: 'kernel', root, arch: settings.arch, config, buildDir, buildDirFound: !!found, defines, includePaths, files, globsTruncated: g.truncated, limits };
+      const configChoice = { kind: choice.kind, abiFrom: choice.abiFrom, evidence: choice.evidence, notice: choice.notice, error: choice.error };
+      // memdesc.variant, as it is for the ABI chosen (phys64's switches differ by arch), before the user's own defines.
+      const variant = VARIANTS.find((v) => v.name === settings.variant && (!v.abis || v.abis.includes(choice.abi)));
+      const defines = [...(variant ? variantOverrides(variant, choice.abi) : []), ...userDefines];
+      const key = JSON.stringify(['kernel', root, choice.abi, config, buildDir, defines, includePaths, files, limits, choice.error ?? '']);
+      const message = choice.error ?? (choice.kind === 'default' ? choice.notice : undefined);
+      if (message && !this.noticesSent.has(`${root}|${message}`)) {
+        this.noticesSent.add(`${root}|${message}`);
+        this.onConfigNotice?.(root, message, !!choice.error);
+      }
+      return { key, kind: 'kernel', root, arch: choice.abi, config, buildDir, buildDirFound: choice.kind === 'build-dir', configChoice, defines, includePaths, files, globsTruncated: g.truncated, limits };
     }
     // Outside a tree, a file that is neither open nor on disk has nothing to analyse.
     if (!this.host.fileExists(file)) return undefined;
@@ -290,8 +249,9 @@ export class Session {
     const g = this.globs(settings.files, this.workspace.folderOf(file) ?? path.dirname(file));
     const quiet = !sketch && !g.files.includes(file);
     const limits = settings.limits;
-    const key = JSON.stringify(['file', file, settings.arch, defines, includePaths, quiet, limits]);
-    return { key, kind: 'file', arch: settings.arch, defines, includePaths, files: [file], globsTruncated: g.truncated, quiet, limits };
+    const arch = settings.arch || 'x86_64';
+    const key = JSON.stringify(['file', file, arch, defines, includePaths, quiet, limits]);
+    return { key, kind: 'file', arch, defines, includePaths, files: [file], globsTruncated: g.truncated, quiet, limits };
   }
 
   /** Whether analysisFor would answer from the cache (no engine work) for this file and these settings. */
@@ -412,8 +372,14 @@ export class Session {
   }
 }
 
+/** FNV-1a over a text's UTF-16 units. */
 function hash(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h >>> 0;
+}
+
+/** A short hash of a text (pull diagnostics' result ids, watched files' contents). */
+export function hashText(s: string): string {
+  return hash(s).toString(36);
 }

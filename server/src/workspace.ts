@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AbiName } from './engine';
 import { kernelTreeAround } from '../../shared/kernel-tree';
-import { isKernelTree, parseDotConfig } from './engine';
+import { configArch, isKernelTree } from './engine';
 
 /** Walks up from a file to the kernel tree that contains it. */
 export const findKernelRoot = kernelTreeAround;
@@ -37,18 +37,9 @@ function subdirs(dir: string): string[] {
   }
 }
 
-/** The ABI a .config was made for, from its arch symbols; undefined when it is none of ours. */
+/** The ABI a .config was made for (engine/kernel/config-arch.ts); undefined when it is none of ours. */
 export function configAbi(configText: string): AbiName | undefined {
-  const c = parseDotConfig(configText);
-  const y = (k: string) => c.get(k) === 'y';
-  if (y('X86_64')) return 'x86_64';
-  if (y('X86_32') || (y('X86') && !y('64BIT'))) return 'i386';
-  if (y('ARM64')) return 'arm64';
-  if (y('ARM')) return 'arm';
-  if (y('RISCV') && y('64BIT')) return 'riscv64';
-  if (y('S390')) return 's390x';
-  if (y('PPC64') && y('CPU_LITTLE_ENDIAN')) return 'ppc64le';
-  return undefined;
+  return configArch(configText)?.abi;
 }
 
 export interface BuildDir {

@@ -62,11 +62,16 @@ export function paholeGolden(source: string, abi: AbiName, msExtensions = false)
     const file = path.join(dir, 'input.c');
     const obj = path.join(dir, 'input.o');
     fs.writeFileSync(file, source);
-    const cc = spawnSync(ABIS[abi].gcc, ['-g', '-fno-eliminate-unused-debug-types', '-w', '-std=gnu11', ...(msExtensions ? ['-fms-extensions'] : []), '-c', '-o', obj, file], { encoding: 'utf8' });
+    const cc = spawnSync(ABIS[abi].gcc, [...ABIS[abi].gccFlags, '-g', '-fno-eliminate-unused-debug-types', '-w', '-std=gnu11', ...(msExtensions ? ['-fms-extensions'] : []), '-c', '-o', obj, file], { encoding: 'utf8' });
     if (cc.status !== 0) throw new Error(`${ABIS[abi].gcc} rejected the source:\n${cc.stderr.split('\n').slice(0, 10).join('\n')}`);
+    // Linked, so that the debug information's relocations are applied: pahole's libdw does not apply them in an
+    // object for every target (on sh4, mips64 and arc it reads names at the wrong string offsets).
+    const lib = path.join(dir, 'input.so');
+    const ld = spawnSync(ABIS[abi].gcc, [...ABIS[abi].gccFlags, '-nostdlib', '-shared', '-o', lib, obj], { encoding: 'utf8' });
+    if (ld.status !== 0) throw new Error(`${ABIS[abi].gcc} could not link the object:\n${ld.stderr.split('\n').slice(0, 10).join('\n')}`);
     const ours = blocks(layoutText(analyzeText(source, abi, { msExtensions }), (f) => f.path));
     const run = (args: string[]) => {
-      const r = spawnSync('pahole', [...args, obj], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      const r = spawnSync('pahole', [...args, lib], { encoding: 'utf8', maxBuffer: 1 << 28 });
       if (r.status !== 0) throw new Error(`pahole failed: ${r.stderr}`);
       return r.stdout;
     };

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Browser, chromium, Page } from 'playwright-core';
-import type { RenderReport } from '../../client/src/webviewProtocol';
+import type { RenderReport } from '../../shared/webview';
 import { actUntil, DEADLINE_MS, waitFor, Workbench } from './workbench';
 
 type CodeServerModule = typeof import('../../scripts/code-server.mjs', { with: { 'resolution-mode': 'import' } });
@@ -254,13 +254,13 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
     await waitFor('mm_types.h at __folio_index', async () => (await page.locator('.tab.active[aria-label^="mm_types.h"]').first().isVisible()) && (await wb.statusBarText('status.editor.selection')).includes(`Ln ${line},`));
   });
 
-  step('Select Kernel Config: the built-in default, a variant on top, then the example .config again', async () => {
+  step('Select Kernel Config: automatic (the tree\'s own .config), a variant on top, then the example .config again', async () => {
     await wb.openFile('slab.h');
     const status = () => wb.statusBarText('memdesc-layout.memdesc-layout.memdesc.status');
-    await wb.commandPick('memdesc: Select Kernel Config', 'Built-in default');
-    await waitFor('the default config in the status bar', async () => /x86_64 · default · .*43/.test(await status()));
-    await wb.commandPick('memdesc: Select Kernel Config', 'memcg');
-    await waitFor('default + memcg in the status bar', async () => /default \+ memcg · .*46/.test(await status()));
+    await wb.commandPick('memdesc: Select Kernel Config', 'Automatic');
+    await waitFor('the tree\'s own config in the status bar', async () => /x86_64 · \.config \(tree\) · .*46/.test(await status()));
+    await wb.commandPick('memdesc: Select Kernel Config', 'no-memcg');
+    await waitFor('the tree\'s config + no-memcg in the status bar', async () => /\.config \(tree\) \+ no-memcg · .*43/.test(await status()));
     await wb.commandPick('memdesc: Select Kernel Config', 'No variant');
     await wb.commandPick('memdesc: Select Kernel Config', 'linux/.config');
     await waitFor('the example .config again', async () => /x86_64 · linux\/\.config · .*46/.test(await status()));

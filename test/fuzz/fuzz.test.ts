@@ -31,7 +31,7 @@ describe(`fuzzing (seed ${seed})`, { timeout: 240_000 }, () => {
     lay.fields[1].bitOffset = 32;
     const s = a.layouter.layout(a.parse.records[0]);
     s.size = 2;
-    a.problems.push({ severity: 'error', code: 'x', message: 'x', file: a.files[0], offset: 10_000, end: 10_001 });
+    a.problems.push({ severity: 'error', code: 'syntax-error', message: 'x', file: a.files[0], offset: 10_000, end: 10_001 });
     const broken = new Set(invariants(a).map((v) => v.invariant));
     assert.deepEqual([...broken].sort(), ['members inside their struct', 'positions inside the document', 'union members start at the union']);
   });

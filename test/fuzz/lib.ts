@@ -25,7 +25,8 @@ import { inlayHints } from '../../server/src/features/inlayHints';
 import { layoutModel } from '../../server/src/features/layout';
 import { definition, references } from '../../server/src/features/navigation';
 import { documentSymbols } from '../../server/src/features/symbols';
-import { AnalysisResult, DEFAULT_SETTINGS } from '../../server/src/session';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { AnalysisResult } from '../../server/src/session';
 import { generate, Rng } from '../diff/generator';
 import { MM_TYPES } from '../protocol/fixtures';
 
@@ -341,11 +342,37 @@ export function runCase(files: Record<string, string>, r: Rng, opts: { features?
   try {
     const again = analyze([main], OPTIONS, hostOf(files), new PreprocessCache());
     if (JSON.stringify(layoutJson(again, rel)) !== JSON.stringify(layoutJson(a, rel))) violations.push({ invariant: 'offsets stable under re-analysis', detail: 'a second analysis of the same input differs' });
+    violations.push(...skimmingChangesNothing(files));
   } catch (e) {
     violations.push({ invariant: 'analyze never throws', detail: `second run: ${String((e as Error).stack ?? e)}` });
   }
   if (opts.features !== false) violations.push(...features(a, main, r));
   return { violations, ms: performance.now() - t0, bytes, tokens: a.tokens.length };
+}
+
+/**
+ * The input included from another file (so that its function declarations are skimmed, not parsed) gives the same
+ * structs, layouts and assertion verdicts as when everything is parsed in full, when it has no errors.
+ */
+function skimmingChangesNothing(files: Record<string, string>): Violation[] {
+  const withWrapper = { 'wrapper.c': `#include "${Object.keys(files)[0]}"\n`, ...files };
+  const wrapper = `${ROOT}/wrapper.c`;
+  const opts: AnalyzeOptions = { ...OPTIONS, assertScope: 'all' };
+  const skimmed = analyze([wrapper], opts, hostOf(withWrapper), new PreprocessCache());
+  const full = analyze([wrapper], { ...opts, skimIncludedPrototypes: false }, hostOf(withWrapper), new PreprocessCache());
+  // On malformed declarations the skim and the full parse may recover at different places (both are bounded and
+  // consistent with themselves); the claim is about well-formed code.
+  if (full.problems.some((p) => p.severity === 'error')) return [];
+  const view = (x: Analysis) => {
+    const j = layoutJson(x, rel);
+    return JSON.stringify({ structs: j.structs, asserts: j.asserts });
+  };
+  const a = view(skimmed);
+  const b = view(full);
+  if (a === b) return [];
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  return [{ invariant: 'skimming included function declarations changes no layout or verdict', detail: `differs at\n  skimmed: ${a.slice(Math.max(0, i - 150), i + 150)}\n  full:    ${b.slice(Math.max(0, i - 150), i + 150)}` }];
 }
 
 /** An incremental analysis of `mains` among `base` (copied: the caller edits it), or why it could not start. */
@@ -364,12 +391,13 @@ function startIncremental(base: Record<string, string>, mains: string[]): { text
  * A chain of random edits to a set of files, followed by an incremental analysis; after each edit it must equal
  * a fresh analysis (token by token with positions, layouts, assertions, diagnostics) and keep the invariants.
  */
-export function runIncrementalChain(base: Record<string, string>, mains: string[], r: Rng, steps: number, donors: string[]): { violations: Violation[]; steps: number; incremental: number; ms: number; repro?: { before: Record<string, string>; edited: string; after: string } } {
+export function runIncrementalChain(base: Record<string, string>, mains: string[], r: Rng, steps: number, donors: string[]): { violations: Violation[]; steps: number; incremental: number; ms: number; slowestEditMs: number; repro?: { before: Record<string, string>; edited: string; after: string } } {
   const t0 = performance.now();
   const started = startIncremental(base, mains);
-  if ('invariant' in started) return { violations: [started], steps: 0, incremental: 0, ms: performance.now() - t0 };
+  if ('invariant' in started) return { violations: [started], steps: 0, incremental: 0, ms: performance.now() - t0, slowestEditMs: 0 };
   const { texts, host, mainPaths, inc } = started;
   let incremental = 0;
+  let slowestEditMs = 0;
   for (let step = 0; step < steps; step++) {
     const before = { ...texts };
     const names = Object.keys(texts);
@@ -377,18 +405,40 @@ export function runIncrementalChain(base: Record<string, string>, mains: string[
     const roll = r.next();
     texts[name] = roll < 0.1 ? base[name] : roll < 0.55 ? mutate(texts[name], r, donors) : charEdit(texts[name], r);
     host.overlay.set(`${ROOT}/${name}`, texts[name]);
-    const v = updateEqualsFresh(inc, host, mainPaths, name);
+    // Before following the edit: a replay of the previous run under the edited files equals a fresh analysis.
+    const rv = replayEqualsFresh(inc, host, mainPaths);
+    if (rv.length) return { violations: rv, steps: step + 1, incremental, ms: performance.now() - t0, slowestEditMs, repro: { before, edited: name, after: texts[name] } };
+    const v = updateEqualsFresh(inc, host, mainPaths, name, (ms) => (slowestEditMs = Math.max(slowestEditMs, ms)));
     if (inc.lastStats.mode === 'incremental') incremental++;
-    if (v.length) return { violations: v, steps: step + 1, incremental, ms: performance.now() - t0, repro: { before, edited: name, after: texts[name] } };
+    if (v.length) return { violations: v, steps: step + 1, incremental, ms: performance.now() - t0, slowestEditMs, repro: { before, edited: name, after: texts[name] } };
   }
-  return { violations: [], steps, incremental, ms: performance.now() - t0 };
+  return { violations: [], steps, incremental, ms: performance.now() - t0, slowestEditMs };
+}
+
+/** The host's files changed since `inc` last ran: its replay under them equals a fresh analysis. */
+function replayEqualsFresh(inc: IncrementalAnalysis, host: OverlayHost, mainPaths: string[]): Violation[] {
+  let a: Analysis;
+  try {
+    a = inc.replayed().analysis;
+  } catch (e) {
+    return [{ invariant: 'analyze never throws', detail: `replay: ${String((e as Error).stack ?? e)}` }];
+  }
+  const b = analyze(mainPaths, OPTIONS, host, new PreprocessCache());
+  const da = digest(a);
+  const db = digest(b);
+  if (da === db) return [];
+  let i = 0;
+  while (da[i] === db[i]) i++;
+  return [{ invariant: 'a replay under changed files equals a fresh analysis', detail: `differs at\n  replay: ${da.slice(Math.max(0, i - 120), i + 120)}\n  fresh:  ${db.slice(Math.max(0, i - 120), i + 120)}` }];
 }
 
 /** After `name` changed in `host`: the incremental update equals a fresh analysis and keeps the invariants. */
-function updateEqualsFresh(inc: IncrementalAnalysis, host: OverlayHost, mainPaths: string[], name: string): Violation[] {
+function updateEqualsFresh(inc: IncrementalAnalysis, host: OverlayHost, mainPaths: string[], name: string, took?: (ms: number) => void): Violation[] {
   let a: Analysis;
   try {
+    const t0 = performance.now();
     a = inc.update([`${ROOT}/${name}`]);
+    took?.(performance.now() - t0);
   } catch (e) {
     return [{ invariant: 'analyze never throws', detail: `incremental update: ${String((e as Error).stack ?? e)}` }];
   }
@@ -408,20 +458,27 @@ function updateEqualsFresh(inc: IncrementalAnalysis, host: OverlayHost, mainPath
   return invariants(a);
 }
 
-/** Given edits (cut `cut` characters at `at`, modulo the length, and insert), one after another, each checked. */
-export function runIncrementalEdit(base: Record<string, string>, mains: string[], edits: Array<{ file: string; at: number; cut: number; insert: string }>): Violation[] {
+/**
+ * Given edits (cut `cut` characters at `at`, modulo the length, and insert), one after another, each checked.
+ * Also says how many updates took the incremental path (a comparison of full re-runs would test nothing).
+ */
+export function runIncrementalEdit(base: Record<string, string>, mains: string[], edits: Array<{ file: string; at: number; cut: number; insert: string }>): { violations: Violation[]; updates: number; incremental: number } {
   const started = startIncremental(base, mains);
-  if ('invariant' in started) return [started];
+  if ('invariant' in started) return { violations: [started], updates: 0, incremental: 0 };
   const { texts, host, mainPaths, inc } = started;
+  let updates = 0;
+  let incremental = 0;
   for (const e of edits) {
     const t = texts[e.file];
     const at = e.at % (t.length + 1);
     texts[e.file] = t.slice(0, at) + e.insert + t.slice(at + e.cut);
     host.overlay.set(`${ROOT}/${e.file}`, texts[e.file]);
     const v = updateEqualsFresh(inc, host, mainPaths, e.file);
-    if (v.length) return v;
+    updates++;
+    if (inc.lastStats.mode === 'incremental') incremental++;
+    if (v.length) return { violations: v, updates, incremental };
   }
-  return [];
+  return { violations: [], updates, incremental };
 }
 
 const SNIPPETS = ['\n', ' ', ';', '{', '}', '(', ')', 'int x;', '#define Q 3\n', '\n#endif\n', '\n#else\n', '#ifdef CONFIG_MEMCG\n', '\n#if 0\n', 'ulong_t', 'struct page', 'atomic_t y;', '/*', '*/', '"', '[Q]', ':3', 'inline', 'FOLIO_MATCH(index, index);', '__aligned(8)', '#include "config.h"\n', '\n#undef CONFIG_MEMCG\n', '\n#define FOLIO_MATCH(a, b)\n', '\n#pragma once\n', '\\\n'];

@@ -1,10 +1,13 @@
-// The long fuzz run: `npm run fuzz -- [--minutes N] [--seed S] [--out DIR] [--seeds FILE...]`.
+// The long fuzz run: `npm run fuzz -- [--minutes N] [--seed S] [--out DIR] [--seeds FILE...] [--no-tree-seeds]`.
+// Besides the given seed files, the real memdesc headers of every kernel tree in the cache are mutation seeds
+// (read from ~/.cache/memdesc-layout, never committed), unless --no-tree-seeds.
 // The campaign runs in a worker thread; the main thread is its watchdog: an input that makes no progress for
 // --hang seconds (default 60) is a hang, reported with its case seed, and the run goes on with a new worker.
 // Failures are written to --out (default fuzz-out/) with their minimized reproductions; the figures are
 // printed as the README's table. Run it niced, away from benchmarks: `nice -n 19 npm run fuzz`.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { campaign, Failure, Kind, KindStats, table } from './campaign';
@@ -15,16 +18,34 @@ interface Args {
   out: string;
   hang: number;
   seeds: string[];
+  treeSeeds: boolean;
+}
+
+/** The memdesc headers of the kernel trees in the cache (MEMDESC_CACHE), as mutation seeds. */
+function treeSeedFiles(): string[] {
+  const cache = process.env.MEMDESC_CACHE ?? path.join(os.homedir(), '.cache/memdesc-layout');
+  const trees = path.join(cache, 'trees');
+  const headers = ['include/linux/mm_types.h', 'mm/slab.h', 'mm/zpdesc.h', 'include/net/netmem.h', 'include/linux/spinlock_types.h', 'drivers/iommu/iommu-pages.h', 'include/linux/page-flags.h'];
+  const out: string[] = [];
+  if (!fs.existsSync(trees)) return out;
+  for (const v of fs.readdirSync(trees).sort()) {
+    const dir = path.join(trees, v);
+    const roots = [path.join(dir, 'src'), ...fs.readdirSync(dir).filter((d) => d.startsWith('linux-source-')).map((d) => path.join(dir, d))];
+    const root = roots.find((r) => fs.existsSync(path.join(r, 'include/linux/mm_types.h')));
+    if (root) for (const h of headers) if (fs.existsSync(path.join(root, h))) out.push(path.join(root, h));
+  }
+  return out;
 }
 
 function args(argv: string[]): Args {
-  const a: Args = { minutes: 10, seed: Date.now() % 2 ** 31, out: 'fuzz-out', hang: 60, seeds: [] };
+  const a: Args = { minutes: 10, seed: Date.now() % 2 ** 31, out: 'fuzz-out', hang: 60, seeds: [], treeSeeds: true };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     if (argv[i] === '--minutes') (a.minutes = Number(v)), i++;
     else if (argv[i] === '--seed') (a.seed = Number(v)), i++;
     else if (argv[i] === '--out') (a.out = v), i++;
     else if (argv[i] === '--hang') (a.hang = Number(v)), i++;
+    else if (argv[i] === '--no-tree-seeds') a.treeSeeds = false;
     else if (argv[i] === '--seeds') {
       while (argv[i + 1] && !argv[i + 1].startsWith('--')) a.seeds.push(argv[++i]);
     }
@@ -42,7 +63,9 @@ if (!isMainThread) {
 } else {
   const a = args(process.argv.slice(2));
   fs.mkdirSync(a.out, { recursive: true });
-  const extraSeeds = a.seeds.filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, 'utf8'));
+  const seedFiles = [...a.seeds, ...(a.treeSeeds ? treeSeedFiles() : [])].filter((f) => fs.existsSync(f));
+  console.log(`seed files (${seedFiles.length}): ${seedFiles.join(' ')}`);
+  const extraSeeds = seedFiles.map((f) => fs.readFileSync(f, 'utf8'));
   const deadline = Date.now() + a.minutes * 60_000;
   const total: Record<string, KindStats> = {};
   const failures: Failure[] = [];

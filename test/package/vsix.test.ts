@@ -1,15 +1,19 @@
-// `npm run package`: the .vsix holds exactly the bundles, the manifest and what the manifest points at; the
-// manifest's lists agree with the server's (ABIs, config variants); the webview's HTML keeps a strict CSP.
+// `npm run package`: the .vsix holds exactly the bundles, the manifest and what the manifest points at, and vsce
+// warns about nothing; the manifest meets the Marketplace's and Open VSX's requirements, says package.json's
+// version (as the bundled server does), its lists agree with the server's (ABIs, config variants) and its settings
+// are shared/settings.ts's.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as zlib from 'node:zlib';
 import { describe, it } from 'node:test';
-import { ABI_NAMES as CLIENT_ABIS } from '../../client/src/webviewProtocol';
+import { ABI_NAMES as CLIENT_ABIS, INLAY_HINT_MODES, NUMBER_FORMATS, SECTION_DEFAULTS, SETTINGS_SECTION, TRACE_LEVELS } from '../../shared/settings';
 import { ABI_NAMES } from '../../server/src/engine/base/abi';
 import { VARIANTS } from '../../server/src/engine/kernel/matrix';
+import { TestClient } from '../protocol/client';
 
 type PackageModule = typeof import('../../scripts/package.mjs', { with: { 'resolution-mode': 'import' } });
 
@@ -44,15 +48,25 @@ function readZip(buf: Buffer): Map<string, Buffer> {
 
 describe('the packaged extension', { timeout: 120_000 }, () => {
   let files: Map<string, Buffer>;
+  let stage = '';
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const vsce = (cwd: string, ...args: string[]) => {
+    const r = spawnSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), ...args], { cwd, encoding: 'utf8' });
+    assert.equal(r.status, 0, `vsce ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    return r.stdout;
+  };
 
-  it('npm run package produces a .vsix with only the bundled files', async () => {
-    const pkg: PackageModule = await import(pathToFileURL(path.join(root, 'scripts/package.mjs')).href);
-    const vsix = pkg.packageVsix({ quiet: true });
-    files = readZip(fs.readFileSync(vsix));
+  it('npm run package produces a .vsix with only the bundled files, and vsce warns about nothing', async () => {
+    const packaging: PackageModule = await import(pathToFileURL(path.join(root, 'scripts/package.mjs')).href);
+    const report = packaging.packageVsixReport({ quiet: true });
+    stage = report.stage;
+    assert.doesNotMatch(report.log, /WARNING|warning/, report.log);
+    files = readZip(fs.readFileSync(report.path));
     assert.deepEqual([...files.keys()].sort(), [
       '[Content_Types].xml',
       'extension.vsixmanifest',
       'extension/LICENSE.txt',
+      'extension/changelog.md',
       'extension/dist/extension.js',
       'extension/dist/matrix-worker.js',
       'extension/dist/server.js',
@@ -67,6 +81,61 @@ describe('the packaged extension', { timeout: 120_000 }, () => {
     ]);
     // Production bundles: minified, no source maps beside them or referenced from them.
     for (const f of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/matrix-worker.js', 'extension/media/layout.js']) assert.doesNotMatch(files.get(f)!.toString('utf8'), /sourceMappingURL/, f);
+  });
+
+  it('vsce ls lists the same files, in the stage and in the repository (.vscodeignore, not npm\'s files)', () => {
+    const packed = [...files.keys()].filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length));
+    const rename: Record<string, string> = { 'LICENSE': 'LICENSE.txt', 'CHANGELOG.md': 'changelog.md', 'README.md': 'readme.md' };
+    const listed = (cwd: string) => vsce(cwd, 'ls', '--no-dependencies').trim().split('\n').map((f) => rename[f] ?? f).sort();
+    assert.deepEqual(listed(stage), packed.sort());
+    // The repository's own dist/ and media/ were built by npm test: the same allowlist applies there.
+    assert.deepEqual(listed(root), packed.sort());
+  });
+
+  it('the packaged manifest is package.json without npm\'s files list, with its version', () => {
+    const manifest = JSON.parse(files.get('extension/package.json')!.toString('utf8'));
+    const { files: npmFiles, ...rest } = pkg;
+    assert.ok(Array.isArray(npmFiles), 'package.json has the npm files list');
+    assert.deepEqual(manifest, rest);
+    // What the extension reports as its version (context.extension.packageJSON.version) and the gallery's.
+    assert.equal(manifest.version, pkg.version);
+    assert.match(files.get('extension.vsixmanifest')!.toString('utf8'), new RegExp(`<Identity Language="en-US" Id="${pkg.name}" Version="${pkg.version.replace(/\./g, '\\.')}" Publisher="${pkg.publisher}" />`));
+  });
+
+  it('the packaged server says the same version in serverInfo', async () => {
+    const c = await TestClient.start({ command: [process.execPath, path.join(stage, 'dist/server.js'), '--stdio'] });
+    try {
+      assert.deepEqual(c.serverInfo, { name: 'memdesc-layout', version: pkg.version });
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it("the manifest meets the Marketplace's and Open VSX's requirements", () => {
+    assert.match(pkg.name, /^[a-z0-9][a-z0-9-]*$/);
+    assert.match(pkg.publisher, /^[a-z0-9][a-z0-9-]*$/);
+    assert.match(pkg.version, /^\d+\.\d+\.\d+$/, 'a release version (the Marketplace takes no pre-release suffix)');
+    assert.ok(pkg.displayName && pkg.description, 'display name and description');
+    assert.equal(pkg.license, 'GPL-2.0-only', 'an SPDX license (Open VSX requires one)');
+    assert.ok(files.has('extension/LICENSE.txt'));
+    assert.match(pkg.repository.url, /^git\+https:\/\/github\.com\/[^/]+\/[^/]+\.git$/);
+    assert.match(pkg.bugs.url, /^https:\/\//);
+    assert.match(pkg.homepage, /^https:\/\//);
+    const allowed = ['Azure', 'Data Science', 'Debuggers', 'Education', 'Extension Packs', 'Formatters', 'Keymaps', 'Language Packs', 'Linters', 'Machine Learning', 'Notebooks', 'Programming Languages', 'SCM Providers', 'Snippets', 'Testing', 'Themes', 'Visualization', 'AI', 'Chat', 'Other'];
+    for (const c of pkg.categories) assert.ok(allowed.includes(c), `category ${c}`);
+    assert.ok(pkg.keywords.length > 0 && pkg.keywords.length <= 30, 'at most 30 keywords');
+    // A PNG icon (no SVG) of at least 128×128 px.
+    const icon = files.get(`extension/${pkg.icon}`)!;
+    assert.equal(icon.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.ok(icon.readUInt32BE(16) >= 128 && icon.readUInt32BE(20) >= 128, 'icon size');
+    // README: the marketplace's page. Its images are PNGs (vsce rejects SVG ones), given relative (vsce points
+    // them at the repository) or over https.
+    const readme = files.get('extension/readme.md')!.toString('utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)].map((m) => m[1]);
+    assert.ok(images.length > 0);
+    for (const img of images) assert.match(img, /^https:\/\/github\.com\/.*\.png$/, img);
+    const changelog = files.get('extension/changelog.md')!.toString('utf8');
+    assert.ok(changelog.split('\n').some((l) => l === `## ${pkg.version}` || l.startsWith(`## ${pkg.version} `)), 'the changelog has this version');
   });
 
   it('every file the manifest names is inside', () => {
@@ -98,7 +167,19 @@ describe('the packaged extension', { timeout: 120_000 }, () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     const props = manifest.contributes.configuration.properties;
     assert.deepEqual([...CLIENT_ABIS], [...ABI_NAMES]);
-    assert.deepEqual(props['memdesc.arch'].enum, [...ABI_NAMES]);
+    // '' follows the kernel .config.
+    assert.deepEqual(props['memdesc.arch'].enum, ['', ...ABI_NAMES]);
+    assert.equal(props['memdesc.arch'].default, '');
     assert.deepEqual(props['memdesc.variant'].enum, ['', ...VARIANTS.filter((v) => v.name !== 'config').map((v) => v.name)]);
+  });
+
+  it('the manifest\'s settings are shared/settings.ts\'s: the same names, defaults and values', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const props = manifest.contributes.configuration.properties as Record<string, { default: unknown; enum?: unknown[] }>;
+    assert.deepEqual(Object.keys(props).sort(), Object.keys(SECTION_DEFAULTS).map((k) => `${SETTINGS_SECTION}.${k}`).sort());
+    for (const [k, v] of Object.entries(SECTION_DEFAULTS)) assert.deepEqual(props[`${SETTINGS_SECTION}.${k}`].default, v, `the default of ${k}`);
+    assert.deepEqual(props['memdesc.inlayHints'].enum, [...INLAY_HINT_MODES]);
+    assert.deepEqual(props['memdesc.numberFormat'].enum, [...NUMBER_FORMATS]);
+    assert.deepEqual(props['memdesc.trace.server'].enum, [...TRACE_LEVELS]);
   });
 });

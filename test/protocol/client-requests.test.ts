@@ -1,6 +1,7 @@
 // What the VS Code client relies on, over stdio on the examples tree: memdesc/layout's verdict counts, config
 // source and the members of a failing assertion, and memdesc/configVariants (whose defines do change the layout).
-// Every spawned server is killed in `after`, pass or fail.
+// Sent as the client sends them, through the typed request objects of shared/protocol.ts. Every spawned server is
+// killed in `after`, pass or fail.
 
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -14,10 +15,10 @@ import {
   InitializeRequest,
   ProtocolConnection,
   ShutdownRequest,
-  StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
-import type { ConfigVariant, LayoutNode, LayoutResult } from '../../shared/protocol';
+import { ConfigVariantsRequest, LayoutNode, LayoutParams, LayoutRequest, LayoutResult } from '../../shared/protocol';
+import { serverReader } from './client';
 
 const root = path.resolve(__dirname, '../../..');
 const tree = path.join(root, 'examples/linux');
@@ -28,12 +29,19 @@ const servers: Array<{ child: ChildProcess; conn: ProtocolConnection }> = [];
 
 async function start(settings: Record<string, unknown>): Promise<ProtocolConnection> {
   const child = spawn(process.execPath, [path.join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const conn = createProtocolConnection(serverReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   servers.push({ child, conn });
   conn.listen();
   await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null, initializationOptions: { settings } });
   await conn.sendNotification(InitializedNotification.type, {});
   return conn;
+}
+
+/** memdesc/layout for a document that has a model (null fails the test). */
+async function layout(conn: ProtocolConnection, params: LayoutParams): Promise<LayoutResult> {
+  const r = await conn.sendRequest(LayoutRequest, params);
+  assert.ok(r, `memdesc/layout answered null for ${JSON.stringify(params)}`);
+  return r;
 }
 
 function find(nodes: LayoutNode[], name: string): LayoutNode | undefined {
@@ -61,40 +69,45 @@ describe('requests the VS Code client uses', { timeout: 60_000 }, () => {
 
   it('memdesc/layout: verdict counts, config source, the members of a failing assertion', async () => {
     const conn = await start({ config: path.join(tree, '.config') });
-    const r = (await conn.sendRequest('memdesc/layout', { uri: sketchUri })) as LayoutResult;
+    const r = await layout(conn, { uri: sketchUri });
     assert.deepEqual(r.structs.map((s) => s.name), ['page', 'folio', 'ptdesc', 'slab', 'zpdesc', 'netmem_desc', 'balloondesc']);
     assert.deepEqual(r.asserts, { holding: 53, failing: 1, unknown: 0 });
     assert.equal(r.configSource, path.join(tree, '.config'));
     const fail = r.findings.find((f) => f.code === 'assert-fails');
     assert.ok(fail, JSON.stringify(r.findings));
     assert.deepEqual(fail.members, [{ struct: 'page', member: '_refcount' }, { struct: 'balloondesc', member: '__page_refcount' }]);
-    const slab = (await conn.sendRequest('memdesc/layout', { uri: slabUri })) as LayoutResult;
+    const slab = await layout(conn, { uri: slabUri });
     assert.deepEqual(slab.asserts, { holding: 46, failing: 0, unknown: 0 });
   });
 
   it('memdesc/layout outside a kernel tree has no config source', async () => {
     const conn = await start({});
-    const r = (await conn.sendRequest('memdesc/layout', { uri: pathToFileURL(path.join(root, 'examples/page-sketch.h')).toString() })) as LayoutResult;
+    const r = await layout(conn, { uri: pathToFileURL(path.join(root, 'examples/page-sketch.h')).toString() });
     assert.equal(r.configSource, null);
     assert.equal(r.asserts.failing, 0);
   });
 
   it('memdesc/configVariants per ABI, and a variant applied through memdesc.defines', async () => {
     const conn = await start({});
-    const all = (await conn.sendRequest('memdesc/configVariants', {})) as ConfigVariant[];
-    assert.deepEqual(all.map((v) => v.name), ['memcg', 'no-memcg', 'lockdep', 'preempt-rt', 'highmem']);
-    const i386 = (await conn.sendRequest('memdesc/configVariants', { arch: 'i386' })) as ConfigVariant[];
-    assert.deepEqual(i386.map((v) => v.name), ['memcg', 'no-memcg', 'lockdep', 'highmem']);
+    const all = await conn.sendRequest(ConfigVariantsRequest, {});
+    assert.deepEqual(all.map((v) => v.name), ['memcg', 'no-memcg', 'lockdep', 'preempt-rt', 'highmem', 'phys64']);
+    const i386 = await conn.sendRequest(ConfigVariantsRequest, { arch: 'i386' });
+    assert.deepEqual(i386.map((v) => v.name), ['memcg', 'no-memcg', 'lockdep', 'highmem', 'phys64']);
+    // phys64 with the ABI named: that arch's own switch (PAE adds a page-table level), not the others'.
+    const pae = i386.find((v) => v.name === 'phys64')!.defines;
+    assert.ok(pae.includes('X86_PAE') && pae.includes('PGTABLE_LEVELS=3') && !pae.includes('ARM_LPAE'), pae.join(' '));
+    const ppc32 = (await conn.sendRequest(ConfigVariantsRequest, { arch: 'ppc32' })).find((v) => v.name === 'phys64')!.defines;
+    assert.ok(ppc32.includes('PHYS_64BIT') && !ppc32.includes('PGTABLE_LEVELS=3'), ppc32.join(' '));
     const noMemcg = all.find((v) => v.name === 'no-memcg')!;
     assert.ok(noMemcg.defines.includes('MEMCG=n'));
 
-    const plain = (await conn.sendRequest('memdesc/layout', { uri: slabUri })) as LayoutResult;
+    const plain = await layout(conn, { uri: slabUri });
     assert.equal(find(plain.structs.find((s) => s.name === 'ptdesc')!.nodes, 'ptl')?.type, 'spinlock_t');
     const lockdep = await start({ defines: all.find((v) => v.name === 'lockdep')!.defines });
-    const r = (await lockdep.sendRequest('memdesc/layout', { uri: slabUri })) as LayoutResult;
+    const r = await layout(lockdep, { uri: slabUri });
     assert.equal(find(r.structs.find((s) => s.name === 'ptdesc')!.nodes, 'ptl')?.type, 'spinlock_t *');
     const memcg = await start({ config: path.join(tree, '.config'), defines: noMemcg.defines });
-    const m = (await memcg.sendRequest('memdesc/layout', { uri: slabUri })) as LayoutResult;
+    const m = await layout(memcg, { uri: slabUri });
     assert.equal(find(m.structs[0].nodes, 'memcg_data'), undefined);
     assert.equal(m.structs[0].size, 64, 'struct page keeps its 16-byte alignment padding');
   });

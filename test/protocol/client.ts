@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import {
   ClientCapabilities,
   CodeLensRefreshRequest,
+  ConfigurationParams,
   ConfigurationRequest,
   createProtocolConnection,
   DiagnosticRefreshRequest,
@@ -29,6 +30,7 @@ import {
   PublishDiagnosticsNotification,
   PublishDiagnosticsParams,
   RegistrationRequest,
+  ShowMessageNotification,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -38,6 +40,18 @@ export const ROOT = path.resolve(__dirname, '../../..');
 export const SERVER_JS = path.join(ROOT, 'dist/server.js');
 
 export const uriOf = (file: string) => pathToFileURL(file).toString();
+
+/**
+ * A reader of a server's stdout that lets the test process exit. vscode-jsonrpc re-arms a 10 s timer for as long
+ * as a partial message sits in the reader's buffer, and dispose() does not clear it: a server killed in the middle
+ * of a message (a test's `finally`) kept the test process alive for good (scheduling.test.ts hung about one run
+ * in fifteen). Partial-message notices are of no use to a test.
+ */
+export function serverReader(stdout: NodeJS.ReadableStream): StreamMessageReader {
+  const reader = new StreamMessageReader(stdout);
+  reader.partialMessageTimeout = 0;
+  return reader;
+}
 
 export interface ClientOptions {
   /** Pull diagnostics (textDocument/diagnostic with refresh support); false: the client only takes pushes. */
@@ -50,7 +64,9 @@ export interface ClientOptions {
   settings?: Record<string, unknown>;
   trace?: 'off' | 'messages' | 'verbose';
   /** Called when the server asks for configuration, before the client answers (lets a test act meanwhile). */
-  onConfiguration?: () => Promise<void> | void;
+  onConfiguration?: (params: ConfigurationParams) => Promise<void> | void;
+  /** The server's command line (default: node dist/server.js --stdio), e.g. an installed `memdesc-layout lsp --stdio`. */
+  command?: string[];
 }
 
 export interface Diag {
@@ -66,10 +82,14 @@ export class TestClient {
   readonly published = new Map<string, PublishDiagnosticsParams[]>();
   readonly traces: string[] = [];
   readonly logs: string[] = [];
+  /** window/showMessage notifications: type (1 error, 2 warning, 3 info) and text. */
+  readonly messages: Array<{ type: number; message: string }> = [];
   refreshes = 0;
   registrations: string[] = [];
   settings: Record<string, unknown>;
   stderr = '';
+  /** The initialize result's serverInfo. */
+  serverInfo: { name: string; version?: string } | undefined;
 
   private constructor(
     readonly child: ChildProcess,
@@ -80,9 +100,10 @@ export class TestClient {
   }
 
   static async start(opts: ClientOptions = {}): Promise<TestClient> {
-    if (!fs.existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run node scripts/build.mjs`);
-    const child = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    if (!opts.command && !fs.existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run node scripts/build.mjs`);
+    const [cmd, ...args] = opts.command ?? [process.execPath, SERVER_JS, '--stdio'];
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const conn = createProtocolConnection(serverReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const c = new TestClient(child, conn, opts);
     child.stderr!.on('data', (d) => (c.stderr += d));
     conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
@@ -94,8 +115,11 @@ export class TestClient {
     conn.onNotification(LogMessageNotification.type, (p) => {
       c.logs.push(p.message);
     });
+    conn.onNotification(ShowMessageNotification.type, (p) => {
+      c.messages.push({ type: p.type, message: p.message });
+    });
     conn.onRequest(ConfigurationRequest.type, async (p) => {
-      await opts.onConfiguration?.();
+      await opts.onConfiguration?.(p);
       return p.items.map((it) => (it.section === 'memdesc' ? c.settings : null));
     });
     conn.onRequest(RegistrationRequest.type, (p) => {
@@ -119,7 +143,7 @@ export class TestClient {
       },
     };
     try {
-      await withDeadline(
+      const init = await withDeadline(
         conn.sendRequest(InitializeRequest.type, {
           processId: process.pid,
           rootUri: null,
@@ -131,6 +155,7 @@ export class TestClient {
         20_000,
         'initialize',
       );
+      c.serverInfo = init.serverInfo;
       await conn.sendNotification(InitializedNotification.type, {});
     } catch (e) {
       await c.stop();

@@ -1,12 +1,13 @@
-;;; eglot.el --- driven by eglot.test.ts: Emacs (batch) + eglot attach the bundled server -*- lexical-binding: t -*-
-;; Opens a .memdesc sketch, asks for a hover, waits for published diagnostics (eglot 1.9 has no pull
-;; diagnostics: this is the server's publish fallback), writes what it got as JSON, and exits.
+;;; eglot.el --- driven by eglot.test.ts: Emacs (batch) + eglot run the README's setup -*- lexical-binding: t -*-
+;; Loads editors/emacs/memdesc-layout.el (which starts `memdesc-layout` from PATH), opens a .memdesc sketch,
+;; asks for a hover, waits for published diagnostics (eglot 1.9 has no pull diagnostics: this is the server's
+;; publish fallback), writes what it got as JSON, and exits.
 
 (require 'eglot)
 (require 'json)
 
-(let* ((file (getenv "MEMDESC_FILE"))
-       (server (getenv "MEMDESC_SERVER"))
+(let* ((setup (getenv "MEMDESC_SETUP"))
+       (file (getenv "MEMDESC_FILE"))
        (out (getenv "MEMDESC_OUT"))
        (line (string-to-number (getenv "MEMDESC_LINE")))
        (col (string-to-number (getenv "MEMDESC_COL")))
@@ -18,14 +19,14 @@
                   (setq published (plist-get params :diagnostics)))))
   (condition-case err
       (progn
-        ;; The setup the README gives (with node and the bundle instead of memdesc-layout on PATH).
-        (add-to-list 'auto-mode-alist '("\\.memdesc\\'" . c-mode))
-        (add-to-list 'eglot-server-programs (cons 'c-mode (list "node" server "--stdio")))
+        (load setup nil t)
         (find-file file)
+        (setf (alist-get 'mode result) (symbol-name major-mode))
         (call-interactively #'eglot)
         (with-timeout (20 (error "eglot did not connect"))
           (while (not (eglot-current-server)) (accept-process-output nil 0.05)))
         (setf (alist-get 'connected result) t)
+        (setf (alist-get 'command result) (vconcat (process-command (jsonrpc--process (eglot-current-server)))))
         ;; Asynchronous, as eglot's own eldoc hover is (a synchronous jsonrpc-request in jsonrpc 1.0 can drop
         ;; a notification that arrives in the same read as its reply).
         (let ((hover nil))

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CancellationTokenSource, Message, ResponseMessage, StreamMessageReader } from 'vscode-languageserver-protocol/node';
-import { SERVER_JS, TestClient, uriOf, withDeadline } from './client';
+import { CancellationTokenSource, Message, ResponseMessage } from 'vscode-languageserver-protocol/node';
+import { SERVER_JS, serverReader, TestClient, uriOf, withDeadline } from './client';
 import { makeTree, MM_TYPES, pos } from './fixtures';
 
 const REQUEST_CANCELLED = -32800;
@@ -27,7 +27,7 @@ describe('cancellation and ordering', { timeout: 120_000 }, () => {
     const child = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     try {
       const replies = new Map<number | string, ResponseMessage>();
-      const reader = new StreamMessageReader(child.stdout!);
+      const reader = serverReader(child.stdout!);
       reader.listen((m: Message) => {
         const r = m as ResponseMessage;
         if (r.id !== undefined && r.id !== null && ('result' in r || 'error' in r)) replies.set(r.id, r);

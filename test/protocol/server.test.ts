@@ -190,7 +190,7 @@ describe('language server features on a kernel-shaped tree', { timeout: 180_000 
 
   it('memdesc/configVariants: the matrix variants per ABI, as memdesc.defines entries', async () => {
     const all = (await c.request('memdesc/configVariants', {})) as Array<{ name: string; defines: string[] }>;
-    assert.deepEqual(all.map((v) => v.name), ['memcg', 'no-memcg', 'lockdep', 'preempt-rt', 'highmem']);
+    assert.deepEqual(all.map((v) => v.name), ['memcg', 'no-memcg', 'lockdep', 'preempt-rt', 'highmem', 'phys64']);
     assert.deepEqual(((await c.request('memdesc/configVariants', { arch: 'arm64' })) as Array<{ name: string }>).map((v) => v.name), ['memcg', 'no-memcg', 'lockdep', 'preempt-rt']);
     assert.ok(all.find((v) => v.name === 'no-memcg')!.defines.includes('MEMCG=n'));
     await assert.rejects(c.request('memdesc/configVariants', { arch: 5 }), (e: { code?: number }) => e.code === -32602);

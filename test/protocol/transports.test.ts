@@ -19,10 +19,9 @@ import {
   MessageReader,
   MessageWriter,
   ProtocolConnection,
-  StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
-import { ROOT, uriOf, withDeadline } from './client';
+import { ROOT, serverReader, uriOf, withDeadline } from './client';
 import { makeTree, MM_TYPES, pos } from './fixtures';
 
 async function hoverThrough(reader: MessageReader, writer: MessageWriter, tree: string, settings: Record<string, unknown>): Promise<{ conn: ProtocolConnection; uri: string }> {
@@ -45,7 +44,7 @@ describe('transports', { timeout: 120_000 }, () => {
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     try {
-      const { conn, uri } = await hoverThrough(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!), tree, { matrix: true });
+      const { conn, uri } = await hoverThrough(serverReader(child.stdout!), new StreamMessageWriter(child.stdin!), tree, { matrix: true });
       const at = pos(MM_TYPES, 'int __page_refcount;', 6);
       const end = Date.now() + 60_000;
       let h = '';

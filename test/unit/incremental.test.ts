@@ -6,11 +6,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rng } from '../helpers';
-import { analyze, Analysis } from '../../server/src/engine/analysis/analyze';
+import { analyze, Analysis, isStale, StaleAnalysisError } from '../../server/src/engine/analysis/analyze';
 import { OverlayHost } from '../../server/src/engine/base/host';
 import { IncrementalAnalysis } from '../../server/src/engine/analysis/incremental';
 import { PreprocessCache } from '../../server/src/engine/pp/preprocessor';
 import { layoutJson } from '../../server/src/engine/view/report';
+import { entityAt } from '../../server/src/engine/view/query';
+import { buildModel } from '../../server/src/engine/memdesc/memdesc';
 import { locationOf } from '../../server/src/engine/base/token';
 
 const ROOT = '/inc';
@@ -164,5 +166,31 @@ describe('incremental analysis: the same as a fresh analysis after every edit', 
     const refcount = a.asserts.find((v) => v.text.includes('__page_refcount'));
     assert.equal(refcount?.holds, false);
     assert.ok(inc.lastStats.declsDependent > 0);
+  });
+
+  it('an analysis held across an edit says it was superseded when read, never answers from a mix of versions', () => {
+    const host = new OverlayHost({ readFile: () => undefined, fileExists: () => false });
+    for (const [n, t] of Object.entries(FILES)) host.overlay.set(`${ROOT}/${n}`, t);
+    const opts = { arch: 'x86_64' as const, includePaths: [ROOT] };
+    const inc = new IncrementalAnalysis(MAINS.map((m) => `${ROOT}/${m}`), opts, host, new PreprocessCache());
+    const old = inc.analysis;
+    const pageAt = FILES['page.h'].indexOf('struct page {') + 'struct '.length;
+    assert.equal(entityAt(old, `${ROOT}/page.h`, pageAt)?.kind, 'record');
+    assert.equal(isStale(old), false);
+    host.overlay.set(`${ROOT}/page.h`, FILES['page.h'].replace('\tulong_t private;', '\tulong_t private;\n\tint added;'));
+    const now = inc.update([`${ROOT}/page.h`]);
+    assert.equal(isStale(old), true);
+    assert.equal(isStale(now), false);
+    // Every reader of the old analysis is told, with the generations; the current one reads as before.
+    assert.throws(() => entityAt(old, `${ROOT}/page.h`, pageAt), StaleAnalysisError);
+    assert.throws(() => layoutJson(old, (f) => f.path), StaleAnalysisError);
+    assert.throws(() => buildModel(old), (e: unknown) => e instanceof StaleAnalysisError && e.generation === old.generation && e.current === now.generation);
+    assert.equal(entityAt(now, `${ROOT}/page.h`, pageAt)?.kind, 'record');
+    assert.ok(layoutJson(now, (f) => f.path).structs.some((s) => s.members.some((m) => m.name === 'added')));
+    // A standalone analysis belongs to no series and is never superseded.
+    const fresh = analyze(MAINS.map((m) => `${ROOT}/${m}`), opts, host, new PreprocessCache());
+    inc.update([`${ROOT}/page.h`]);
+    assert.equal(isStale(fresh), false);
+    assert.doesNotThrow(() => layoutJson(fresh, (f) => f.path));
   });
 });

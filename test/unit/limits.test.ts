@@ -13,14 +13,15 @@ import { OverlayHost } from '../../server/src/engine/base/host';
 import { IncrementalAnalysis } from '../../server/src/engine/analysis/incremental';
 import { PreprocessCache } from '../../server/src/engine/pp/preprocessor';
 import { layoutJson } from '../../server/src/engine/view/report';
+import type { ProblemCode } from '../../server/src/engine/base/problems';
 import { expandGlobs } from '../../server/src/workspace';
 import { analyzeSources, analyzeText, json, struct } from '../helpers';
 
 const codes = (a: Analysis) => a.problems.map((p) => p.code);
-const has = (a: Analysis, code: string) => assert.ok(codes(a).includes(code), `expected ${code}, got ${[...new Set(codes(a))].join(', ') || 'nothing'}`);
+const has = (a: Analysis, code: ProblemCode) => assert.ok(codes(a).includes(code), `expected ${code}, got ${[...new Set(codes(a))].join(', ') || 'nothing'}`);
 const noInternal = (a: Analysis) => assert.ok(!codes(a).includes('internal-error'), a.problems.find((p) => p.code === 'internal-error')?.message);
 /** analyze() must return (never throw), report `code`, and keep going: the struct after the bad one is laid out. */
-function boundedBy(src: string, code: string): Analysis {
+function boundedBy(src: string, code: ProblemCode): Analysis {
   const a = analyzeText(src + '\nstruct after { int ok; };\n');
   has(a, code);
   noInternal(a);
@@ -123,6 +124,23 @@ describe('resource bounds', { timeout: 120_000 }, () => {
     const limited = analyzeSources(chain, 'x86_64', { limits: { maxIncludeDepth: 5 } });
     has(limited, 'include-depth');
     assert.match(limited.problems[0].message, /more than 5 deep/);
+  });
+
+  it('an exponential tree of unguarded headers stops at the includes limit, with a diagnostic at the #include', () => {
+    // Each header includes the next twice: 2^20 entries if nothing stopped it.
+    const tree: Record<string, string> = { 'main.h': '#include "e0.h"\nstruct after_tree { int x; };\n' };
+    for (let i = 0; i < 20; i++) tree[`e${i}.h`] = i < 19 ? `#include "e${i + 1}.h"\n#include "e${i + 1}.h"\nint v${i};\n` : 'int leaf;\n';
+    const a = analyzeSources(tree, 'x86_64', { limits: { maxIncludes: 500 } });
+    has(a, 'too-many-includes');
+    noInternal(a);
+    assert.equal(a.pp.entries, 500);
+    const p = a.problems.find((x) => x.code === 'too-many-includes')!;
+    assert.match(p.message, /more than 500 files/);
+    assert.match(p.file!.path, /e\d+\.h$/);
+    // Under the default limit a real translation unit's thousand entries pass.
+    const ok = analyzeSources({ 'main.h': Array.from({ length: 1200 }, (_, i) => `#include "x${i % 3}.h"`).join('\n'), 'x0.h': 'int a;', 'x1.h': 'int b;', 'x2.h': 'int c;' });
+    assert.ok(!codes(ok).includes('too-many-includes'));
+    assert.equal(ok.pp.entries, 1202, 'the predefined macros, the main file and 1,200 includes');
   });
 
   it('array sizes that overflow 64 bits, and objects past 2^48 bytes', () => {
@@ -269,7 +287,8 @@ describe('limits are configurable: --limit NAME=N and the memdesc.limits setting
   });
 
   it('the server setting reaches the analysis, and is part of what keys it', async () => {
-    const { normalizeSettings, Session } = await import('../../server/src/session.js');
+    const { Session } = await import('../../server/src/session.js');
+    const { normalizeSettings } = await import('../../server/src/settings.js');
     const s = normalizeSettings({ limits: { tokens: '1k', 'file-size': 'x', bogus: 3 } });
     assert.deepEqual(s.limits, { maxOutputTokens: 1000 });
     const session = new Session();

@@ -22,7 +22,13 @@ function prng(seed: number) {
 }
 
 function check(text: string): void {
-  const a = analyzeText(text);
+  checkAnalysis(analyzeText(text), text);
+}
+
+function checkAnalysis(a: ReturnType<typeof analyzeText>, text: string): void {
+  // The engine reports what it cannot handle; an internal error is a bug it caught in itself, and fails here.
+  const internal = a.problems.find((p) => p.code === 'internal-error');
+  assert.equal(internal, undefined, `internal error: ${internal?.message}\n--- input ---\n${text.slice(0, 2000)}`);
   const j = layoutJson(a, (f) => f.path);
   for (const def of a.parse.records) {
     // Direct members of a union start at the union's start.
@@ -72,7 +78,16 @@ describe('robustness', () => {
     const deep = 'struct s { ' + 'struct { '.repeat(3000) + 'int x;' + ' };'.repeat(3000) + ' };';
     const a = analyzeText(deep);
     assert.ok(a.problems.some((p) => p.code === 'nesting-too-deep'));
+    assert.ok(!a.problems.some((p) => p.code === 'internal-error'));
     const expr = `struct t { char c[${'('.repeat(5000)}1${')'.repeat(5000)}]; };`;
-    assert.ok(analyzeText(expr).problems.some((p) => p.code === 'nesting-too-deep'));
+    const b = analyzeText(expr);
+    assert.ok(b.problems.some((p) => p.code === 'nesting-too-deep'));
+    assert.ok(!b.problems.some((p) => p.code === 'internal-error'));
+  });
+  it('the checks above fail on an internal error (they are not vacuous)', () => {
+    const a = analyzeText('struct s { int x; };');
+    assert.doesNotThrow(() => checkAnalysis(a, 'struct s { int x; };'));
+    a.problems.push({ severity: 'error', code: 'internal-error', message: 'planted', file: a.files[0], offset: 0, end: 0 });
+    assert.throws(() => checkAnalysis(a, 'struct s { int x; };'), /internal error: planted/);
   });
 });

@@ -55,7 +55,7 @@ options:
   --all                  with --kernel: every struct, not only the memdesc set
   --json                 JSON output (same as --format json)
   --limit NAME=N         raise a resource limit: include-depth (200), expansion-tokens (2M per invocation),
-                         macro-nesting (256), if-depth (1000), tokens (5M), file-size (8M bytes)`;
+                         macro-nesting (256), if-depth (1000), tokens (5M), file-size (8M bytes), includes (10k)`;
 
 export function parseArgs(argv: string[]): ParsedArgs {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return { command: 'help' };

@@ -4,6 +4,7 @@ import { AssertVerdict } from '../engine';
 import { Finding } from '../engine';
 import { Problem } from '../engine';
 import { PathDisplay } from '../engine';
+import { VERSION } from '../version';
 import { CommonArgs } from './args';
 import type { Run } from './main';
 
@@ -99,19 +100,20 @@ export function exitStatus(items: CheckItem[], failOn: CommonArgs['failOn']): nu
   return 0;
 }
 
-export function checkOutput(args: CommonArgs, runs: LabelledRun[], out: (s: string) => void): number {
+export function checkOutput(args: CommonArgs, runs: LabelledRun[], out: (s: string) => void, configLines: string[] = []): number {
   const items = collectItems(runs);
   const totals = runs.map(({ run, label }) => {
     const a = run.analysis.asserts;
     return { label, asserts: a.length, hold: a.filter((v) => v.holds === true).length, fail: a.filter((v) => v.holds === false).length, unknown: a.filter((v) => v.holds === null).length, findings: run.model?.findings.length ?? 0 };
   });
-  if (args.format === 'json') out(JSON.stringify({ combinations: totals, items }, null, 2) + '\n');
+  if (args.format === 'json') out(JSON.stringify({ combinations: totals, ...(configLines.length ? { config: configLines } : {}), items }, null, 2) + '\n');
   else if (args.format === 'sarif') out(JSON.stringify(sarif(items), null, 2) + '\n');
   else {
     const lines = items.map((i) => {
       const where = runs.length > 1 ? `  [${i.in.length === runs.length ? 'all combinations' : i.in.join(', ')}]` : '';
       return `${i.file}:${i.line}:${i.column}: ${i.severity}: ${i.message} [${i.code}]${where}`;
     });
+    lines.push(...configLines);
     for (const t of totals) lines.push(`${t.label}: ${t.asserts} assertions: ${t.hold} hold, ${t.fail} fail, ${t.unknown} cannot be evaluated; ${t.findings} rule findings`);
     out(lines.join('\n') + '\n');
   }
@@ -137,6 +139,7 @@ function sarif(items: CheckItem[]) {
         tool: {
           driver: {
             name: 'memdesc-layout',
+            version: VERSION,
             informationUri: README_RULES,
             rules: ruleIds.map((id) => ({ id, shortDescription: { text: RULE_TEXT[id] ?? id }, helpUri: `${README_RULES}` })),
           },

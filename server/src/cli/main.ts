@@ -5,8 +5,11 @@ import * as path from 'node:path';
 import { ABIS, AbiName } from '../engine';
 import { analyze, Analysis } from '../engine';
 import { kernelSetup, KernelSetup, TuCommand, tuCommand, tuOptions } from '../engine';
+import { chooseKernelConfig, CLI_WORDS, DiskHost } from '../engine';
+import type { KernelConfigChoice } from '../engine';
 import { buildModel, MemdescModel } from '../engine';
 import { PreprocessCache } from '../engine';
+import type { MatrixRunPlan } from '../engine';
 import { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, PathDisplay, recordsText, structJson } from '../engine';
 import { SourceFile } from '../engine';
 import { recordName } from '../engine';
@@ -14,8 +17,7 @@ import { startServer } from '../server';
 import { CommonArgs, parseArgs, UsageError, USAGE } from './args';
 import { matrixCheck } from './matrix';
 import { checkOutput } from './check';
-
-export const VERSION = '0.1.0';
+import { VERSION } from '../version';
 
 type Out = (s: string) => void;
 
@@ -49,17 +51,47 @@ export function runCli(argv: string[], out: Out, err: Out): number {
     err(`memdesc-layout: ${unreadable}\n`);
     return 2;
   }
-  if (args.command === 'check' && args.matrix) return matrixCheck(args, out);
+  let choice: KernelConfigChoice | undefined;
+  if (args.kernel) {
+    // Which config and ABI: --config/--build, else the tree's own .config, else the built-in default; the ABI
+    // follows the config unless --arch names one (a contradiction with a named config is an error).
+    choice = chooseKernelConfig({ root: path.resolve(args.kernel), configFile: args.config, buildDir: args.build, arch: args.archGiven ? args.arch : undefined, words: CLI_WORDS }, new DiskHost());
+    if (choice.error) {
+      err(`memdesc-layout: ${choice.error}\n`);
+      return 2;
+    }
+    args = { ...args, arch: choice.abi, config: choice.configFile, build: choice.buildDir };
+    // Never silent about a default: JSON carries the notice, text output says it on stderr (check: in its summary).
+    if (choice.notice && args.format === 'text' && args.command !== 'check') err(`memdesc-layout: note: ${choice.notice}\n`);
+  }
+  if (args.command === 'check' && args.matrix) return matrixCheck(args, out, choice);
   const run = runAnalysis(args, args.arch);
+  run.choice = choice;
   switch (args.command) {
     case 'layout':
       return runLayout(args, run, out);
     case 'check':
-      return checkOutput(args, [{ run, label: `${args.arch} · ${run.setup?.configSource ?? 'as given'}` }], out);
+      return checkOutput(args, [{ run, label: `${args.arch} · ${configLabel(run, args)}` }], out, choice && configSummary(choice, run, args));
     case 'overlaps':
       out(run.model ? overlapsText(run.analysis, run.model) : 'no struct page in the analysed files\n');
       return 0;
   }
+}
+
+/** Where a run's config came from, for labels: the file as given, the tree's own, or the built-in default. */
+export function configLabel(run: Run, args: CommonArgs): string {
+  if (!run.setup) return 'as given';
+  if (run.choice?.kind === 'in-tree' && args.kernel) return `${path.join(args.kernel, '.config')} (the tree's own)`;
+  if (run.setup.configSource.startsWith('built-in') || !args.kernel) return run.setup.configSource;
+  return args.config ?? (args.build ? path.join(args.build, '.config') : run.setup.configSource);
+}
+
+/** The summary's lines about the config: which one, the ABI and why, and the notice when the default is used. */
+export function configSummary(choice: KernelConfigChoice, run: Run, args: CommonArgs): string[] {
+  const why = choice.abiFrom === 'config' ? `from the .config (${choice.evidence})` : choice.abiFrom === 'given' ? 'as --arch says' : 'the default ABI';
+  const lines = [`config: ${configLabel(run, args)}; ABI ${choice.abi}, ${why}`];
+  if (choice.notice) lines.push(`note: ${choice.notice}`);
+  return lines;
 }
 
 function checkInputs(args: CommonArgs): string | undefined {
@@ -89,6 +121,8 @@ function checkInputs(args: CommonArgs): string | undefined {
 export interface Run {
   analysis: Analysis;
   setup: KernelSetup | undefined;
+  /** Kernel mode: which config was chosen and why. */
+  choice?: KernelConfigChoice;
   /** --tu: the translation unit's compiler command. */
   tu?: TuCommand;
   model: MemdescModel | undefined;
@@ -96,7 +130,11 @@ export interface Run {
 }
 
 /** Analyses the inputs for one ABI (and, in kernel mode, one config). */
-export function runAnalysis(args: CommonArgs, arch: AbiName, configOverrides?: CommonArgs['defines'], useGivenConfig = true, cache?: PreprocessCache): Run {
+/**
+ * One analysis of the arguments' inputs for an ABI. Kernel mode: on the given .config / build dir, or on `run`'s
+ * (a matrix run: its config, none for the built-in default, and its overrides on top of the given -D/-U).
+ */
+export function runAnalysis(args: CommonArgs, arch: AbiName, run?: Omit<MatrixRunPlan, 'label' | 'abi'>, cache?: PreprocessCache): Run {
   const cwd = process.cwd();
   const given = new Map(args.files.map((f) => [path.resolve(f), f]));
   if (args.kernel) {
@@ -105,9 +143,9 @@ export function runAnalysis(args: CommonArgs, arch: AbiName, configOverrides?: C
       {
         root,
         arch,
-        configFile: useGivenConfig ? args.config : undefined,
-        buildDir: useGivenConfig ? args.build : undefined,
-        configOverrides: [...args.defines, ...(configOverrides ?? [])],
+        configFile: run ? run.config : args.config,
+        buildDir: run ? run.buildDir : args.build,
+        configOverrides: [...args.defines, ...(run?.overrides ?? [])],
       },
       undefined,
       cache,
@@ -175,7 +213,7 @@ function runLayout(args: CommonArgs, run: Run, out: Out): number {
   const byDef = new Map([model?.base, ...(model?.memdescs ?? [])].filter((s) => s !== undefined).map((s) => [s!.def, s!]));
   const json = {
     ...base,
-    kernel: kernelInfo(setup, run.tu),
+    kernel: kernelInfo(setup, run.tu, run.choice),
     memdescs: model?.memdescs.map((m) => m.name) ?? [],
     structs: defs.map((d) => {
       const ms = byDef.get(d);
@@ -195,11 +233,12 @@ function withModel<T extends { diagnostics: unknown[] }>(json: T, run: Run): T {
   return { ...json, diagnostics: [...json.diagnostics, ...findings] };
 }
 
-export function kernelInfo(setup: KernelSetup, tu?: TuCommand) {
+export function kernelInfo(setup: KernelSetup, tu?: TuCommand, choice?: KernelConfigChoice) {
   return {
     ...(tu ? { tu: tuInfo(setup, tu) } : {}),
     version: setup.version ? `${setup.version.version}.${setup.version.patchlevel}.${setup.version.sublevel}${setup.version.extraversion}` : null,
     config: setup.configSource,
+    ...(choice ? { configKind: choice.kind, abiFrom: choice.abiFrom, ...(choice.evidence ? { abiEvidence: choice.evidence } : {}), notice: choice.notice ?? null } : {}),
     msExtensions: !!setup.options.msExtensions,
     standIns: [...setup.standIns].sort(),
     bounds: setup.bounds ? Object.fromEntries([...setup.bounds].map(([k, v]) => [k, Number(v)])) : null,

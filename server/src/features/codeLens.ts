@@ -3,7 +3,8 @@
 
 import { CodeLens } from 'vscode-languageserver';
 import { recordFacts } from '../engine';
-import type { AnalysisResult, Settings } from '../session';
+import type { Settings } from '../../../shared/settings';
+import type { AnalysisResult } from '../session';
 import { num, pathToUri, toRange } from './util';
 
 export function codeLenses(r: AnalysisResult, file: string, settings: Settings): CodeLens[] {

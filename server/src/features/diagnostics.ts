@@ -1,10 +1,10 @@
 // Diagnostics: failing and unevaluable assertions (with both members as related locations), memdesc rule
 // findings, engine problems, and (memdesc.matrix) what fails only in other ABI × config combinations, for one
-// document. Unknown types are information, never a wall of errors; a C file outside any kernel tree that no
+// document, each with its code's severity from the engine's registry; a C file outside any kernel tree that no
 // setting names shows its failing assertions and rule findings only.
 
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity } from 'vscode-languageserver';
-import { recordName } from '../engine';
+import { labelText, ProblemCode, recordName, severityOf } from '../engine';
 import { assertElsewhere, compactLabels, matrixOnly } from '../matrix';
 import type { AnalysisResult } from '../session';
 import { pathToUri, sourceFile, toRange } from './util';
@@ -12,17 +12,23 @@ import { pathToUri, sourceFile, toRange } from './util';
 const RULES_URL = 'https://github.com/memdesc-layout/memdesc-layout/blob/main/README.md#rules';
 const SOURCE = 'memdesc-layout';
 
-const severity = (s: 'error' | 'warning' | 'info', code: string): DiagnosticSeverity =>
-  code === 'unknown-type' || s === 'info' ? DiagnosticSeverity.Information : s === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning;
+/** A code's severity, from the engine's one registry (the CLI and SARIF say the same). */
+const severity = (code: ProblemCode): DiagnosticSeverity => {
+  const s = severityOf(code);
+  return s === 'error' ? DiagnosticSeverity.Error : s === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
+};
 
 export function diagnostics(r: AnalysisResult, file: string): Diagnostic[] {
   const a = r.analysis;
   const out: Diagnostic[] = [];
   // A C file nobody asked about (outside a tree, not a sketch, not in memdesc.files): failures only.
   const quiet = !!r.context.quiet;
+  // Settings that contradict each other (memdesc.arch against the named config): nothing was analysed; say why.
+  const configError = r.context.configChoice?.error;
+  if (configError) out.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: severity('config-arch-mismatch'), code: 'config-arch-mismatch', source: SOURCE, message: configError });
   for (const p of a.problems) {
     if (quiet || !p.file || p.file.path !== file) continue;
-    out.push({ range: toRange({ file: p.file, offset: p.offset, end: p.end }), severity: severity(p.severity, p.code), code: p.code, source: SOURCE, message: p.message });
+    out.push({ range: toRange({ file: p.file, offset: p.offset, end: p.end }), severity: severity(p.code), code: p.code, source: SOURCE, message: p.message });
   }
   const defByName = new Map(a.parse.records.filter((d) => d.members && recordName(d)).map((d) => [recordName(d)!, d]));
   for (const v of a.asserts) {
@@ -71,7 +77,7 @@ export function diagnostics(r: AnalysisResult, file: string): Diagnostic[] {
         code: x.code,
         codeDescription: { href: RULES_URL },
         source: SOURCE,
-        message: x.kind === 'assert' ? `${x.text} holds on ${r.matrix.primary} but fails on ${where}; on ${x.labels[0]}: ${x.detail}` : `only on ${where}: ${x.text}`,
+        message: x.kind === 'assert' ? `${x.text} holds on ${labelText(r.matrix.primary)} but fails on ${where}; on ${labelText(x.labels[0])}: ${x.detail}` : `only on ${where}: ${x.text}`,
       });
     }
   }

@@ -6,7 +6,8 @@ import { Hover, MarkupKind } from 'vscode-languageserver';
 import type { AssertVerdict } from '../engine';
 import { entityAt, Entity, memberAt, memberFacts, recordFacts, tokenIndexAt } from '../engine';
 import { assertElsewhere, compactLabels, offsetsElsewhere, sizesElsewhere } from '../matrix';
-import type { AnalysisResult, Settings } from '../session';
+import type { Settings } from '../../../shared/settings';
+import type { AnalysisResult } from '../session';
 import { num, pathToUri, sourceFile, toOffset, toRange } from './util';
 import type { Position } from 'vscode-languageserver';
 

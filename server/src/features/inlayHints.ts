@@ -3,7 +3,8 @@
 import { InlayHint, InlayHintKind, Range } from 'vscode-languageserver';
 import { memberFacts } from '../engine';
 import { recordName } from '../engine';
-import type { AnalysisResult, Settings } from '../session';
+import type { Settings } from '../../../shared/settings';
+import type { AnalysisResult } from '../session';
 import { num, toPosition } from './util';
 
 export function inlayHints(r: AnalysisResult, file: string, range: Range, settings: Settings): InlayHint[] {

@@ -63,5 +63,17 @@ export function layoutModel(r: AnalysisResult): LayoutResult {
     failing: a.asserts.filter((v) => v.holds === false).length,
     unknown: a.asserts.filter((v) => v.holds === null).length,
   };
-  return { arch: a.abi.name, wordSize: a.abi.wordSize, pageSize, structs: out, findings, asserts, configSource: r.setup?.configSource ?? null };
+  const choice = r.context.configChoice;
+  return {
+    arch: a.abi.name,
+    wordSize: a.abi.wordSize,
+    pageSize,
+    structs: out,
+    findings,
+    asserts,
+    configSource: r.setup?.configSource ?? (choice?.error ? 'none (the settings contradict each other)' : null),
+    configKind: choice ? (choice.kind === 'given' ? 'setting' : choice.kind) : null,
+    archFrom: choice ? (choice.abiFrom === 'given' ? 'setting' : choice.abiFrom) : null,
+    configNotice: choice?.error ?? choice?.notice ?? null,
+  };
 }

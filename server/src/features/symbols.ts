@@ -3,7 +3,8 @@
 
 import { DocumentSymbol, SymbolKind } from 'vscode-languageserver';
 import { recordName, RecordDef } from '../engine';
-import type { AnalysisResult, Settings } from '../session';
+import type { Settings } from '../../../shared/settings';
+import type { AnalysisResult } from '../session';
 import { num, toRange } from './util';
 
 export function documentSymbols(r: AnalysisResult, file: string, settings: Settings): DocumentSymbol[] {

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Position, Range } from 'vscode-languageserver';
 import type { Analysis } from '../engine';
 import { SourceFile, Span } from '../engine';
-import type { Settings } from '../session';
+import type { Settings } from '../../../shared/settings';
 
 export function uriToPath(uri: string): string | undefined {
   try {

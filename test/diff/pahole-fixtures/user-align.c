@@ -21,3 +21,19 @@ union packed_inner {
 	} __attribute__((packed));
 	char c;
 };
+
+/* A 16-byte integer vector gets TImode where the target has it (mips, parisc and arm without a vector unit too),
+   which on a strict-alignment target clears the flag of a record it covers */
+typedef __attribute__((vector_size(16))) __attribute__((aligned(8))) unsigned v16_aligned8;
+typedef __attribute__((vector_size(8))) unsigned v8;
+typedef __attribute__((vector_size(16))) unsigned v16;
+struct vector_array { v16_aligned8 m[1]; };
+struct vector_member { v16_aligned8 m; };
+struct vector_packed { v16 v __attribute__((aligned(8), packed)); };
+struct vector_small { v8 v __attribute__((aligned(8))); };
+struct vector_raised { v16 v __attribute__((aligned(16))); };
+
+/* m68k (no PCC_BITFIELD_TYPE_MATTERS): a bitfield passes no typedef user-alignment on, and one given HImode
+   records the mode's alignment over its own smaller attribute */
+struct m68k_bitfields { short2 a : 3; unsigned short b : 16 __attribute__((aligned(1))); int2 c : 5; };
+union m68k_union_bitfield { long long d : 32; char c; };

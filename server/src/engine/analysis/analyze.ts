@@ -6,7 +6,7 @@ import { Evaluator } from '../sema/consteval';
 import { explainAssert } from './asserts';
 import { DiskHost, FileHost } from '../base/host';
 import { Layouter } from '../sema/layout';
-import { ParseResult, parse } from '../sema/parser';
+import { ParseOptions, ParseResult, parse } from '../sema/parser';
 import { preprocess, PreprocessCache, PreprocessLimits, PreprocessOptions, PreprocessResult } from '../pp/preprocessor';
 import { Problem, Problems } from '../base/problems';
 import { SourceFile } from '../base/source';
@@ -27,6 +27,8 @@ export interface AnalyzeOptions {
   limits?: Partial<PreprocessLimits>;
   /** Pass function bodies of included files on unexpanded, as `{ }` (default true; see PreprocessOptions). */
   skipIncludedBodies?: boolean;
+  /** Skim function declarations of included files instead of parsing them (default true; see ParseOptions). */
+  skimIncludedPrototypes?: boolean;
 }
 
 /** A static assertion with its verdict: true holds, false fails, null cannot be evaluated (detail says why). */
@@ -47,7 +49,26 @@ export interface AssertVerdict {
   e: number;
 }
 
+/**
+ * Who owns a series of analyses of the same inputs (an IncrementalAnalysis): an update brings the engine's shared
+ * state (parse records, token arrays, file texts) forward in place, so analyses published before it are no longer
+ * readable. Each analysis knows its generation; reading one that is not current throws StaleAnalysisError
+ * (checked at every query and report entry point), never answers from a mixture of two versions.
+ */
+export class AnalysisGenerations {
+  current = 0;
+}
+
+export class StaleAnalysisError extends Error {
+  constructor(readonly generation: number, readonly current: number) {
+    super(`this analysis (generation ${generation}) was superseded by generation ${current}: ask for the current one`);
+  }
+}
+
 export interface Analysis {
+  /** The series this analysis belongs to (undefined: a standalone analysis, never superseded) and its place in it. */
+  readonly owner: AnalysisGenerations | undefined;
+  readonly generation: number;
   abi: Abi;
   options: AnalyzeOptions;
   files: SourceFile[];
@@ -64,9 +85,25 @@ export interface Analysis {
   timings: { preprocess: number; parse: number };
 }
 
+/** Whether a later update has superseded this analysis (its data may have changed under it). */
+export function isStale(a: Analysis): boolean {
+  return a.owner !== undefined && a.owner.current !== a.generation;
+}
+
+/** Throws StaleAnalysisError when `a` was superseded: the entry points that read an analysis call this first. */
+export function checkCurrent(a: Analysis): void {
+  if (a.owner !== undefined && a.owner.current !== a.generation) throw new StaleAnalysisError(a.generation, a.owner.current);
+}
+
 /** The ABI the options describe (plain char's signedness may be overridden, as kbuild does). */
 export function abiOf(options: AnalyzeOptions): Abi {
   return options.charSigned === undefined ? ABIS[options.arch] : withCharSign(ABIS[options.arch], options.charSigned);
+}
+
+/** What the parser needs from analysis options: the main files are parsed in full, prototypes elsewhere skimmed. */
+export function parseOptions(mainFiles: string[], options: AnalyzeOptions, track = false): ParseOptions {
+  const fullyParsed = options.skimIncludedPrototypes === false ? undefined : new Set(mainFiles.map((f) => path.resolve(f)));
+  return { msExtensions: !!options.msExtensions, track, fullyParsed };
 }
 
 /** What the preprocessor needs from analysis options. */
@@ -92,13 +129,13 @@ export function analyze(mainFiles: string[], options: AnalyzeOptions, host: File
   const t1 = performance.now();
   // The parser's layouts serve its constant expressions; the analysis lays out afresh (assemble), which is
   // also what an incremental analysis does, so both report the same layout problems.
-  const result = parse(pp, new Layouter(abi, new Problems()), new Problems(), { msExtensions: !!options.msExtensions });
+  const result = parse(pp, new Layouter(abi, new Problems()), new Problems(), parseOptions(mainFiles, options));
   const t2 = performance.now();
   return assemble(mainFiles, options, pp, ppProblems.list, result, { preprocess: t1 - t0, parse: t2 - t1 });
 }
 
 /** An Analysis from its stages' results: assertion verdicts, problems (preprocessor, parser, layouts). */
-export function assemble(mainFiles: string[], options: AnalyzeOptions, pp: PreprocessResult, ppProblems: Problem[], result: ParseResult, timings: Analysis['timings']): Analysis {
+export function assemble(mainFiles: string[], options: AnalyzeOptions, pp: PreprocessResult, ppProblems: Problem[], result: ParseResult, timings: Analysis['timings'], owner?: AnalysisGenerations): Analysis {
   const abi = abiOf(options);
   // In source order (file, then position): the same whichever way the analysis was arrived at.
   const problems = new Problems();
@@ -118,6 +155,8 @@ export function assemble(mainFiles: string[], options: AnalyzeOptions, pp: Prepr
   // Records of the analysed files are laid out now, so their layout problems are there from the start.
   for (const d of result.records) if (mainPaths.has(d.loc.file.path)) layouter.layout(d);
   return {
+    owner,
+    generation: owner ? owner.current : 0,
     abi,
     options,
     files: pp.files,

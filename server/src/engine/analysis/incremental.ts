@@ -4,11 +4,12 @@
 // is the one a fresh analyze() gives; the equivalence tests compare the two after random edits.
 
 import * as path from 'node:path';
-import { abiOf, Analysis, AnalyzeOptions, assemble, preprocessOptions } from './analyze';
+import { abiOf, Analysis, AnalysisGenerations, AnalyzeOptions, assemble, parseOptions, preprocessOptions } from './analyze';
 import { FileHost } from '../base/host';
 import { Layouter } from '../sema/layout';
 import { parse, ParseResult } from '../sema/parser';
 import { PreprocessCache, PreprocessSession } from '../pp/preprocessor';
+import type { ReplayStats } from '../pp/replay';
 import { Problems } from '../base/problems';
 import { reparse } from '../sema/reparse';
 
@@ -28,7 +29,12 @@ export interface UpdateStats {
 const FULL_PARSE_SHARE = 0.4;
 const FULL_PARSE_MIN_TOKENS = 20_000;
 
+/**
+ * An analysis that follows edits. Each update supersedes the previous analysis (see AnalysisGenerations): reading
+ * an older one throws StaleAnalysisError.
+ */
 export class IncrementalAnalysis {
+  private readonly generations = new AnalysisGenerations();
   private session: PreprocessSession;
   private parsed: ParseResult;
   private current: Analysis;
@@ -57,6 +63,8 @@ export class IncrementalAnalysis {
 
   /** The files in `changed` may read differently now (through the host); brings the analysis up to date. */
   update(changed: string[]): Analysis {
+    // From here on the shared state changes in place: the analysis handed out before is no longer readable.
+    this.generations.current++;
     const t0 = performance.now();
     let redone = 0;
     let edited = 0;
@@ -105,6 +113,21 @@ export class IncrementalAnalysis {
     return this.current;
   }
 
+  /**
+   * A fresh analysis of the inputs as `host` reads them now, with `options` (another config's generated headers,
+   * definitions and include paths, say), replaying this analysis' preprocessing wherever it does not depend on what
+   * changed. This analysis is left as it is; the result is standalone (never superseded) and equals a fresh analyze()
+   * of the same main files, options and host.
+   */
+  replayed(host: FileHost = this.host, options: AnalyzeOptions = this.options, mainFiles: string[] = this.mainFiles): { analysis: Analysis; stats: ReplayStats } {
+    const t0 = performance.now();
+    const r = this.session.replay(host, preprocessOptions(options));
+    const t1 = performance.now();
+    const parsed = parse(r.result, new Layouter(abiOf(options), new Problems()), new Problems(), parseOptions(mainFiles, options));
+    const t2 = performance.now();
+    return { analysis: assemble(mainFiles, options, r.result, r.problems, parsed, { preprocess: t1 - t0, parse: t2 - t1 }), stats: r.stats };
+  }
+
   /** A journalled preprocessor run of the main files, from the start. */
   private newSession(): PreprocessSession {
     const session = new PreprocessSession(this.mainFiles.map((f) => path.resolve(f)), preprocessOptions(this.options), this.host, this.cache);
@@ -114,11 +137,11 @@ export class IncrementalAnalysis {
 
   private fullParse(): ParseResult {
     // Parse-time layouts are the parser's own; the analysis lays out afresh (see assemble).
-    return parse(this.session.result!, new Layouter(abiOf(this.options), new Problems()), new Problems(), { msExtensions: !!this.options.msExtensions, track: true });
+    return parse(this.session.result!, new Layouter(abiOf(this.options), new Problems()), new Problems(), parseOptions(this.mainFiles, this.options, true));
   }
 
   private assemble(): Analysis {
     const pp = this.session.result!;
-    return assemble(this.mainFiles, this.options, pp, this.session.problems.list, this.parsed, { preprocess: 0, parse: 0 });
+    return assemble(this.mainFiles, this.options, pp, this.session.problems.list, this.parsed, { preprocess: 0, parse: 0 }, this.generations);
   }
 }

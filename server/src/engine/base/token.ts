@@ -33,6 +33,11 @@ export interface Token {
   kind: TokenKind;
   /** Spelling, after line splices are removed. */
   text: string;
+  /**
+   * The spelling's id in the preprocessor's spelling table (what it compares and looks macros up by); -1 for a
+   * token that is never looked up (a stringized argument, a number made for #if).
+   */
+  spell: number;
   /** Where this token was written (for tokens from a macro body: inside the #define). */
   file: SourceFile;
   offset: number;

@@ -26,6 +26,19 @@ export const KERNEL_ARCH: Record<AbiName, { srcarch: string; archConfig: string[
   riscv64: { srcarch: 'riscv', archConfig: ['RISCV', '64BIT'] },
   s390x: { srcarch: 's390', archConfig: ['S390', '64BIT'] },
   ppc64le: { srcarch: 'powerpc', archConfig: ['PPC', 'PPC64', 'CPU_LITTLE_ENDIAN'] },
+  ppc32: { srcarch: 'powerpc', archConfig: ['PPC', 'PPC32', 'CPU_BIG_ENDIAN'] },
+  ppc64: { srcarch: 'powerpc', archConfig: ['PPC', 'PPC64', 'CPU_BIG_ENDIAN'] },
+  mips: { srcarch: 'mips', archConfig: ['MIPS', '32BIT', 'CPU_BIG_ENDIAN'] },
+  mipsel: { srcarch: 'mips', archConfig: ['MIPS', '32BIT', 'CPU_LITTLE_ENDIAN'] },
+  mips64: { srcarch: 'mips', archConfig: ['MIPS', '64BIT', 'CPU_BIG_ENDIAN'] },
+  mips64el: { srcarch: 'mips', archConfig: ['MIPS', '64BIT', 'CPU_LITTLE_ENDIAN'] },
+  m68k: { srcarch: 'm68k', archConfig: ['M68K'] },
+  sparc64: { srcarch: 'sparc', archConfig: ['SPARC', 'SPARC64', '64BIT'] },
+  parisc: { srcarch: 'parisc', archConfig: ['PARISC'] },
+  parisc64: { srcarch: 'parisc', archConfig: ['PARISC', '64BIT'] },
+  sh4: { srcarch: 'sh', archConfig: ['SUPERH', 'CPU_SH4', 'CPU_LITTLE_ENDIAN'] },
+  alpha: { srcarch: 'alpha', archConfig: ['ALPHA', '64BIT'] },
+  arc: { srcarch: 'arc', archConfig: ['ARC', 'ISA_ARCV2', 'CPU_LITTLE_ENDIAN'] },
 };
 
 /** The files that define struct page and its descriptors, in the order a kernel build sees them. */
@@ -153,7 +166,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
   const version = readKernelVersion(root, base);
 
   let configText: string | undefined;
-  let configSource = `built-in default (${defaultConfigSource(opts.arch)})`;
+  let configSource = `built-in default (${defaultConfigSource(opts.arch, version)})`;
   if (opts.configFile) {
     configText = base.readFile(path.resolve(opts.configFile));
     configSource = opts.configFile;
@@ -161,7 +174,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     configText = base.readFile(path.join(objtree, '.config'));
     configSource = path.join(opts.buildDir, '.config');
   }
-  const config = configText !== undefined ? parseDotConfig(configText) : defaultConfig(opts.arch);
+  const config = configText !== undefined ? parseDotConfig(configText) : defaultConfig(opts.arch, version);
   for (const o of opts.configOverrides ?? []) {
     if ('undef' in o) config.delete(o.undef.replace(/^CONFIG_/, ''));
     else config.set(o.name.replace(/^CONFIG_/, ''), o.value ?? 'y');
@@ -197,6 +210,14 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     // System-register field macros (from arch/arm64/tools/sysreg) are used only inside functions.
     gen('arch/arm64/include/generated/asm/sysreg-defs.h', '/* stand-in: register field macros are not needed for layouts */\n');
   }
+  // sh numbers its boards from a table at build time (arch/sh/tools/mach-types → include/generated/machtypes.h).
+  const machTypes = srcarch === 'sh' ? base.readFile(path.join(root, 'arch/sh/tools/mach-types')) : undefined;
+  if (machTypes !== undefined) {
+    const rows = machTypes.split('\n').map((l) => l.trim().split(/\s+/)).filter((w) => w.length === 2 && !w[0].startsWith('#'));
+    const defs = rows.map(([mach, cfg]) => `#ifdef CONFIG_${cfg}\n  #define MACH_${mach}\t\t1\n#else\n  #define MACH_${mach}\t\t0\n#endif\n`).join('');
+    const checks = rows.map(([mach]) => `#define mach_is_${mach.toLowerCase()}()\t\t\t(MACH_${mach})\n`).join('');
+    gen('include/generated/machtypes.h', `#ifndef __ASM_SH_MACHTYPES_H\n#define __ASM_SH_MACHTYPES_H\n${defs}${checks}#endif\n`);
+  }
   // Headers only a build generates and that no layout depends on: empty stand-ins (documented in the README).
   for (const rel of ['include/generated/timeconst.h', 'include/generated/asm-offsets.h', 'include/generated/rq-offsets.h', 'include/generated/compile.h', 'include/generated/utsversion.h', 'include/generated/rustc_cfg']) gen(rel, '/* stand-in */\n');
 
@@ -209,6 +230,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
     path.join(objtree, 'arch', srcarch, 'include/generated/uapi'),
     path.join(root, 'include/uapi'),
     path.join(objtree, 'include/generated/uapi'),
+    ...archIncludeDirs(root, srcarch, config, base),
   ];
   const forced = ['include/linux/compiler-version.h', 'include/linux/kconfig.h', 'include/linux/compiler_types.h']
     .map((f) => path.join(root, f))
@@ -251,9 +273,75 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
   };
 }
 
+/**
+ * The -I directories an arch Makefile adds after LINUXINCLUDE (KBUILD_CPPFLAGS, then the cflags that go into
+ * KBUILD_CFLAGS): powerpc's arch/powerpc; sh's CPU and board header dirs (cpuincdir-y, machdir-y); MIPS's board
+ * dirs from each configured platform's Platform file (Kbuild.platforms), then asm/mach-generic.
+ */
+function archIncludeDirs(root: string, srcarch: string, config: Map<string, string>, base: FileHost): string[] {
+  const arch = path.join(root, 'arch', srcarch);
+  const on = (v: string) => v.replace(/\$\(CONFIG_(\w+)\)/g, (_, n: string) => config.get(n) ?? '');
+  /** `NAME-y += words` lines of a Makefile (continuations joined), with $(CONFIG_X) resolved. */
+  const listOf = (text: string, name: string) => {
+    const out: string[] = [];
+    for (const line of makefileLines(text)) {
+      const m = /^([\w$()-]+)\s*(?::=|\+=|=)\s*(.*)$/.exec(line);
+      if (m && on(m[1]) === `${name}-y`) out.push(...m[2].split(/\s+/).filter(Boolean));
+    }
+    return out;
+  };
+  const includes = (words: string[]) => {
+    const out: string[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const d = words[i] === '-I' ? words[++i] : words[i].startsWith('-I') ? words[i].slice(2) : undefined;
+      if (d) out.push(path.normalize(d.replace(/\$\(srctree\)/g, root)));
+    }
+    return out;
+  };
+  const makefile = base.readFile(path.join(arch, 'Makefile')) ?? '';
+  switch (srcarch) {
+    case 'powerpc':
+      return /KBUILD_CPPFLAGS\s*\+=\s*-I\s*\$\(srctree\)\/arch\/powerpc\b/.test(makefile) ? [arch] : [];
+    case 'sh':
+      return [...listOf(makefile, 'cpuincdir'), ...listOf(makefile, 'machdir')].map((d) => path.join(arch, 'include', d));
+    case 'mips': {
+      const platforms = listOf(base.readFile(path.join(arch, 'Kbuild.platforms')) ?? '', 'platform');
+      const dirs = platforms.flatMap((p) => includes(listOf(base.readFile(path.join(arch, p, 'Platform')) ?? '', 'cflags')));
+      return [...dirs, ...includes(listOf(makefile, 'cflags'))];
+    }
+    default:
+      return [];
+  }
+}
+
 /** -D flags an arch Makefile adds to every compile, from the config (and, where kbuild asks the compiler, gcc 12's answer). */
-function archMakefileDefines(srcarch: string, config: Map<string, string>, makefile: string): Array<{ name: string; value?: string }> {
-  const out: Array<{ name: string; value?: string }> = [];
+function archMakefileDefines(srcarch: string, config: Map<string, string>, makefile: string): Define[] {
+  const out: Define[] = [];
+  const y = (k: string) => config.get(k) === 'y';
+  /** A predefined macro the arch's -m flags give another value (or take away). */
+  const redefine = (name: string, value?: string | null) => out.push({ undef: name }, ...(value === null ? [] : [{ name, value }]));
+  if (srcarch === 'm68k') {
+    // Without an MMU the Makefile adds -D__uClinux__; ColdFire's -mcpu= gives __mcoldfire__ instead of the 68020's macros.
+    if (!y('MMU')) out.push({ name: 'UTS_SYSNAME', value: '"uClinux"' }, { name: '__uClinux__' });
+    if (y('COLDFIRE')) {
+      for (const m of ['__mc68020__', '__mc68020', 'mc68020', '__HAVE_68881__']) redefine(m, null);
+      out.push({ name: '__mcoldfire__' });
+    }
+  }
+  if (srcarch === 'mips') {
+    // -march= from the CPU: the ISA revision (and, for pre-MIPS32 CPUs, the ISA level) gcc predefines.
+    const rev: Array<[string, 32 | 64, number]> = [['CPU_MIPS32_R1', 32, 1], ['CPU_MIPS32_R2', 32, 2], ['CPU_MIPS32_R5', 32, 5], ['CPU_MIPS32_R6', 32, 6], ['CPU_P5600', 32, 5], ['CPU_BMIPS', 32, 1], ['CPU_MIPS64_R1', 64, 1], ['CPU_MIPS64_R2', 64, 2], ['CPU_MIPS64_R5', 64, 5], ['CPU_MIPS64_R6', 64, 6], ['CPU_SB1', 64, 1]];
+    const legacy: Array<[string, number]> = [['CPU_R3000', 1], ['CPU_R4300', 3], ['CPU_R4X00', 3], ['CPU_TX49XX', 3], ['CPU_R5000', 4], ['CPU_R5500', 4], ['CPU_NEVADA', 4], ['CPU_RM7000', 4], ['CPU_R10000', 4]];
+    const r = rev.find(([k]) => y(k));
+    const l = legacy.find(([k]) => y(k));
+    if (r && r[2] !== 2) redefine('__mips_isa_rev', String(r[2]));
+    if (l) {
+      redefine('__mips_isa_rev', null);
+      redefine('_MIPS_ISA', `_MIPS_ISA_MIPS${l[1]}`);
+      redefine('__mips', String(l[1]));
+    }
+  }
+  if (srcarch === 'powerpc' && y('PPC64') && y('PPC64_ELF_ABI_V1')) redefine('_CALL_ELF', '1');
   if (srcarch === 'arm') {
     const level = ['7', '6', '6K', '5', '4T', '4'].find((v) => config.get(`CPU_32v${v}`) === 'y');
     if (level) out.push({ name: '__LINUX_ARM_ARCH__', value: level.replace(/\D+$/, '') });
@@ -321,17 +409,34 @@ export function boundsHeader(bounds: Map<string, bigint>): string {
   return lines.join('\n') + '\n';
 }
 
-/**
- * Built-in CONFIG values per ABI when no .config is given: each arch's Linux 6.12 defconfig, restricted to the
- * symbols the memdesc headers and their includes mention (regenerate with scripts/kernel/make-defaults.mjs).
- */
-export function defaultConfig(arch: AbiName): Map<string, string> {
-  const entry = (KERNEL_DEFAULTS as Record<string, { source: string; values: Record<string, string> }>)[arch];
-  return new Map(Object.entries(entry?.values ?? {}));
+/** kernel-defaults.json: per kernel version family (the major version), per ABI, a defconfig restricted to what the memdesc headers read. */
+interface DefaultsFile {
+  families: Record<string, { from: string; common?: Record<string, string>; abis: Partial<Record<AbiName, { source: string; values: Record<string, string> }>> }>;
 }
 
-export function defaultConfigSource(arch: AbiName): string {
-  return (KERNEL_DEFAULTS as Record<string, { source: string }>)[arch]?.source ?? 'none';
+/** The family of built-in defaults for a tree: its major version's, else the nearest older one, else the oldest. */
+function defaultsFamily(version: KernelVersion | undefined): DefaultsFile['families'][string] | undefined {
+  const families = (KERNEL_DEFAULTS as DefaultsFile).families;
+  const majors = Object.keys(families).map(Number).sort((a, b) => a - b);
+  if (majors.length === 0) return undefined;
+  const major = version?.version ?? majors[majors.length - 1];
+  const pick = [...majors].reverse().find((m) => m <= major) ?? majors[0];
+  return families[String(pick)];
+}
+
+/**
+ * Built-in CONFIG values per ABI when no .config is given: that arch's defconfig of the tree's version family
+ * (6.x: Linux 6.12's, 7.x: 7.3's), restricted to the symbols the memdesc headers and their includes mention
+ * (regenerate with scripts/kernel/make-defaults.mjs).
+ */
+export function defaultConfig(arch: AbiName, version?: KernelVersion): Map<string, string> {
+  const family = defaultsFamily(version);
+  const entry = family?.abis[arch];
+  return new Map(entry ? Object.entries({ ...family?.common, ...entry.values }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : []);
+}
+
+export function defaultConfigSource(arch: AbiName, version?: KernelVersion): string {
+  return defaultsFamily(version)?.abis[arch]?.source ?? 'none';
 }
 
 /** Whether a directory looks like a kernel source tree. */

@@ -1,6 +1,7 @@
 // The memdesc model: struct page, the descriptors that assertions tie to it, which of their members share
 // bytes, which pairs the assertions guard, and the layout rules the assertions do not cover.
 
+import { checkCurrent } from '../analysis/analyze';
 import type { Analysis, AssertVerdict } from '../analysis/analyze';
 import { Expr } from '../sema/expr';
 import { FlatMember } from '../sema/layout';
@@ -132,6 +133,7 @@ const rangeOf = (fm: FlatMember): [number, number] | undefined =>
   fm.bitOffset === undefined || fm.bitSize === undefined ? undefined : [fm.bitOffset, fm.bitOffset + fm.bitSize];
 
 export function buildModel(a: Analysis): MemdescModel {
+  checkCurrent(a);
   const lay = a.layouter;
   const decls: StaticAssertDecl[] = a.parse.asserts;
   const byName = new Map<string, RecordDef>();

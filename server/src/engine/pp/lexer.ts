@@ -1,9 +1,12 @@
-// Lexer: C tokens with exact source positions. Line splices are removed from spellings but offsets stay
-// in the original text; comments become whitespace; any byte at all yields a token or a problem, never a throw.
+// Lexer: C tokens with exact source positions, into a struct-of-arrays token table (no object per token). Line
+// splices are removed from spellings but offsets stay in the original text; comments become whitespace; any byte at
+// all yields a token or a problem, never a throw.
 
 import { Problems } from '../base/problems';
 import { SourceFile } from '../base/source';
 import { Token, TokenKind } from '../base/token';
+import { Spellings } from './spellings';
+import { BOL, SPACE, TokenTable } from './tokens';
 
 const DIGRAPHS: Record<string, string> = { '<:': '[', ':>': ']', '<%': '{', '%>': '}', '%:': '#', '%:%:': '##' };
 const PUNCT1 = '[](){}.&*+-~!/%<>^|?:;=,#';
@@ -18,14 +21,25 @@ for (let c = 0; c < 128; c++) {
 }
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
-// One-character punctuator spellings, shared (indexed by char code).
-const PUNCT_TEXT: string[] = [];
-for (const ch of PUNCT1) PUNCT_TEXT[ch.charCodeAt(0)] = ch;
+// One-character punctuators by char code (every table interns them first, so their ids are fixed).
+const PUNCT_ID = new Int32Array(128).fill(-1);
+{
+  const fixed = new Spellings();
+  for (const ch of PUNCT1) PUNCT_ID[ch.charCodeAt(0)] = fixed.lookup(ch);
+}
+const PUNCT_ID_EMPTY = new Spellings().lookup('');
+// Multi-character punctuators (and digraphs) by spelling: their ids are fixed as well.
+const PUNCT_IDS = new Map<string, number>();
+{
+  const fixed = new Spellings();
+  for (const p of ['...', '<<=', '>>=', '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=', '%=', '+=', '-=', '&=', '^=', '|=', '##']) PUNCT_IDS.set(p, fixed.lookup(p));
+  for (const [d, p] of Object.entries(DIGRAPHS)) PUNCT_IDS.set(d, fixed.lookup(p));
+}
 
 /** Length of the punctuator at s[i] (longest match), or 0. */
 function punctLength(s: string, i: number, n: number): number {
   const c = s.charCodeAt(i);
-  if (c >= 128 || PUNCT_TEXT[c] === undefined) return 0;
+  if (c >= 128 || PUNCT_ID[c] < 0) return 0;
   const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
   const e = i + 2 < n ? s.charCodeAt(i + 2) : 0;
   switch (c) {
@@ -94,39 +108,67 @@ function splice(text: string): { s: string; starts: number[]; origin: number[] }
   return { s: parts.join(''), starts, origin };
 }
 
-export function lex(file: SourceFile, problems: Problems): Token[] {
+/** Arrays a file is lexed into before its table gets copies of the part used (lexing is never re-entered). */
+class Scratch {
+  readonly kinds: Uint8Array;
+  readonly flags: Uint8Array;
+  readonly spell: Int32Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  constructor(n: number) {
+    this.kinds = new Uint8Array(n);
+    this.flags = new Uint8Array(n);
+    this.spell = new Int32Array(n);
+    this.starts = new Int32Array(n);
+    this.ends = new Int32Array(n);
+  }
+}
+let scratch = new Scratch(1 << 16);
+
+/**
+ * Lexes a whole file into a token table (the last entry is the end-of-file token). Punctuators get their spelling
+ * ids now; other tokens when first asked (TokenTable.id): most identifiers of a header are never looked up.
+ */
+export function lexTable(file: SourceFile, problems: Problems, spellings: Spellings): TokenTable {
   const sp = splice(file.text);
   const s = sp ? sp.s : file.text;
   const n = s.length;
-  const out: Token[] = [];
+  // A file has at most one token per character (plus the end): the scratch arrays hold that many, and the table
+  // gets copies of what was used. No closure touches them, so they stay in registers.
+  if (scratch.kinds.length < n + 2) scratch = new Scratch(n + 2);
+  const kinds = scratch.kinds;
+  const flags = scratch.flags;
+  const spell = scratch.spell;
+  const starts = scratch.starts;
+  const ends = scratch.ends;
+  let count = 0;
   let i = 0;
-  let bol = true;
-  let space = false;
+  let bol = BOL;
+  let space = 0;
   // Spliced offsets map back to the file's through the chunk table, with a cursor: tokens come in order.
-  const starts = sp?.starts;
+  const chunkStarts = sp?.starts;
   const origin = sp?.origin;
   let chunk = 0;
   const orig = (x: number): number => {
-    if (!starts) return x;
-    if (x < starts[chunk]) chunk = 0;
-    while (chunk + 1 < starts.length && starts[chunk + 1] <= x) chunk++;
-    return origin![chunk] + (x - starts[chunk]);
+    if (!chunkStarts) return x;
+    if (x < chunkStarts[chunk]) chunk = 0;
+    while (chunk + 1 < chunkStarts.length && chunkStarts[chunk + 1] <= x) chunk++;
+    return origin![chunk] + (x - chunkStarts[chunk]);
   };
   // The end offset of a token is the original offset just after its last character.
   const endOf = (e: number) => (e === 0 ? orig(0) : orig(e - 1) + 1);
 
   while (i < n) {
     const c = s.charCodeAt(i);
-    // Whitespace and newlines.
-    // A newline is LF, CRLF, or a lone CR.
+    // Whitespace and newlines. A newline is LF, CRLF, or a lone CR.
     if (c === 10 || (c === 13 && s.charCodeAt(i + 1) !== 10)) {
-      bol = true;
-      space = false;
+      bol = BOL;
+      space = 0;
       i++;
       continue;
     }
     if (c === 32 || c === 9 || c === 13 || c === 11 || c === 12) {
-      space = true;
+      space = SPACE;
       i++;
       continue;
     }
@@ -135,9 +177,13 @@ export function lex(file: SourceFile, problems: Problems): Token[] {
       const d = s.charCodeAt(i + 1);
       if (d === 47) {
         let e = i + 2;
-        while (e < n && s.charCodeAt(e) !== 10 && s.charCodeAt(e) !== 13) e++;
+        while (e < n) {
+          const x = s.charCodeAt(e);
+          if (x === 10 || x === 13) break;
+          e++;
+        }
         i = e;
-        space = true;
+        space = SPACE;
         continue;
       }
       if (d === 42) {
@@ -146,15 +192,15 @@ export function lex(file: SourceFile, problems: Problems): Token[] {
           problems.error('unterminated-comment', 'unterminated /* comment', file, orig(i), endOf(i + 2));
           i = n;
         } else i = close + 2;
-        space = true;
+        space = SPACE;
         continue;
       }
     }
     const start = i;
     let kind: TokenKind;
-    let text: string | undefined;
-    // Identifiers, and literal prefixes L, u, U, u8.
+    let id: number;
     if (c < 128 ? IDENT_START[c] : false) {
+      // Identifiers, and literal prefixes L, u, U, u8.
       i++;
       while (i < n) {
         const d = s.charCodeAt(i);
@@ -163,13 +209,11 @@ export function lex(file: SourceFile, problems: Problems): Token[] {
       }
       kind = TokenKind.Identifier;
       const q = s.charCodeAt(i);
-      if ((q === 34 || q === 39) && i - start <= 2) {
-        const prefix = s.slice(start, i);
-        if (prefix === 'L' || prefix === 'u' || prefix === 'U' || prefix === 'u8') {
-          i = quoted(i, q);
-          kind = q === 34 ? TokenKind.String : TokenKind.Char;
-        }
+      if ((q === 34 || q === 39) && i - start <= 2 && isLiteralPrefix(s, start, i)) {
+        i = quoted(i, q);
+        kind = q === 34 ? TokenKind.String : TokenKind.Char;
       }
+      id = -1;
     } else if (isDigit(c) || (c === 46 && isDigit(s.charCodeAt(i + 1)))) {
       // Preprocessing numbers.
       i++;
@@ -183,32 +227,54 @@ export function lex(file: SourceFile, problems: Problems): Token[] {
         else break;
       }
       kind = TokenKind.Number;
+      id = -1;
     } else if (c === 34 || c === 39) {
       i = quoted(i, c);
       kind = c === 34 ? TokenKind.String : TokenKind.Char;
+      id = -1;
     } else {
       // Punctuators, longest match, decided on char codes (no substring per token).
       const len = punctLength(s, i, n);
       if (len > 0) {
         kind = TokenKind.Punct;
-        if (len === 1) text = PUNCT_TEXT[c];
+        if (len === 1) id = PUNCT_ID[c];
         else {
           const t = s.slice(i, i + len);
-          text = DIGRAPHS[t] ?? t;
+          id = PUNCT_IDS.get(t) ?? spellings.intern(DIGRAPHS[t] ?? t);
         }
         i += len;
       } else {
         // Anything else: one token per character (a surrogate pair counts as one).
         i += c >= 0xd800 && c < 0xdc00 && i + 1 < n ? 2 : 1;
         kind = TokenKind.Other;
+        id = -1;
       }
     }
-    out.push({ kind, text: text ?? s.slice(start, i), file, offset: starts ? orig(start) : start, end: starts ? endOf(i) : i, bol, space });
-    bol = false;
-    space = false;
+    kinds[count] = kind;
+    flags[count] = bol | space;
+    if (chunkStarts) {
+      const a = orig(start);
+      const e = endOf(i);
+      starts[count] = a;
+      ends[count] = e;
+      // A token with a line splice inside is spelled otherwise than its text in the file: interned now.
+      spell[count] = id < 0 && e - a !== i - start ? spellings.intern(s.slice(start, i)) : id;
+    } else {
+      starts[count] = start;
+      ends[count] = i;
+      spell[count] = id;
+    }
+    count++;
+    bol = 0;
+    space = 0;
   }
-  out.push({ kind: TokenKind.EOF, text: '', file, offset: file.text.length, end: file.text.length, bol: true, space: false });
-  return out;
+  kinds[count] = TokenKind.EOF;
+  flags[count] = BOL;
+  spell[count] = PUNCT_ID_EMPTY;
+  starts[count] = file.text.length;
+  ends[count] = file.text.length;
+  count++;
+  return new TokenTable(file, file.text, spellings, count, kinds.slice(0, count), flags.slice(0, count), spell.slice(0, count), starts.slice(0, count), ends.slice(0, count));
 
   /** Scans a string or character literal starting at the quote; returns the index after it. */
   function quoted(at: number, q: number): number {
@@ -216,7 +282,7 @@ export function lex(file: SourceFile, problems: Problems): Token[] {
     while (k < n) {
       const d = s.charCodeAt(k);
       if (d === q) return k + 1;
-      if (d === 92 /* \ */) {
+      if (d === 92 /* \\ */) {
         k += 2;
         continue;
       }
@@ -226,4 +292,19 @@ export function lex(file: SourceFile, problems: Problems): Token[] {
     problems.error('unterminated-string', `missing terminating ${q === 34 ? '"' : "'"} character`, file, orig(at), endOf(Math.min(k, n)));
     return Math.min(k, n);
   }
+}
+
+/** Whether s[from, to) is a literal prefix: L, u, U or u8. */
+function isLiteralPrefix(s: string, from: number, to: number): boolean {
+  const a = s.charCodeAt(from);
+  if (to - from === 1) return a === 76 || a === 117 || a === 85;
+  return a === 117 && s.charCodeAt(from + 1) === 56;
+}
+
+/** Every token of a file as objects (tests, tools): the token table, materialized. */
+export function lex(file: SourceFile, problems: Problems, spellings = new Spellings()): Token[] {
+  const t = lexTable(file, problems, spellings);
+  const out: Token[] = [];
+  for (let i = 0; i < t.count; i++) out.push(t.token(i));
+  return out;
 }

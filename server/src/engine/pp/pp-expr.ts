@@ -1,6 +1,8 @@
 // #if expressions: integer constant expressions in intmax_t / uintmax_t, after `defined` and macro expansion.
 
 import { decodeCharConstant } from '../base/charconst';
+import type { CodeOf } from '../base/problems';
+import { decodeNumber, TOO_LARGE_MESSAGE } from '../base/numbers';
 import { Token, TokenKind } from '../base/token';
 
 export interface PPValue {
@@ -12,7 +14,7 @@ export class PPExprError extends Error {
   constructor(
     message: string,
     readonly tok: Token | undefined,
-    readonly code = 'pp-expr',
+    readonly code: CodeOf<'error'> = 'pp-expr',
   ) {
     super(message);
   }
@@ -25,7 +27,8 @@ const BIN_PREC: Record<string, number> = {
 };
 
 /** Evaluates tokens that contain only numbers, character constants, operators and (already zeroed) identifiers. */
-export function evalPPExpr(tokens: Token[], charSigned: boolean): PPValue {
+/** `warn` hears of what gcc accepts with a warning (an integer constant wider than 64 bits). */
+export function evalPPExpr(tokens: Token[], charSigned: boolean, warn?: (message: string, at: Token) => void): PPValue {
   let pos = 0;
   let depth = 0;
   const peek = () => tokens[pos];
@@ -54,7 +57,7 @@ export function evalPPExpr(tokens: Token[], charSigned: boolean): PPValue {
       return { v: a.v === 0n ? 1n : 0n, unsigned: false };
     }
     pos++;
-    if (t.kind === TokenKind.Number) return parseNumber(t);
+    if (t.kind === TokenKind.Number) return parseNumber(t, warn);
     if (t.kind === TokenKind.Char) return parseChar(t, charSigned);
     if (t.kind === TokenKind.Identifier) return { v: 0n, unsigned: false };
     throw new PPExprError(`unexpected '${t.text}' in #if expression`, t);
@@ -144,14 +147,13 @@ function apply(op: Token, l: PPValue, r: PPValue, evaluate: boolean): PPValue {
   throw new PPExprError(`operator '${op.text}' is not allowed in #if`, op);
 }
 
-function parseNumber(t: Token): PPValue {
-  const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)([uUlL]*)$/.exec(t.text);
-  if (!m) throw new PPExprError(`'${t.text}' is not an integer in #if`, t, 'bad-number');
-  const d = m[1];
-  const v = /^0[0-7]+$/.test(d) ? BigInt('0o' + d.slice(1)) : BigInt(d);
-  if (v > 2n ** 64n - 1n) throw new PPExprError(`integer constant '${t.text}' is too large`, t, 'bad-number');
-  const unsigned = /u/i.test(m[2]) || v > 2n ** 63n - 1n;
-  return wrap(v, unsigned);
+function parseNumber(t: Token, warn?: (message: string, at: Token) => void): PPValue {
+  const d = decodeNumber(t.text);
+  if (d.kind === 'float') throw new PPExprError('floating constant in preprocessor expression', t, 'bad-number');
+  if (d.kind === 'error') throw new PPExprError(d.message, t, 'bad-number');
+  if (d.tooLarge) warn?.(TOO_LARGE_MESSAGE, t);
+  // In #if every integer is intmax_t or uintmax_t: unsigned with a u suffix, or when too large for intmax_t.
+  return wrap(d.value, d.unsigned || d.value > 2n ** 63n - 1n);
 }
 
 function parseChar(t: Token, charSigned: boolean): PPValue {

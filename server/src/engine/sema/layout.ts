@@ -1,4 +1,5 @@
-// Record layout as gcc lays out C structs and unions on Linux targets (SysV-style, PCC_BITFIELD_TYPE_MATTERS).
+// Record layout as gcc lays out C structs and unions on Linux targets (SysV-style; PCC_BITFIELD_TYPE_MATTERS
+// everywhere but m68k).
 
 import { Abi } from '../base/abi';
 import { Problems } from '../base/problems';
@@ -63,6 +64,13 @@ const BLK: Mode = { cls: 'blk' };
 const MAX_OBJECT_BYTES = 2 ** 48;
 
 const roundUp = (v: number, a: number) => Math.ceil(v / a) * a;
+/** The largest power of two dividing a bit position (0 for position 0). */
+function lowestSetBit(v: number): number {
+  if (v === 0) return 0;
+  let p = 1;
+  while (v % (p * 2) === 0) p *= 2;
+  return p;
+}
 
 /** Lays out records for one ABI, caching per record. Reports each layout problem once, at the member. */
 export class Layouter {
@@ -122,7 +130,7 @@ export class Layouter {
       case 'vector':
         return this.capFieldAlign(t, this.vectorAlign(t));
       case 'pointer':
-        return this.abi.pointerSize;
+        return this.abi.pointerAlign;
       case 'function':
         return 1;
       case 'enum':
@@ -219,7 +227,8 @@ export class Layouter {
    * user-alignment flag).
    */
   private intMode(bytes: number | undefined, vector = false): Mode {
-    if (bytes === 16 && (this.abi.hasInt128 || (vector && this.abi.vectorIntModeBytes >= 16))) return { cls: 'int', align: this.abi.hasInt128 ? this.abi.scalars.int128.pref : Math.min(16, this.abi.biggestAlignment) };
+    // A vector takes any integer mode the target has registers for; a record or array one up to MAX_FIXED_MODE_SIZE.
+    if (bytes === 16 && (vector ? this.abi.hasInt128 || this.abi.vectorIntModeBytes >= 16 : this.abi.maxFixedModeBytes >= 16)) return { cls: 'int', align: this.abi.hasInt128 ? this.abi.scalars.int128.pref : Math.min(16, this.abi.biggestAlignment) };
     const k = bytes === 1 ? 'schar' : bytes === 2 ? 'short' : bytes === 4 ? 'int' : bytes === 8 ? 'llong' : undefined;
     return k === undefined ? BLK : { cls: 'int', align: this.abi.scalars[k].pref };
   }
@@ -230,7 +239,7 @@ export class Layouter {
    * aligned for that mode (any position in a union, and offset 0); undefined otherwise.
    */
   private bitfieldModeAlign(width: number, pos: number, userAligned: boolean): number | undefined {
-    const k = width === 8 ? 'schar' : width === 16 ? 'short' : width === 32 ? 'int' : width === 64 ? 'llong' : width === 128 && this.abi.hasInt128 ? 'int128' : undefined;
+    const k = width === 8 ? 'schar' : width === 16 ? 'short' : width === 32 ? 'int' : width === 64 ? 'llong' : width === 128 && this.abi.hasInt128 && this.abi.maxFixedModeBytes >= 16 ? 'int128' : undefined;
     if (k === undefined) return undefined;
     // The mode's own alignment decides (i386: 8 for DImode); the field then gets it lowered the way the target
     // lowers fields (x86_field_alignment: 4), unless an aligned attribute is on the bitfield.
@@ -341,6 +350,19 @@ export class Layouter {
           if (typeAlign === undefined) recordAlign = undefined;
           return;
         }
+        if (!abi.pccBitfieldTypeMatters) {
+          // m68k: the type neither moves nor aligns the bitfield (below).
+          const declAlign = this.nonPccBitfieldAlign(m, w, packed, bitpos === undefined ? undefined : lowestSetBit(bitpos));
+          if (bitpos !== undefined && declAlign !== undefined) {
+            const known = bitpos === 0 ? Math.max(abi.biggestAlignment * 8, (recordAlign ?? 1) * 8) : lowestSetBit(bitpos);
+            if (known < declAlign) bitpos = roundUp(bitpos, declAlign);
+          } else bitpos = undefined;
+          // (DECL_ALIGN, which the debug information records, is the same: the attribute's or the mode's.)
+          fields.push({ member: m, bitOffset: bitpos, bitSize: w, align: declAlign === undefined ? undefined : Math.max(1, declAlign / 8), ...(declAlign === undefined ? {} : { alignAttr: Math.max(1, declAlign / 8) }) });
+          if (bitpos !== undefined) bitpos += w;
+          if (recordAlign !== undefined) recordAlign = declAlign === undefined ? undefined : Math.max(recordAlign, declAlign / 8);
+          return;
+        }
         const typeBits = size * 8;
         const alignBits = typeAlign * 8;
         if (w === 0) {
@@ -430,6 +452,14 @@ export class Layouter {
           continue;
         }
         if (maxBits !== undefined) maxBits = Math.max(maxBits, roundUp(w, 8));
+        if (!abi.pccBitfieldTypeMatters) {
+          // A union member is laid out as if at a position aligned to anything (gcc's known_align 0).
+          const declAlign = this.nonPccBitfieldAlign(m, w, packed, 0);
+          field.align = declAlign === undefined ? undefined : Math.max(1, declAlign / 8);
+          if (declAlign !== undefined) field.alignAttr = Math.max(1, declAlign / 8);
+          if (recordAlign !== undefined) recordAlign = declAlign === undefined ? undefined : Math.max(recordAlign, declAlign / 8);
+          continue;
+        }
         // Every union member is at offset 0, where an integer-mode-wide bitfield always gets its mode (as above).
         const modeAlign = w === 0 || (packed && w > 8) ? undefined : this.bitfieldModeAlign(w, 0, m.aligned !== undefined);
         const declAlign = Math.max(m.aligned ?? 0, modeAlign ?? 0, w === 0 ? typeAlign : 0);
@@ -447,6 +477,27 @@ export class Layouter {
       recordAlign = recordAlign === undefined || fieldAlign === undefined ? undefined : Math.max(recordAlign, fieldAlign);
     }
     return this.finish(def, maxBits, recordAlign, fields);
+  }
+
+  /**
+   * The alignment in bits gcc gives a bitfield where PCC_BITFIELD_TYPE_MATTERS is 0 (layout_decl): a zero-width
+   * one EMPTY_FIELD_BOUNDARY (or its own `aligned`); otherwise only its `aligned`, except that a width of
+   * exactly 8, 16, 32 or 64 bits at a position already aligned for that integer mode (`knownAlign` bits: the
+   * lowest set bit of the position; 0 for the start, where any alignment is possible) becomes an ordinary
+   * field of that mode and takes the mode's alignment (its size, at most BIGGEST_ALIGNMENT), unless packed;
+   * packing (without `aligned` on the member) caps it at a byte. Undefined when the position is unknown.
+   */
+  private nonPccBitfieldAlign(m: Member, w: number, packed: boolean, knownAlign: number | undefined): number | undefined {
+    const user = m.aligned === undefined ? 1 : m.aligned * 8;
+    if (w === 0) return Math.max(this.abi.emptyFieldBoundary * 8, user);
+    if (knownAlign === undefined) return undefined;
+    let align = user;
+    if (w === 8 || w === 16 || w === 32 || w === 64) {
+      const modeAlign = Math.min(w, this.abi.biggestAlignment * 8);
+      if (!(modeAlign > 8 && packed) && (knownAlign === 0 || knownAlign >= modeAlign)) align = Math.max(align, modeAlign);
+    }
+    if (packed && m.aligned === undefined) align = Math.min(align, 8);
+    return align;
   }
 
   private finish(def: RecordDef, bits: number | undefined, recordAlign: number | undefined, fields: FieldLayout[]): RecordLayout {
@@ -488,6 +539,8 @@ export class Layouter {
     const typeAlign = this.prefAlignOf(m.type);
     // A bitfield passes its type's flag on where it counts for the record's alignment, and (structs only, in
     // gcc's check of bitfields spanning units, which skips one given an integer mode) wherever it is not packed.
+    // Without PCC_BITFIELD_TYPE_MATTERS (m68k) a bitfield's type passes nothing on: only its own attribute.
+    if (m.bitWidth !== undefined && !this.abi.pccBitfieldTypeMatters) return m.aligned !== undefined;
     if (m.bitWidth !== undefined && m.bitWidth > 0) return m.aligned !== undefined || (typeUser && (m.name !== undefined || this.abi.alignAnonBitfield || (!packed && !intMode && def.kind === 'struct')));
     if (m.bitWidth === undefined && packed && m.aligned !== undefined) return true;
     if (m.aligned !== undefined && typeAlign !== undefined && m.aligned >= typeAlign) return true;

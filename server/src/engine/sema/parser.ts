@@ -6,10 +6,11 @@ import { ScalarKind } from '../base/abi';
 import { EvalResult, Evaluator } from './consteval';
 import { Binding, Expr, OffsetofStep } from './expr';
 import { Layouter } from './layout';
-import { Problem, Problems } from '../base/problems';
+import { CodeOf, Problem, Problems, Severity } from '../base/problems';
 import { Decl, newDecl, SymbolTable } from './symbols';
 import { Span } from '../base/source';
 import { decodeCharConstant, stringLiteralBytes } from '../base/charconst';
+import { decodeNumber, TOO_LARGE_MESSAGE } from '../base/numbers';
 import { streamLocation, Token, TokenKind, TokenStream } from '../base/token';
 import { EnumDef, isFloatKind, isInteger, Member, QUAL_CONST, QUAL_VOLATILE, RecordDef, scalar, Type, typeToString } from './types';
 
@@ -23,6 +24,13 @@ export interface ParseOptions {
    * incremental analysis sets it; a one-off parse does not pay for it).
    */
   track?: boolean;
+  /**
+   * Files whose declarations are parsed in full (the analysed files). In every other file a function declaration
+   * or definition that defines no type is skimmed: its name is bound with an unknown type, and nothing else of it
+   * is parsed. Nothing in a prototype can change a layout, and prototypes are four fifths of a kernel header's
+   * tokens. Undefined: everything is parsed in full.
+   */
+  fullyParsed?: ReadonlySet<string>;
 }
 
 export interface StaticAssertDecl {
@@ -186,7 +194,7 @@ class DeclProblems {
     }
     list.push(p);
   }
-  error(code: string, message: string, file: Problem['file'], offset = 0, end = offset): void {
+  error(code: CodeOf<'error'>, message: string, file: Problem['file'], offset = 0, end = offset): void {
     this.report({ severity: 'error', code, message, file, offset, end });
   }
 }
@@ -203,7 +211,7 @@ export class Parser {
   /** The declaration being parsed. */
   private cur: Decl;
   private readonly declProblems: DeclProblems;
-  private problems: { report(p: Problem): void; error(code: string, message: string, file: Problem['file'], offset?: number, end?: number): void };
+  private problems: { report(p: Problem): void; error(code: CodeOf<'error'>, message: string, file: Problem['file'], offset?: number, end?: number): void };
   /** Records to hand out again, by tag, when a declaration that made them is parsed again. */
   reuse: Map<string, RecordDef | EnumDef> | undefined;
   private readonly opts: ParseOptions;
@@ -350,7 +358,7 @@ export class Parser {
   span(i: number): Span {
     return streamLocation(this.stream, i);
   }
-  private report(severity: 'error' | 'warning' | 'info', code: string, message: string, i = this.pos): void {
+  private report<S extends Severity>(severity: S, code: CodeOf<S>, message: string, i = this.pos): void {
     const sp = this.span(i);
     this.problems.report({ severity, code, message, file: sp.file, offset: sp.offset, end: sp.end });
   }
@@ -383,7 +391,7 @@ export class Parser {
       else if (t.text === ')' || t.text === ']' || t.text === '}') {
         depth--;
         if (depth === 0) {
-          if (t.text !== close) this.report('warning', 'syntax-error', `mismatched '${t.text}'`);
+          if (t.text !== close) this.report('warning', 'mismatched-bracket', `mismatched '${t.text}'`);
           this.pos++;
           if (this.pos > this.cur.reach) this.cur.reach = this.pos;
           return this.textOf(start + 1, this.pos - 2);
@@ -417,6 +425,7 @@ export class Parser {
 
   private externalDeclaration(): void {
     if (this.accept(';')) return;
+    if (this.opts.fullyParsed && this.skimFunction()) return;
     if (STATIC_ASSERT.has(this.tok.text)) {
       this.staticAssert();
       this.expect(';');
@@ -460,6 +469,128 @@ export class Parser {
       if (this.accept(',')) continue;
       this.expect(';');
       return;
+    }
+  }
+
+  /**
+   * At the start of a declaration in a file that is not parsed in full: if it is a function declaration or
+   * definition (`... name(...) ... ;` or `... name(...) ... { ... }`) that defines no struct, union or enum and is
+   * no typedef, binds the name with an unknown type and moves past it. Returns false, moving nothing, otherwise.
+   */
+  private skimFunction(): boolean {
+    const toks = this.toks;
+    const start = this.pos;
+    const first = toks[start];
+    if (first.kind !== TokenKind.Identifier || first.text === 'typedef' || first.text === '__extension__' || STATIC_ASSERT.has(first.text) || ASM.has(first.text)) return false;
+    if (this.opts.fullyParsed!.has(streamLocation(this.stream, start).file.path)) return false;
+    let depth = 0;
+    let nameIdx = -1;
+    /** `struct|union|enum` keywords of the declaration specifiers: their tags are declared as a full parse would. */
+    const tagKeywords: number[] = [];
+    for (let i = start; i < toks.length; i++) {
+      const t = toks[i];
+      if (t.kind === TokenKind.EOF) return false;
+      if (t.kind === TokenKind.Identifier) {
+        if (depth === 0 && t.text === 'typedef') return false;
+        if (depth === 0 && nameIdx < 0 && (t.text === 'struct' || t.text === 'union' || t.text === 'enum')) tagKeywords.push(i);
+        continue;
+      }
+      if (t.kind !== TokenKind.Punct) continue;
+      switch (t.text) {
+        case '(':
+          if (depth === 0 && nameIdx < 0) {
+            const before = toks[i - 1];
+            // `u64 (*fp)(void)`: a typedef name before '(' is the type of a declarator in parentheses, not a name.
+            if (i > start && before.kind === TokenKind.Identifier && !KEYWORDS.has(before.text)) {
+              if (this.lookupOrdinary(before.text)?.kind === 'typedef') return false;
+              nameIdx = i - 1;
+            }
+          }
+          depth++;
+          break;
+        case '[':
+          depth++;
+          break;
+        case ')':
+        case ']':
+          if (--depth < 0) return false;
+          break;
+        case '=':
+          if (depth === 0) return false;
+          break;
+        case '{': {
+          // A body right after the declarator's parameter list (and attributes); any other brace defines something.
+          if (depth !== 0 || nameIdx < 0 || toks[i - 1].text !== ')') return false;
+          let d = 0;
+          let j = i;
+          for (; j < toks.length && toks[j].kind !== TokenKind.EOF; j++) {
+            if (toks[j].kind !== TokenKind.Punct) continue;
+            if (toks[j].text === '{') d++;
+            else if (toks[j].text === '}' && --d === 0) break;
+          }
+          if (d !== 0) return false;
+          return this.skimmed(start, nameIdx, j + 1, tagKeywords);
+        }
+        case ';':
+          if (depth !== 0) break;
+          if (nameIdx < 0) return false;
+          return this.skimmed(start, nameIdx, i + 1, tagKeywords);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A skimmed function declaration: its return type's tags are declared (as a full parse would), and its name is
+   * bound to a variable whose type is parsed only if something asks for it (typeof, sizeof,
+   * __builtin_types_compatible_p in an assertion), in the declaration's own context.
+   */
+  private skimmed(start: number, nameIdx: number, end: number, tagKeywords: number[]): true {
+    const decl = this.cur;
+    for (const k of tagKeywords) {
+      const next = this.toks[k + 1];
+      if (next?.kind !== TokenKind.Identifier || KEYWORDS.has(next.text)) continue;
+      this.pos = k;
+      try {
+        if (this.toks[k].text === 'enum') this.enumSpecifier();
+        else this.recordSpecifier();
+      } catch (e) {
+        if (e !== SYNTAX) throw e;
+      }
+    }
+    // An incremental analysis changes its token arrays in place: the declaration's tokens are kept for later.
+    const own: TokenStream | undefined = this.track
+      ? { tokens: [...this.toks.slice(start, end), this.toks[this.toks.length - 1]], exps: [...this.stream.exps.slice(start, end), undefined], spaces: [...this.spaces.slice(start, end), false] }
+      : undefined;
+    this.defineOrdinary(this.toks[nameIdx].text, new SkimmedFunction(this, own, own ? 0 : start, decl, this.span(nameIdx)));
+    this.pos = end;
+    if (this.pos > this.cur.reach) this.cur.reach = this.pos;
+    return true;
+  }
+
+  /** A parser of other tokens with this one's layouter and symbol tables. */
+  sibling(stream: TokenStream): Parser {
+    return new Parser(stream, this.lay, this.state);
+  }
+
+  /** The type of a skimmed function declaration starting at `start`, parsed as declaration `decl` saw things. */
+  skimmedType(start: number, decl: Decl): Type {
+    const saved = { pos: this.pos, cur: this.cur, depth: this.depth, problems: this.problems };
+    this.pos = start;
+    this.cur = decl;
+    this.depth = 0;
+    this.problems = Parser.QUIET;
+    try {
+      const spec = this.declSpecifiers(true);
+      return this.declarator(spec.type, false).type;
+    } catch (e) {
+      if (e !== SYNTAX) throw e;
+      return { kind: 'unknown', name: this.toks[start].text };
+    } finally {
+      this.pos = saved.pos;
+      this.cur = saved.cur;
+      this.depth = saved.depth;
+      this.problems = saved.problems;
     }
   }
 
@@ -831,7 +962,7 @@ export class Parser {
               this.expect(')');
               const r = this.ev.evalInt(e);
               if (!r.ok) {
-                this.report('warning', 'not-constant', `alignment is not a known constant: ${r.reason}`, at);
+                this.report('warning', 'alignment-unknown', `alignment is not a known constant: ${r.reason}`, at);
                 attrs.alignedUnknown = true;
                 (attrs.typeOps ??= []).push({ op: 'aligned', n: undefined });
               } else {
@@ -863,7 +994,7 @@ export class Parser {
             const e = this.expression();
             this.expect(')');
             const r = this.ev.evalInt(e);
-            if (!r.ok) this.report('warning', 'not-constant', `vector size is not a known constant: ${r.reason}`, e.s);
+            if (!r.ok) this.report('error', 'not-constant', `vector size is not a known constant: ${r.reason}`, e.s);
             (attrs.typeOps ??= []).push({ op: 'vector', bytes: r.ok && r.v > 0n && r.v < 2n ** 31n ? Number(r.v) : 'unknown', at });
           } else if (name === 'randomize_layout' || name === 'ms_struct' || name === 'scalar_storage_order') {
             attrs.unsupported = name;
@@ -1855,32 +1986,15 @@ export class Parser {
   }
 
   private number(text: string, at: number): Expr {
-    const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)([uUlL]*)$/.exec(text);
-    if (!m) {
-      const f = Number(text.replace(/[fFlL]+$/, ''));
-      if (Number.isNaN(f)) {
-        this.report('error', 'bad-number', `'${text}' is not a valid number`, at);
-        return { k: 'unsupported', what: `'${text}'`, s: at, e: at };
-      }
-      return { k: 'float', value: f, type: scalar(/[fF]$/.test(text) ? 'float' : 'double'), s: at, e: at };
+    const d = decodeNumber(text);
+    if (d.kind === 'error') {
+      this.report('error', 'bad-number', d.message, at);
+      return { k: 'unsupported', what: `'${text}'`, s: at, e: at };
     }
-    const digits = m[1];
-    let value: bigint;
-    if (/^0[bB]/.test(digits)) value = BigInt(digits);
-    else if (/^0[0-9]/.test(digits)) {
-      if (/[89]/.test(digits)) {
-        this.report('error', 'bad-number', `invalid digit in octal constant '${text}'`, at);
-        return { k: 'unsupported', what: `'${text}'`, s: at, e: at };
-      }
-      value = BigInt('0o' + digits.slice(1));
-    } else value = BigInt(digits);
-    const suffix = m[2].toLowerCase();
-    if (!/^(u?(l|ll)?|(l|ll)u)?$/.test(suffix)) {
-      this.report('error', 'bad-number', `invalid suffix on '${text}'`, at);
-    }
-    const unsigned = suffix.includes('u');
-    const longs = suffix.includes('ll') ? 2 : suffix.includes('l') ? 1 : 0;
-    const decimal = !/^0/.test(digits) || digits === '0';
+    if (d.kind === 'float') return { k: 'float', value: d.value, type: scalar(d.float ? 'float' : 'double'), s: at, e: at };
+    if (d.tooLarge) this.report('warning', 'number-too-large', TOO_LARGE_MESSAGE, at);
+    // C11 6.4.4.1: the first type of the list for its suffix (and base) that can represent the value.
+    const { value, unsigned, longs, decimal } = d;
     const wordBits = this.lay.abi.wordSize * 8;
     const order: Array<[ScalarKind, number, boolean]> = [
       ['int', 32, true], ['uint', 32, false], ['long', wordBits, true], ['ulong', wordBits, false], ['llong', 64, true], ['ullong', 64, false],
@@ -1893,9 +2007,8 @@ export class Parser {
       const max = signed ? 2n ** BigInt(bits - 1) - 1n : 2n ** BigInt(bits) - 1n;
       if (value <= max) return { k: 'int', value, type: scalar(k), s: at, e: at };
     }
-    if (value <= 2n ** 64n - 1n) return { k: 'int', value, type: scalar('ullong'), s: at, e: at };
-    this.report('error', 'bad-number', `integer constant '${text}' is too large`, at);
-    return { k: 'unsupported', what: `'${text}'`, s: at, e: at };
+    // gcc: a decimal constant too large for long long is unsigned long long (with a warning).
+    return { k: 'int', value, type: scalar('ullong'), s: at, e: at };
   }
 
   private charValue(text: string, at: number): bigint {
@@ -1904,6 +2017,23 @@ export class Parser {
     return value;
   }
 
+}
+
+/** The binding of a skimmed function declaration: its type is parsed on first need (see Parser.skimmed). */
+class SkimmedFunction {
+  readonly kind = 'variable';
+  private parsed: Type | undefined;
+  constructor(
+    private readonly parser: Parser,
+    /** The declaration's own tokens (an incremental analysis changes its stream in place), or undefined. */
+    private readonly own: TokenStream | undefined,
+    private readonly start: number,
+    private readonly decl: Decl,
+    readonly loc: Span,
+  ) {}
+  get type(): Type {
+    return (this.parsed ??= this.own ? this.parser.sibling(this.own).skimmedType(this.start, this.decl) : this.parser.skimmedType(this.start, this.decl));
+  }
 }
 
 /** The incomplete record or enum a member type needs, spelled for a message; undefined when complete enough. */

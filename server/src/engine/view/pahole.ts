@@ -167,6 +167,8 @@ export class PaholePrinter {
    * then gives what it prints.
    */
   private unionBitfieldPlace(width: number, t: Type, declAlign: number | undefined, unit: number): { byteOffset: number; bitfieldOffset: number } | undefined {
+    // Without PCC_BITFIELD_TYPE_MATTERS (m68k) the containing object is the field's own byte position, 0.
+    if (!this.lay.abi.pccBitfieldTypeMatters) return placeBitfield(undefined, 0, unit);
     const typeBits = (this.lay.sizeOf(t) ?? 0) * 8;
     const typeAlignBits = (this.lay.prefAlignOf(t) ?? 0) * 8;
     if (!typeBits || !typeAlignBits) return undefined;

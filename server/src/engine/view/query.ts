@@ -1,6 +1,7 @@
 // Questions about one analysis, answered as plain data: what is at this position, what does this member
 // overlap, which assertions govern it. The language server translates the answers to LSP.
 
+import { checkCurrent } from '../analysis/analyze';
 import type { Analysis, AssertVerdict } from '../analysis/analyze';
 import { FlatMember, Layouter } from '../sema/layout';
 import { MemdescModel, ModelStruct, Overlap } from '../memdesc/memdesc';
@@ -51,6 +52,7 @@ const contains = (s: Span, file: string, offset: number) => s.file.path === file
 
 /** The member, record tag or assertion at `offset` in `file`, innermost first. */
 export function entityAt(a: Analysis, file: string, offset: number): Entity | undefined {
+  checkCurrent(a);
   for (const v of a.asserts) if (contains(v, file, offset)) return { kind: 'assert', verdict: v, span: v };
   for (const def of a.parse.records) {
     if (!def.members || recordName(def) === undefined) continue;
@@ -88,6 +90,7 @@ function holesAround(lay: Layouter, def: RecordDef, fm: FlatMember): { before: n
 }
 
 export function memberFacts(a: Analysis, model: MemdescModel | undefined, def: RecordDef, fm: FlatMember): MemberFacts {
+  checkCurrent(a);
   const ms = modelStruct(model, def);
   const mm = ms?.members.find((m) => m.flat.member === fm.member);
   const name = recordName(def) ?? '';
@@ -116,6 +119,7 @@ function typeText(fm: FlatMember): string {
 }
 
 export function recordFacts(a: Analysis, model: MemdescModel | undefined, def: RecordDef): RecordFacts {
+  checkCurrent(a);
   const l = a.layouter.layout(def);
   let holes = 0;
   let holeBytes = 0;
@@ -185,6 +189,7 @@ const MAX_IDENTIFIER = 4096;
 
 /** Index of the token the user wrote at `offset` (for macro arguments: the argument as written). */
 export function tokenIndexAt(a: Analysis, file: string, offset: number): number | undefined {
+  checkCurrent(a);
   // The first token in stream order that covers the offset (what a scan over every token finds).
   const list = identifiersIn(a, file);
   let lo = 0;
@@ -204,6 +209,7 @@ export function tokenIndexAt(a: Analysis, file: string, offset: number): number 
 
 /** Where what is under the cursor is declared: a member named in an assertion, a typedef, a struct tag. */
 export function definitionAt(a: Analysis, model: MemdescModel | undefined, file: string, offset: number): Span[] {
+  checkCurrent(a);
   const i = tokenIndexAt(a, file, offset);
   if (i === undefined) return [];
   const t = a.tokens[i];
@@ -239,6 +245,7 @@ function visibleSpan(t: Token, ex: Expansion | undefined): Span {
 
 /** Every place a member is named: its declaration and each assertion side that names it. */
 export function referencesTo(a: Analysis, model: MemdescModel | undefined, record: RecordDef, memberName: string): Span[] {
+  checkCurrent(a);
   const name = recordName(record);
   const fm = a.layouter.findMember(record, memberName);
   const out: Span[] = fm ? [fm.member.loc] : [];
@@ -253,6 +260,7 @@ export function referencesTo(a: Analysis, model: MemdescModel | undefined, recor
 
 /** The member under the cursor, whether at its declaration or named in an assertion. */
 export function memberAt(a: Analysis, model: MemdescModel | undefined, file: string, offset: number): { record: RecordDef; name: string } | undefined {
+  checkCurrent(a);
   const e = entityAt(a, file, offset);
   if (e?.kind === 'member') return { record: e.record, name: e.flat.name };
   const i = tokenIndexAt(a, file, offset);

@@ -1,5 +1,6 @@
 // The CLI's outputs: the documented JSON shape and pahole-style text, both built from an Analysis.
 
+import { checkCurrent } from '../analysis/analyze';
 import type { Analysis } from '../analysis/analyze';
 import { Layouter } from '../sema/layout';
 import { PaholePrinter } from './pahole';
@@ -61,6 +62,7 @@ export type PathDisplay = (file: SourceFile) => string;
 
 /** Named complete records in definition order, optionally only those named in `only`. */
 export function reportedRecords(a: Analysis, only?: string[]): RecordDef[] {
+  checkCurrent(a);
   const seen = new Set<string>();
   const out: RecordDef[] = [];
   for (const def of a.parse.records) {
@@ -75,6 +77,7 @@ export function reportedRecords(a: Analysis, only?: string[]): RecordDef[] {
 }
 
 export function structJson(a: Analysis, def: RecordDef, show: PathDisplay): StructJson {
+  checkCurrent(a);
   const lay = a.layouter;
   const l = lay.layout(def);
   const members = membersJson(lay, def);
@@ -123,6 +126,7 @@ export function diagnosticJson(p: Problem, show: PathDisplay): DiagnosticJson {
 }
 
 export function layoutJson(a: Analysis, show: PathDisplay, only?: string[]): LayoutJson {
+  checkCurrent(a);
   const records = reportedRecords(a, only);
   const structs = records.map((d) => structJson(a, d, show));
   return {
@@ -144,12 +148,14 @@ const CACHELINE = 64;
  * value is unknown.
  */
 export function recordText(a: Analysis, def: RecordDef, show: PathDisplay, printer = new PaholePrinter(a.layouter)): string {
+  checkCurrent(a);
   const pos = def.loc.file.position(def.loc.offset);
   return `/* ${show(def.loc.file)}:${pos.line} */\n${printer.record(def) ?? partialRecordText(a, def)}`;
 }
 
 /** Records as text, in order, separated by blank lines (one printer: pahole's packed inference carries over). */
 export function recordsText(a: Analysis, defs: RecordDef[], show: PathDisplay): string {
+  checkCurrent(a);
   const printer = new PaholePrinter(a.layouter);
   return defs.map((d) => recordText(a, d, show, printer)).join('\n\n');
 }
@@ -220,6 +226,7 @@ export function diagnosticText(p: Problem, show: PathDisplay): string {
 }
 
 export function layoutText(a: Analysis, show: PathDisplay, only?: string[]): string {
+  checkCurrent(a);
   const records = reportedRecords(a, only);
   const out: string[] = [];
   if (records.length) out.push(recordsText(a, records, show));
@@ -276,6 +283,7 @@ export function embeddedRecords(roots: RecordDef[]): RecordDef[] {
 }
 
 export function modelStructJson(a: Analysis, s: ModelStruct, model: MemdescModel, show: PathDisplay): KernelStructJson {
+  checkCurrent(a);
   const base = structJson(a, s.def, show) as KernelStructJson;
   const isBase = s === model.base;
   if (!isBase) {
@@ -291,6 +299,7 @@ export function modelStructJson(a: Analysis, s: ModelStruct, model: MemdescModel
 
 /** Machine words of the page (and what every descriptor puts there), the picture `overlaps` prints. */
 export function overlapsText(a: Analysis, model: MemdescModel): string {
+  checkCurrent(a);
   const word = a.abi.wordSize;
   const cols = [model.base, ...model.memdescs].filter((s): s is ModelStruct => !!s);
   if (!model.base || cols.length === 0) return 'no struct page in the analysed files\n';

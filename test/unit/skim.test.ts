@@ -1,0 +1,72 @@
+// Skimming function declarations of included files: the same structs, layouts and assertion verdicts as parsing
+// everything, for the constructs a prototype can hold (tags declared by a return type, function-pointer
+// variables, attributes and asm labels, typeof of a function in an assertion).
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AnalyzeOptions } from '../../server/src/engine/analysis/analyze';
+import { layoutJson } from '../../server/src/engine/view/report';
+import { analyzeSources } from '../helpers';
+
+const HEADER = `
+typedef unsigned long long u64;
+typedef unsigned int u32;
+struct later;
+static inline __attribute__((always_inline)) u64 get_u64(const void *p) { return *(const u64 *)p; }
+extern void (*hook)(int);
+extern u64 (*read_counter)(void);
+u32 plain_proto(int a, struct param_only *b);
+struct made_by_return *make(void) __attribute__((warn_unused_result));
+enum kind_by_return pick(int);
+static inline int uses_asm(void) asm("renamed");
+int twice(int), twice_again(int);
+static inline void set_bit_generic(long nr, volatile unsigned long *addr) { }
+static inline void set_bit_arch(long nr, volatile unsigned long *addr) { }
+static inline unsigned set_bit_other(long nr, volatile unsigned long *addr) { return 0; }
+int (*returns_fp(int))(void);
+struct made_by_return { u64 a; u32 b; };
+enum kind_by_return { K0, K1 = 1ULL << 40 };
+struct later { struct made_by_return m; enum kind_by_return k; u64 (*fp)(void); };
+`;
+
+const MAIN = `#include "h.h"
+struct user { struct later l; u64 x; };
+_Static_assert(__builtin_types_compatible_p(typeof(set_bit_generic), typeof(set_bit_arch)), "same prototype");
+_Static_assert(!__builtin_types_compatible_p(typeof(set_bit_generic), typeof(set_bit_other)), "another return type");
+_Static_assert(sizeof(struct user) == 40, "size");
+_Static_assert(sizeof(make()) == sizeof(void *), "a call's type");
+`;
+
+function view(opts: Partial<AnalyzeOptions>) {
+  const a = analyzeSources({ 'main.c': MAIN, 'h.h': HEADER }, 'x86_64', opts);
+  const j = layoutJson(a, (f) => f.path);
+  return { a, structs: j.structs, asserts: j.asserts.map((x) => [x.text, x.holds, x.detail]) };
+}
+
+describe('skimming function declarations of included files', () => {
+  it('gives the structs, layouts and verdicts a full parse gives', () => {
+    const skimmed = view({});
+    const full = view({ skimIncludedPrototypes: false });
+    assert.deepEqual(skimmed.structs, full.structs);
+    assert.deepEqual(skimmed.asserts, full.asserts);
+    // And those are right (gcc agrees: the first three hold; a call's type is not evaluated by either).
+    assert.deepEqual(full.asserts.slice(0, 3).map((x) => x[1]), [true, true, true]);
+  });
+
+  it('does skim: a prototype with an unknown type in an included file is not parsed (and so not reported)', () => {
+    const files = { 'main.c': '#include "h.h"\nstruct ok { int x; };\n', 'h.h': 'int f(undeclared_t x);\nundeclared_t g(void);\n' };
+    const skimmed = analyzeSources(files);
+    const full = analyzeSources(files, 'x86_64', { skimIncludedPrototypes: false });
+    assert.deepEqual(skimmed.problems.map((p) => p.code), []);
+    assert.ok(full.problems.some((p) => p.code === 'unknown-type'));
+  });
+
+  it('never skims the analysed (main) files, a typedef, or a declaration that defines a type', () => {
+    const main = 'struct s { int x; };\nundeclared_t g(void);\ntypedef int (*fn_t)(void);\nstruct r { int y; } *h(void);\n';
+    const a = analyzeSources({ 'main.c': main });
+    assert.ok(a.problems.some((p) => p.code === 'unknown-type'), 'the main file is parsed in full');
+    const inc = analyzeSources({ 'main.c': '#include "h.h"\nstruct user { fn_t f; struct r r; };\n', 'h.h': 'typedef int (*fn_t)(void);\nstruct r { int y; } *h(void);\n' });
+    const user = layoutJson(inc, (f) => f.path).structs.find((s) => s.name === 'user')!;
+    assert.equal(user.size, 16);
+  });
+});
