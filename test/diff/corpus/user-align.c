@@ -8,3 +8,8 @@ struct dimode_record2 { v1d none[0]; int a, b; };
 union timode_union { _Alignas(16) v16c v; };
 union timode_union2 { v16c v; } __attribute__((aligned(16)));
 struct holds_timode { char c; union timode_union u; };
+/* sh4 gives a 16-byte integer vector TImode (aligned to 4, its __BIGGEST_ALIGNMENT__): a union covered by one loses
+   its user alignment on this strict-alignment target, and a 16-aligned struct holding it has _Alignof 4 */
+typedef int v4si __attribute__((vector_size(16)));
+union sh4_timode { v4si __attribute__((packed, aligned(2))) v; void (*f)(int); int e[2] __attribute__((aligned(2))); };
+struct holds_sh4_timode { v4si none[0]; union { union sh4_timode u[2]; }; };

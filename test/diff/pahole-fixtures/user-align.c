@@ -37,3 +37,15 @@ struct vector_raised { v16 v __attribute__((aligned(16))); };
    records the mode's alignment over its own smaller attribute */
 struct m68k_bitfields { short2 a : 3; unsigned short b : 16 __attribute__((aligned(1))); int2 c : 5; };
 union m68k_union_bitfield { long long d : 32; char c; };
+/* m68k: a bitfield given its integer mode that its own aligned(N) then moves is laid out again as an ordinary field,
+   taking its typedef's alignment and user flag */
+typedef char char16 __attribute__((aligned(16)));
+struct m68k_moved { char pad[1]; char16 m : 8 __attribute__((aligned(2))); };
+struct m68k_unmoved { char pad[2]; char16 m : 8 __attribute__((aligned(2))); };
+
+/* Integer vectors of 16 and 32 bytes get TImode and OImode where the target has them (sh4; sparc64 and parisc),
+   which decides the user flag of a record they cover at the strictest alignment */
+typedef int v32 __attribute__((vector_size(32)));
+struct timode_cover { v16 m __attribute__((packed, aligned(4))); };
+struct oimode_cover { v32 m __attribute__((packed, aligned(8))); };
+struct oimode_cover16 { v32 m __attribute__((packed, aligned(16))); };

@@ -99,7 +99,8 @@ export interface Abi {
   strictAlignment?: boolean;
   /**
    * Without a vector unit, gcc gives an integer vector the integer mode of its size if the target has registers
-   * for it (vector_type_mode): up to this many bytes (default: 16 with __int128, else 8; arm has TImode too).
+   * for it (vector_type_mode): up to this many bytes (default: 16 with __int128, else 8; arm, mips, sh4 have
+   * TImode too, sparc64 and parisc OImode).
    */
   vectorIntModeBytes: number;
   /**
@@ -288,6 +289,7 @@ const seeds: AbiSeed[] = [
     extraFloats: { _Float128: 'float128', _Float64x: 'float128' },
     floatModes: { TF: 'float128' },
     strictAlignment: true,
+    vectorIntModeBytes: 32,
     archMacros: ['__sparc__', '__sparc', 'sparc', '__sparc_v9__', '__arch64__', '_LONGLONG'],
   },
   // PA-RISC 32-bit: long double is double; `aligned` alone means 8.
@@ -295,7 +297,7 @@ const seeds: AbiSeed[] = [
     name: 'parisc', gcc: 'hppa-linux-gnu-gcc', lp64: false, bigEndian: true, charSigned: true, hasInt128: false, biggestAlignment: 8, wchar: 'long int',
     scalarOverrides: { ldouble: s(8, 8) },
     strictAlignment: true,
-    vectorIntModeBytes: 16,
+    vectorIntModeBytes: 32,
     archMacros: ['__hppa__', '__hppa', '__BIG_ENDIAN__', '_PA_RISC1_1'],
   },
   {
@@ -303,6 +305,7 @@ const seeds: AbiSeed[] = [
     extraFloats: { _Float128: 'float128', _Float64x: 'float128' },
     floatModes: { TF: 'float128' },
     strictAlignment: true,
+    vectorIntModeBytes: 32,
     maxFixedModeBytes: 8,
     archMacros: ['__hppa__', '__hppa', '__BIG_ENDIAN__', '_PA_RISC2_0'],
   },
@@ -311,6 +314,7 @@ const seeds: AbiSeed[] = [
     name: 'sh4', gcc: 'sh4-linux-gnu-gcc', lp64: false, charSigned: true, hasInt128: false, biggestAlignment: 4, wchar: 'long int',
     scalarOverrides: { llong: s(8, 4), ullong: s(8, 4), double: s(8, 4), ldouble: s(8, 4) },
     strictAlignment: true,
+    vectorIntModeBytes: 16,
     archMacros: ['__sh__', '__SH4__', '__LITTLE_ENDIAN__'],
   },
   {

@@ -222,13 +222,15 @@ export class Layouter {
   }
 
   /**
-   * The integer mode of a size (TImode where the target has __int128, or for vectors where it has the registers;
-   * arm's TImode is aligned to 8, its __BIGGEST_ALIGNMENT__, which decides whether a 16-aligned record keeps its
-   * user-alignment flag).
+   * The integer mode of a size (TImode where the target has __int128, or for vectors where it has the registers,
+   * OImode for vectors where it has those; without __int128 these are aligned to __BIGGEST_ALIGNMENT__ at most:
+   * arm's TImode to 8, which decides whether a 16-aligned record keeps its user-alignment flag).
    */
   private intMode(bytes: number | undefined, vector = false): Mode {
     // A vector takes any integer mode the target has registers for; a record or array one up to MAX_FIXED_MODE_SIZE.
     if (bytes === 16 && (vector ? this.abi.hasInt128 || this.abi.vectorIntModeBytes >= 16 : this.abi.maxFixedModeBytes >= 16)) return { cls: 'int', align: this.abi.hasInt128 ? this.abi.scalars.int128.pref : Math.min(16, this.abi.biggestAlignment) };
+    // OImode, for vectors only (sparc64, parisc, parisc64).
+    if (bytes === 32 && vector && this.abi.vectorIntModeBytes >= 32) return { cls: 'int', align: Math.min(32, this.abi.biggestAlignment) };
     const k = bytes === 1 ? 'schar' : bytes === 2 ? 'short' : bytes === 4 ? 'int' : bytes === 8 ? 'llong' : undefined;
     return k === undefined ? BLK : { cls: 'int', align: this.abi.scalars[k].pref };
   }
@@ -352,13 +354,34 @@ export class Layouter {
         }
         if (!abi.pccBitfieldTypeMatters) {
           // m68k: the type neither moves nor aligns the bitfield (below).
+          const start = bitpos;
           const declAlign = this.nonPccBitfieldAlign(m, w, packed, bitpos === undefined ? undefined : lowestSetBit(bitpos));
           if (bitpos !== undefined && declAlign !== undefined) {
             const known = bitpos === 0 ? Math.max(abi.biggestAlignment * 8, (recordAlign ?? 1) * 8) : lowestSetBit(bitpos);
             if (known < declAlign) bitpos = roundUp(bitpos, declAlign);
           } else bitpos = undefined;
-          // (DECL_ALIGN, which the debug information records, is the same: the attribute's or the mode's.)
-          fields.push({ member: m, bitOffset: bitpos, bitSize: w, align: declAlign === undefined ? undefined : Math.max(1, declAlign / 8), ...(declAlign === undefined ? {} : { alignAttr: Math.max(1, declAlign / 8) }) });
+          // DECL_ALIGN, which the debug information records: the attribute's or the mode's; and where the field
+          // moved, gcc lays it out again at its final position: one given its integer mode at the first layout is
+          // then an ordinary field and takes its type's alignment where larger (and the type's user flag), one
+          // still a bitfield may get the mode there.
+          let alignAttr = declAlign === undefined ? undefined : Math.max(1, declAlign / 8);
+          let declUserAligned = m.aligned !== undefined;
+          if (start !== undefined && bitpos !== undefined && start !== bitpos && declAlign !== undefined && lowestSetBit(start) !== lowestSetBit(bitpos)) {
+            const modeAlign = Math.min(w, abi.biggestAlignment * 8);
+            const startAlign = lowestSetBit(start);
+            const moded = (w === 8 || w === 16 || w === 32 || w === 64) && !(modeAlign > 8 && packed) && (startAlign === 0 || startAlign >= modeAlign);
+            const typeAlignTrue = this.prefAlignOf(m.type) ?? 0;
+            if (moded) {
+              if (typeAlignTrue > alignAttr! && !(packed && m.aligned !== undefined)) {
+                alignAttr = packed ? 1 : typeAlignTrue;
+                declUserAligned = this.isUserAligned(m.type);
+              }
+            } else {
+              const atFinal = this.nonPccBitfieldAlign(m, w, packed, lowestSetBit(bitpos));
+              if (atFinal !== undefined) alignAttr = Math.max(alignAttr!, atFinal / 8);
+            }
+          }
+          fields.push({ member: m, bitOffset: bitpos, bitSize: w, align: declAlign === undefined ? undefined : Math.max(1, declAlign / 8), ...(alignAttr === undefined ? {} : { alignAttr }), ...(declUserAligned ? {} : { declUserAligned }) });
           if (bitpos !== undefined) bitpos += w;
           if (recordAlign !== undefined) recordAlign = declAlign === undefined ? undefined : Math.max(recordAlign, declAlign / 8);
           return;
@@ -540,7 +563,8 @@ export class Layouter {
     // A bitfield passes its type's flag on where it counts for the record's alignment, and (structs only, in
     // gcc's check of bitfields spanning units, which skips one given an integer mode) wherever it is not packed.
     // Without PCC_BITFIELD_TYPE_MATTERS (m68k) a bitfield's type passes nothing on: only its own attribute.
-    if (m.bitWidth !== undefined && !this.abi.pccBitfieldTypeMatters) return m.aligned !== undefined;
+    // A zero-width one raised to EMPTY_FIELD_BOUNDARY loses even that (layout_decl).
+    if (m.bitWidth !== undefined && !this.abi.pccBitfieldTypeMatters) return m.aligned !== undefined && (m.bitWidth > 0 || m.aligned >= this.abi.emptyFieldBoundary);
     if (m.bitWidth !== undefined && m.bitWidth > 0) return m.aligned !== undefined || (typeUser && (m.name !== undefined || this.abi.alignAnonBitfield || (!packed && !intMode && def.kind === 'struct')));
     if (m.bitWidth === undefined && packed && m.aligned !== undefined) return true;
     if (m.aligned !== undefined && typeAlign !== undefined && m.aligned >= typeAlign) return true;
