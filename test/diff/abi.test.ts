@@ -12,8 +12,8 @@ import { describe, it } from 'node:test';
 import { ABI_NAMES, ABIS, AbiName, ScalarKind } from '../../server/src/engine/base/abi';
 import { requireTool } from './oracle';
 
-/** Our scalar kinds as C spells them. */
-const SPELLING: Record<Exclude<ScalarKind, 'void'>, string> = {
+/** Our scalar kinds as C spells them (the extra floating kinds by the ABI's keywords, below). */
+const SPELLING: Record<Exclude<ScalarKind, 'void' | 'float16' | 'float128'>, string> = {
   bool: '_Bool', char: 'char', schar: 'signed char', uchar: 'unsigned char', short: 'short', ushort: 'unsigned short',
   int: 'int', uint: 'unsigned int', long: 'long', ulong: 'unsigned long', llong: 'long long', ullong: 'unsigned long long',
   int128: '__int128', uint128: 'unsigned __int128', float: 'float', double: 'double', ldouble: 'long double',
@@ -84,6 +84,41 @@ describe('ABI facts against gcc', () => {
       theirs['endian.little'] = v.get('endian.little');
       assert.deepEqual(theirs, ours);
       assert.equal(a.wordSize, a.scalars.long.size, 'wordSize is sizeof(long)');
+    });
+
+    it(`${abi}: the extra floating types and floating modes are those ${a.gcc} has, each laid out as its scalar`, () => {
+      requireTool(a.gcc);
+      // Every keyword and mode some ABI has: those this ABI lists must compile with their scalar's size and
+      // alignments, the others must be rejected (an unsupported-type or mode-attribute error on our side).
+      const keywords = [...new Set(ABI_NAMES.flatMap((n) => Object.keys(ABIS[n].extraFloats)))];
+      const modes = [...new Set(ABI_NAMES.flatMap((n) => Object.keys(ABIS[n].floatModes)))];
+      const lines: string[] = [];
+      const ours: Record<string, number | string> = {};
+      const theirs: Record<string, number | string | undefined> = {};
+      const probe = (label: string, type: string, decl: string, kind: ScalarKind | undefined) => {
+        const accepted = spawnSync(a.gcc, [...a.gccFlags, ...FLAGS, '-fsyntax-only', '-x', 'c', '-'], { input: `${decl}\n`, encoding: 'utf8' }).status === 0;
+        if (kind === undefined) {
+          ours[label] = 'rejected';
+          theirs[label] = accepted ? 'accepted' : 'rejected';
+          return;
+        }
+        if (!accepted) {
+          ours[label] = 'accepted';
+          theirs[label] = 'rejected';
+          return;
+        }
+        const i = lines.length;
+        lines.push(`${decl} struct f${i} { char c; ${type} x; }; V(${label}.size, sizeof(${type})); V(${label}.align, _Alignof(${type})); V(${label}.pref, __alignof__(${type})); V(${label}.field, __builtin_offsetof(struct f${i}, x));`);
+        const sc = a.scalars[kind];
+        Object.assign(ours, { [`${label}.size`]: sc.size, [`${label}.align`]: sc.align, [`${label}.pref`]: sc.pref, [`${label}.field`]: sc.align });
+      };
+      keywords.forEach((k) => probe(k, k, `${k} kw_${k};`, a.extraFloats[k]));
+      modes.forEach((m) => probe(`mode_${m}`, `mode_${m}`, `typedef float mode_${m} __attribute__((mode(${m})));`, a.floatModes[m]));
+      if (lines.length) {
+        const v = gccValues(abi, lines.join('\n'));
+        for (const key of Object.keys(ours)) if (/\.(size|align|pref|field)$/.test(key)) theirs[key] = v.get(key);
+      }
+      assert.deepEqual(theirs, ours);
     });
 
     it(`${abi}: every predefined macro has gcc's value, and the layout-relevant and kernel-tested ones are all there`, () => {

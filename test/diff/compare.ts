@@ -39,7 +39,8 @@ export function toAssertions(ours: LayoutJson, records: string[]): Array<{ expr:
     if (!s) continue;
     const T = name.startsWith('anon_td') ? name : `${s.kind} ${name}`;
     if (s.size !== null) out.push({ expr: `sizeof(${T}) == ${s.size}`, id: `${name}.sizeof=${s.size}` });
-    if (s.align !== null) out.push({ expr: `_Alignof(${T}) == ${s.align}`, id: `${name}.alignof=${s.align}` });
+    // __alignof__ is the record's alignment itself (C11 _Alignof caps a vector-aligned one at __BIGGEST_ALIGNMENT__).
+    if (s.align !== null) out.push({ expr: `__alignof__(${T}) == ${s.align}`, id: `${name}.alignof=${s.align}` });
     for (const m of s.members) {
       if (m.bitSize !== undefined || m.offset === null) continue;
       out.push({ expr: `__builtin_offsetof(${T}, ${m.name}) == ${m.offset}`, id: `${name}.${m.name}=${m.offset}` });

@@ -3,10 +3,10 @@
 
 import * as fs from 'node:fs';
 import { AbiName } from '../../server/src/engine/base/abi';
-import { diffSource, DiffStats } from './diff';
+import { diffSource, newStats } from './diff';
 
 function fails(source: string, record: string, abi: AbiName, ms: boolean): boolean {
-  const stats: DiffStats = { records: 0, members: 0, bitfields: 0, clangDisagrees: [] };
+  const stats = newStats();
   try {
     return diffSource(source, [record], abi, ms, stats).some((f) => !f.includes('engine error') && !f.includes('rejected'));
   } catch {

@@ -34,15 +34,19 @@ export function requireTool(cmd: string): void {
   }
 }
 
-/** Every record's layout as clang lays it out for `abi`, keyed by tag (or typedef name for anonymous ones). */
-export function clangLayouts(source: string, abi: AbiName, msExtensions = false): Map<string, OracleRecord> {
+/**
+ * Every record's layout as clang lays it out for `abi`, keyed by tag (or typedef name for anonymous ones);
+ * undefined when clang rejects the source (clang 14 lacks much of GNU C: _Float32, mode(CDI), vectors of enums).
+ */
+export function clangLayouts(source: string, abi: AbiName, msExtensions = false): Map<string, OracleRecord> | undefined {
+  // An ABI clang 14 has no target for: no opinion (an empty map).
   const triple = ABIS[abi].triple;
   if (!triple) return new Map();
   const { file, dir } = tmpFile('input.c', source);
   try {
     const args = [`--target=${triple}`, '-ffreestanding', '-fsyntax-only', '-w', '-std=gnu11', '-Xclang', '-fdump-record-layouts-complete', ...(msExtensions ? ['-fms-extensions'] : []), file];
     const r = spawnSync('clang', args, { encoding: 'utf8', maxBuffer: 1 << 30 });
-    if (r.status !== 0) throw new Error(`clang rejected the generated source for ${abi}:\n${r.stderr.split('\n').slice(0, 20).join('\n')}`);
+    if (r.status !== 0) return undefined;
     return parseDump(r.stdout, source);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -95,7 +99,7 @@ export function parseDump(dump: string, source: string): Map<string, OracleRecor
       if (!nameMatch) continue;
       const memberName = nameMatch[1];
       // A line that is only a type (an unnamed bitfield) ends in a type word.
-      if (/^(struct|union|enum) [A-Za-z_][A-Za-z0-9_]*$/.test(text) || /^(unsigned |signed )?(char|short|int|long|long long|_Bool|unsigned)$/.test(text)) continue;
+      if (/^(struct|union|enum) [A-Za-z_][A-Za-z0-9_]*$/.test(text) || /^(unsigned |signed )?(char|short|int|long|long long|_Bool|unsigned|__int128)$/.test(text)) continue;
       if (text.split(/\s+/).length < 2) continue;
       const byte = Number(m[1]);
       if (m[2] !== undefined) {
@@ -113,7 +117,7 @@ export function parseDump(dump: string, source: string): Map<string, OracleRecor
 function anonymousTypedefs(source: string): Map<number, string> {
   const out = new Map<number, string>();
   source.split('\n').forEach((line, i) => {
-    const m = /^typedef (struct|union) \{.*\} ([A-Za-z_][A-Za-z0-9_]*);/.exec(line);
+    const m = /^typedef (struct|union) \{.*\}(?: __attribute__\(\(.*?\)\))* ([A-Za-z_][A-Za-z0-9_]*);/.exec(line);
     if (m) out.set(i + 1, m[2]);
   });
   return out;
@@ -154,14 +158,14 @@ export function gccBitfields(source: string, fields: Array<{ record: string; kin
       if (!bytes) return;
       let first = -1;
       let last = -1;
-      bytes.forEach((b, k) => {
+      for (const [k, b] of bytes) {
         for (let bit = 0; bit < 8; bit++) {
           if ((big ? (b >> (7 - bit)) & 1 : (b >> bit) & 1) === 1) {
             if (first < 0) first = k * 8 + bit;
             last = k * 8 + bit;
           }
         }
-      });
+      }
       if (first >= 0) out.set(`${f.record}.${f.member}`, { bitOffset: first, bitSize: last - first + 1 });
     });
     return out;
@@ -176,10 +180,12 @@ const WIDTHS: Record<string, number> = { byte: 1, '2byte': 2, short: 2, value: 2
 /** ABIs whose assembler's `.word` is 16 bits (x86, s390, m68k, alpha, sh); elsewhere it is 32. */
 const WORD16 = new Set<AbiName>(['x86_64', 'i386', 's390x', 'm68k', 'alpha', 'sh4']);
 
-function objectBytes(asm: string, label: string, bigEndian: boolean, abi: AbiName): number[] | undefined {
+/** The nonzero bytes of an object in gcc's assembly, by offset, in order (`.zero N` runs are skipped, not stored). */
+function objectBytes(asm: string, label: string, bigEndian: boolean, abi: AbiName): Array<[number, number]> | undefined {
   const at = asm.search(new RegExp(`^${label}:`, 'm'));
   if (at < 0) return undefined;
-  const bytes: number[] = [];
+  const bytes: Array<[number, number]> = [];
+  let offset = 0;
   for (const line of asm.slice(at).split('\n').slice(1)) {
     const m = /^\s*\.(byte|2byte|short|value|hword|half|uahalf|4byte|long|ualong|word|uaword|int|8byte|quad|uaquad|xword|uaxword|dword|zero|skip|space)\s+(.*)$/.exec(line);
     if (!m) {
@@ -187,9 +193,10 @@ function objectBytes(asm: string, label: string, bigEndian: boolean, abi: AbiNam
       continue;
     }
     if (m[1] === 'zero' || m[1] === 'skip' || m[1] === 'space') {
-      for (let k = Number(m[2].split(',')[0]); k > 0; k--) bytes.push(0);
+      offset += Number(m[2].split(',')[0]);
       continue;
     }
+    // `.word` is 16 bits for the x86 and s390 assemblers, 32 for arm, aarch64 and riscv.
     const width = (m[1] === 'word' || m[1] === 'uaword') && WORD16.has(abi) ? 2 : WIDTHS[m[1]];
     for (const v of m[2].split(',')) {
       let n = BigInt.asUintN(width * 8, BigInt(v.trim()));
@@ -198,7 +205,10 @@ function objectBytes(asm: string, label: string, bigEndian: boolean, abi: AbiNam
         b.push(Number(n & 0xffn));
         n >>= 8n;
       }
-      bytes.push(...(bigEndian ? b.reverse() : b));
+      for (const x of bigEndian ? b.reverse() : b) {
+        if (x !== 0) bytes.push([offset, x]);
+        offset++;
+      }
     }
   }
   return bytes;

@@ -10,7 +10,7 @@ import type { KernelConfigChoice } from '../engine';
 import { buildModel, MemdescModel } from '../engine';
 import { PreprocessCache } from '../engine';
 import type { MatrixRunPlan } from '../engine';
-import { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, PathDisplay, recordText, structJson } from '../engine';
+import { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, PathDisplay, recordsText, structJson } from '../engine';
 import { SourceFile } from '../engine';
 import { recordName } from '../engine';
 import { startServer } from '../server';
@@ -203,7 +203,7 @@ function runLayout(args: CommonArgs, run: Run, out: Out): number {
   let defs = args.all ? everything : args.structs ? everything : embeddedRecords(roots);
   if (args.structs) defs = defs.filter((d) => args.structs!.includes(recordName(d) ?? ''));
   if (args.format === 'text') {
-    const parts = defs.map((d) => recordText(a, d, show));
+    const parts = [recordsText(a, defs, show)];
     const line = (v: Analysis['asserts'][number]) => `${show(v.file)}:${v.file.position(v.offset).line}: ${v.holds === true ? 'holds' : v.holds === false ? 'FAILS' : 'unknown'}: ${v.text}${v.holds === true ? '' : `\n    ${v.detail}`}`;
     // A whole TU has hundreds of assertions: a count, and only those that do not hold.
     const asserts = run.tu

@@ -40,5 +40,5 @@ export { AS_CONFIGURED, labelText, MATRIX_ABIS, matrixPlan, primaryLabel, varian
 export type { ConfigOverride, ConfigSource, MatrixLabel, MatrixPlanInput, MatrixRunPlan, Variant } from './kernel/matrix';
 export { definitionAt, entityAt, memberAt, memberFacts, recordFacts, referencesTo, tokenIndexAt } from './view/query';
 export type { Entity } from './view/query';
-export { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, recordText, structJson } from './view/report';
+export { diagnosticText, embeddedRecords, layoutJson, layoutText, modelStructJson, overlapsText, recordsText, recordText, structJson } from './view/report';
 export type { PathDisplay } from './view/report';

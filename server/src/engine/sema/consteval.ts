@@ -3,7 +3,7 @@
 import { ScalarKind } from '../base/abi';
 import { Expr, IntType } from './expr';
 import { Layouter } from './layout';
-import { isInteger, scalar, Type } from './types';
+import { isFloatKind, isInteger, scalar, Type } from './types';
 
 export type Value = { kind: 'int'; v: bigint; t: IntType } | { kind: 'ptr'; v: bigint } | { kind: 'float'; v: number };
 
@@ -27,7 +27,7 @@ export class Evaluator {
     if (t.kind === 'pointer') return { bits: this.abi.pointerSize * 8, signed: false };
     if (t.kind !== 'scalar') return undefined;
     const k = t.scalar;
-    if (k === 'void' || k === 'float' || k === 'double' || k === 'ldouble') return undefined;
+    if (k === 'void' || isFloatKind(k)) return undefined;
     const signed = k === 'char' ? this.abi.charSigned : !(k === 'bool' || k.startsWith('u'));
     return { bits: this.abi.scalars[k].size * 8, signed };
   }
@@ -112,7 +112,7 @@ export class Evaluator {
       case 'alignof': {
         const t = e.type ?? (e.arg ? this.typeOf(e.arg) : undefined);
         if (!t) return this.fail(e, 'cannot tell the type of the alignof operand');
-        const a = e.preferred ? this.layouter.prefAlignOf(t) : this.layouter.alignOf(t);
+        const a = e.preferred ? this.layouter.prefAlignOf(t) : this.layouter.c11AlignOf(t);
         if (a === undefined) return this.fail(e, `alignment of '${describe(t)}' is not known`);
         return this.int(BigInt(a), this.sizeType);
       }
@@ -399,7 +399,7 @@ export class Evaluator {
 }
 
 function rankFloat(k: ScalarKind): number {
-  return k === 'ldouble' ? 3 : k === 'double' ? 2 : k === 'float' ? 1 : 0;
+  return k === 'float128' ? 4 : k === 'ldouble' ? 3 : k === 'double' ? 2 : k === 'float' ? 1 : k === 'float16' ? 0.5 : 0;
 }
 
 class NotConstant extends Error {
@@ -434,6 +434,10 @@ function compatible(a: Type, b: Type): boolean {
   switch (a.kind) {
     case 'scalar':
       return b.kind === 'scalar' && a.scalar === b.scalar;
+    case 'complex':
+      return b.kind === 'complex' && a.of === b.of;
+    case 'vector':
+      return b.kind === 'vector' && a.bytes === b.bytes && compatible(a.of, b.of);
     case 'pointer':
       return b.kind === 'pointer' && compatible(a.to, b.to);
     case 'array':

@@ -12,7 +12,7 @@ import { Span } from '../base/source';
 import { decodeCharConstant, stringLiteralBytes } from '../base/charconst';
 import { decodeNumber, TOO_LARGE_MESSAGE } from '../base/numbers';
 import { streamLocation, Token, TokenKind, TokenStream } from '../base/token';
-import { EnumDef, isInteger, Member, RecordDef, scalar, Type } from './types';
+import { EnumDef, isFloatKind, isInteger, Member, QUAL_CONST, QUAL_VOLATILE, RecordDef, scalar, Type, typeToString } from './types';
 
 export interface ParseOptions {
   /** -fms-extensions: tagged and typedef'd struct members without a declarator are anonymous members. */
@@ -92,13 +92,20 @@ export class ParseState {
 interface Attrs {
   /** Largest aligned(N): what members and declarations get. */
   aligned?: number;
-  /** The aligned(N) written last: what gcc gives a struct or union type (a later one replaces an earlier one). */
+  /** The aligned(N) applied last: what gcc gives a type (struct, typedef, pointer): a later one replaces an earlier one. */
   alignedLast?: number;
   alignedUnknown?: boolean;
   packed?: boolean;
-  mode?: string;
+  /**
+   * The attributes that make a new type, in the order gcc applies them: each replaces what an earlier one made
+   * (`vector_size` after `aligned` is a vector of natural alignment; `aligned` after it aligns the vector).
+   * `aligned` is one only where the attributes are a type's (a typedef, a pointer after its `*`).
+   */
+  typeOps?: TypeOp[];
   unsupported?: string;
 }
+
+type TypeOp = { op: 'aligned'; n: number | undefined } | { op: 'mode'; mode: string; at: number } | { op: 'vector'; bytes: number | 'unknown'; at: number };
 
 interface DeclSpec {
   type: Type;
@@ -121,7 +128,11 @@ const SYNTAX = Symbol('syntax');
 
 const STORAGE = new Set(['typedef', 'extern', 'static', 'auto', 'register', 'inline', '__inline', '__inline__', '_Noreturn', '_Thread_local', '__thread', '__extension__']);
 const QUALIFIERS = new Set(['const', 'volatile', 'restrict', '__restrict', '__restrict__', '__const', '__const__', '__volatile', '__volatile__', '_Nonnull', '_Nullable']);
-const TYPE_WORDS = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', '_Bool', '__signed', '__signed__', '__int128', '_Complex', '__complex__', '_Float128', '__float128', '_Float64', '_Float32']);
+// Floating keywords beyond float and double are types only on some targets (Abi.extraFloats says which).
+const TYPE_WORDS = new Set([
+  'void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', '_Bool', '__signed', '__signed__', '__int128', '_Complex', '__complex__',
+  '_Float16', '_Float32', '_Float64', '_Float128', '_Float32x', '_Float64x', '_Float128x', '__float128', '__float80', '__ieee128', '__ibm128', '__fp16', '__bf16',
+]);
 const TYPEOF = new Set(['typeof', '__typeof', '__typeof__', 'typeof_unqual', '__typeof_unqual__']);
 const ATTRIBUTE = new Set(['__attribute__', '__attribute']);
 const ALIGNOF = new Set(['_Alignof', '__alignof__', '__alignof', 'alignof']);
@@ -133,7 +144,21 @@ const KEYWORDS = new Set([
   'return', 'break', 'continue', 'goto', '_Generic', '__auto_type',
 ]);
 
-const MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1 };
+const INT_MODES: Record<string, number> = { QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1 };
+
+/**
+ * Floating keywords that are types of their own (gcc's debug information names them so), laid out as another
+ * scalar; keywords missing here are another name for the scalar (`__float128` is `_Float128`, `__float80` and `__ibm128` are
+ * `long double`).
+ */
+const DISTINCT_FLOAT_NAMES = new Set(['_Float32', '_Float64', '_Float32x', '_Float64x', '__fp16', '__bf16']);
+
+/** QUAL_CONST, QUAL_VOLATILE or 0 (restrict and _Atomic are not kept). */
+function qualifierBit(word: string): number {
+  if (word === 'const' || word === '__const' || word === '__const__') return QUAL_CONST;
+  if (word === 'volatile' || word === '__volatile' || word === '__volatile__') return QUAL_VOLATILE;
+  return 0;
+}
 
 /** Parses a whole translation unit; its problems are also reported to `problems`. */
 export function parse(stream: TokenStream, layouter: Layouter, problems: Problems, options: ParseOptions): ParseResult {
@@ -177,6 +202,10 @@ class DeclProblems {
 export class Parser {
   private pos = 0;
   private depth = 0;
+  /** Inside member declarations: function declarators there read their parameter types (for display). */
+  private wantParams = 0;
+  /** Inside a parameter list: tags seen there are not declared at file scope (they have prototype scope). */
+  private inParams = 0;
   private readonly maxDepth: number;
   private readonly ev: Evaluator;
   /** The declaration being parsed. */
@@ -212,8 +241,9 @@ export class Parser {
     const builtin: Span = { file: this.toks[this.toks.length - 1].file, offset: 0, end: 0 };
     this.cur = this.state.prelude;
     if (this.lay.abi.hasInt128) {
-      this.defineOrdinary('__int128_t', { kind: 'typedef', type: { ...scalar('int128'), typedefName: '__int128_t' }, loc: builtin });
-      this.defineOrdinary('__uint128_t', { kind: 'typedef', type: { ...scalar('uint128'), typedefName: '__uint128_t' }, loc: builtin });
+      // gcc's builtin names for the types themselves (its debug information has no typedef for them).
+      this.defineOrdinary('__int128_t', { kind: 'typedef', type: scalar('int128'), loc: builtin });
+      this.defineOrdinary('__uint128_t', { kind: 'typedef', type: scalar('uint128'), loc: builtin });
     }
     this.defineOrdinary('__builtin_va_list', { kind: 'typedef', type: { kind: 'unknown', name: '__builtin_va_list' }, loc: builtin });
   }
@@ -422,8 +452,9 @@ export class Parser {
         return;
       }
       if (d.name !== undefined && d.nameIdx !== undefined) {
-        const attrs = mergeAttrs(spec.attrs, d.attrs);
-        if (spec.storage === 'typedef') this.defineTypedef(d.name, this.applyTypeAttrs(d.type, attrs, true), d.nameIdx);
+        // gcc applies the declarator's attributes first, then the specifiers' (the last `aligned` decides a typedef).
+        const attrs = mergeAttrs(d.attrs, spec.attrs);
+        if (spec.storage === 'typedef') this.defineTypedef(d.name, this.applyTypeAttrs(d.type, attrs, 'type'), d.nameIdx, !replacesAlignedType(attrs));
         else this.defineOrdinary(d.name, { kind: 'variable', type: d.type, loc: this.span(d.nameIdx) });
       }
       if (this.accept('=')) {
@@ -696,12 +727,14 @@ export class Parser {
     }
   }
 
-  private defineTypedef(name: string, type: Type, nameIdx: number): void {
+  /** `named`: uses of the typedef show its name (false where gcc's attributes replaced the named type). */
+  private defineTypedef(name: string, type: Type, nameIdx: number, named = true): void {
     // A typedef gives an anonymous record or enum its display name.
     if ((type.kind === 'record' || type.kind === 'enum') && !type.typedefName && type.def.tag === undefined && type.def.typedefName === undefined) {
       type.def.typedefName = name;
     }
-    this.defineOrdinary(name, { kind: 'typedef', type: { ...type, typedefName: name }, loc: this.span(nameIdx) });
+    // Qualifiers inside a typedef are invisible where it is used by name (only those written on top show).
+    this.defineOrdinary(name, { kind: 'typedef', type: named ? { ...type, typedefName: name, qual: undefined } : type, loc: this.span(nameIdx) });
   }
 
   // ---- declaration specifiers ----
@@ -720,6 +753,7 @@ export class Parser {
     const attrs: Attrs = {};
     let type: Type | undefined;
     let tagDecl: DeclSpec['tagDecl'];
+    let qual = 0;
     const words: string[] = [];
     for (;;) {
       const t = this.tok;
@@ -730,6 +764,7 @@ export class Parser {
         if (s === 'typedef' || s === 'extern' || s === 'static') storage = s;
         this.pos++;
       } else if (QUALIFIERS.has(s)) {
+        qual |= qualifierBit(s);
         this.pos++;
       } else if (s === '_Atomic') {
         this.pos++;
@@ -739,7 +774,11 @@ export class Parser {
           this.expect(')');
         }
       } else if (ATTRIBUTE.has(s)) {
-        this.parseAttributes(attrs);
+        // gcc prepends each run of attributes in the specifiers to those before it: the run written first is
+        // applied last (`__attribute__((aligned(2))) short __attribute__((aligned(32))) t` aligns t to 2).
+        const run: Attrs = {};
+        this.parseAttributes(run);
+        Object.assign(attrs, mergeAttrs(run, attrs));
       } else if (s === '_Alignas') {
         this.pos++;
         this.alignas(attrs);
@@ -751,11 +790,13 @@ export class Parser {
         const r = this.recordSpecifier();
         type = r.type;
         tagDecl = r.tagDecl;
+        if (r.declAttrs) Object.assign(attrs, mergeAttrs(r.declAttrs, attrs));
       } else if (s === 'enum') {
         if (type || words.length) break;
         const r = this.enumSpecifier();
         type = r.type;
         tagDecl = r.tagDecl;
+        if (r.declAttrs) Object.assign(attrs, mergeAttrs(r.declAttrs, attrs));
       } else if (TYPEOF.has(s)) {
         if (type || words.length) break;
         type = this.typeofSpecifier();
@@ -784,6 +825,7 @@ export class Parser {
     const sawType = type !== undefined || words.length > 0;
     if (!type) type = words.length ? this.scalarFromWords(words) : scalar('int');
     else if (words.length) this.report('error', 'syntax-error', `'${words.join(' ')}' cannot combine with the type before it`);
+    if (qual) type = { ...type, qual: (type.qual ?? 0) | qual };
     return { type, storage, attrs, tagDecl, sawType };
   }
 
@@ -791,14 +833,15 @@ export class Parser {
     let longs = 0;
     let signed = false;
     let unsigned = false;
+    let complex = false;
     let base: string | undefined;
     for (const w of words) {
       if (w === 'long') longs++;
       else if (w === 'signed' || w === '__signed' || w === '__signed__') signed = true;
       else if (w === 'unsigned') unsigned = true;
+      else if (w === '_Complex' || w === '__complex__') complex = true;
       else if (w === 'int' && base === undefined) base = 'int';
       else if (w === 'int' && (base === 'short' || base === 'int')) continue;
-      else if (w === '_Complex' || w === '__complex__') base = base ?? 'complex';
       else if (base !== undefined && base !== 'int') {
         this.report('error', 'syntax-error', `conflicting type specifiers '${words.join(' ')}'`);
       } else base = w;
@@ -819,7 +862,10 @@ export class Parser {
         k = unsigned ? 'ushort' : 'short';
         break;
       case '__int128':
-        if (!this.lay.abi.hasInt128) this.report('error', 'unsupported-type', `__int128 is not supported on ${this.lay.abi.name}`);
+        if (!this.lay.abi.hasInt128) {
+          this.report('error', 'unsupported-type', `__int128 is not supported on ${this.lay.abi.name}`);
+          return { kind: 'unknown', name: words.join(' ') };
+        }
         k = unsigned ? 'uint128' : 'int128';
         break;
       case 'float':
@@ -827,18 +873,40 @@ export class Parser {
         k = 'float';
         break;
       case 'double':
-      case '_Float64':
         k = longs ? 'ldouble' : 'double';
         break;
-      case '_Float128':
-      case '__float128':
-      case 'complex':
-        return { kind: 'unknown', name: words.join(' ') };
-      default:
+      case '_Float64':
+      case '_Float32x':
+        k = 'double';
+        break;
+      case undefined:
+      case 'int':
+        // `_Complex` alone is `_Complex double` (a GNU extension gcc warns about).
+        if (complex && base === undefined && !longs && !signed && !unsigned) {
+          k = 'double';
+          break;
+        }
         k = longs >= 2 ? (unsigned ? 'ullong' : 'llong') : longs === 1 ? (unsigned ? 'ulong' : 'long') : unsigned ? 'uint' : 'int';
+        break;
+      default: {
+        const extra = this.lay.abi.extraFloats[base];
+        if (extra === undefined) {
+          this.report('error', 'unsupported-type', `'${base}' is not a type on ${this.lay.abi.name}: sizes and offsets that depend on it are unknown`);
+          return { kind: 'unknown', name: words.join(' ') };
+        }
+        k = extra;
+      }
     }
     if (base === 'short' && longs) this.report('error', 'syntax-error', `'short' and 'long' together`);
-    return scalar(k);
+    const name = base !== undefined && DISTINCT_FLOAT_NAMES.has(base) ? base : undefined;
+    if (complex) {
+      if (k === 'void' || k === 'bool') {
+        this.report('error', 'syntax-error', `'${words.join(' ')}' is not a complex type`);
+        return { kind: 'unknown', name: words.join(' ') };
+      }
+      return name ? { kind: 'complex', of: k, name } : { kind: 'complex', of: k };
+    }
+    return name ? { ...scalar(k), name } : scalar(k);
   }
 
   private typeofSpecifier(): Type {
@@ -859,7 +927,8 @@ export class Parser {
     this.expect('(');
     let n: number | undefined;
     if (this.isTypeStart(this.pos)) {
-      n = this.lay.alignOf(this.typeName());
+      // gcc: _Alignas(type) is C11 _Alignof(type).
+      n = this.lay.c11AlignOf(this.typeName());
     } else {
       const e = this.conditional();
       const r = this.ev.evalInt(e);
@@ -895,27 +964,39 @@ export class Parser {
               if (!r.ok) {
                 this.report('warning', 'alignment-unknown', `alignment is not a known constant: ${r.reason}`, at);
                 attrs.alignedUnknown = true;
+                (attrs.typeOps ??= []).push({ op: 'aligned', n: undefined });
               } else {
                 const n = Number(r.v);
                 if (n <= 0 || (n & (n - 1)) !== 0) this.report('error', 'bad-alignment', `requested alignment ${r.v} is not a positive power of 2`, at);
                 else {
                   attrs.aligned = Math.max(attrs.aligned ?? 0, n);
                   attrs.alignedLast = n;
+                  (attrs.typeOps ??= []).push({ op: 'aligned', n });
                 }
               }
             } else {
               attrs.aligned = Math.max(attrs.aligned ?? 0, this.lay.abi.biggestAlignment);
               attrs.alignedLast = this.lay.abi.biggestAlignment;
+              (attrs.typeOps ??= []).push({ op: 'aligned', n: this.lay.abi.biggestAlignment });
             }
           } else if (name === 'packed') {
             attrs.packed = true;
             if (this.is('(')) this.skipBalanced();
           } else if (name === 'mode') {
+            const at = this.pos - 1;
             this.expect('(');
-            attrs.mode = this.tok.text.replace(/^__(.*)__$/, '$1');
+            (attrs.typeOps ??= []).push({ op: 'mode', mode: this.tok.text.replace(/^__(.*)__$/, '$1'), at });
             this.pos++;
             this.expect(')');
-          } else if (name === 'vector_size' || name === 'randomize_layout' || name === 'ms_struct' || name === 'scalar_storage_order') {
+          } else if (name === 'vector_size') {
+            const at = this.pos - 1;
+            this.expect('(');
+            const e = this.expression();
+            this.expect(')');
+            const r = this.ev.evalInt(e);
+            if (!r.ok) this.report('error', 'not-constant', `vector size is not a known constant: ${r.reason}`, e.s);
+            (attrs.typeOps ??= []).push({ op: 'vector', bytes: r.ok && r.v > 0n && r.v < 2n ** 31n ? Number(r.v) : 'unknown', at });
+          } else if (name === 'randomize_layout' || name === 'ms_struct' || name === 'scalar_storage_order') {
             attrs.unsupported = name;
             if (this.is('(')) this.skipBalanced();
           } else if (this.is('(')) this.skipBalanced();
@@ -935,8 +1016,12 @@ export class Parser {
 
   // ---- struct / union / enum ----
 
-  /** `struct|union|enum [attributes] [tag] [attributes]`: the keyword is at the current token. */
-  private tagHead(): { kwIdx: number; tag: string | undefined; tagIdx: number; attrs: Attrs } {
+  /**
+   * `struct|union|enum [attributes] [tag] [attributes]`: the keyword is at the current token. `attrs` are those
+   * between the keyword and the tag (the type's, in a definition); `after` those after the tag, which in a
+   * reference (`struct s __attribute__((aligned(8))) x;`) belong to the declaration, as gcc reads them.
+   */
+  private tagHead(): { kwIdx: number; tag: string | undefined; tagIdx: number; attrs: Attrs; after: Attrs } {
     const kwIdx = this.pos;
     this.pos++;
     const attrs: Attrs = {};
@@ -948,24 +1033,33 @@ export class Parser {
       tagIdx = this.pos;
       this.pos++;
     }
-    this.parseAttributes(attrs);
-    return { kwIdx, tag, tagIdx, attrs };
+    const after: Attrs = {};
+    this.parseAttributes(after);
+    return { kwIdx, tag, tagIdx, attrs, after };
   }
 
-  private recordSpecifier(): { type: Type; tagDecl: DeclSpec['tagDecl'] } {
+  private recordSpecifier(): { type: Type; tagDecl: DeclSpec['tagDecl']; declAttrs?: Attrs } {
     const kind = this.tok.text as 'struct' | 'union';
-    const { kwIdx, tag, tagIdx, attrs } = this.tagHead();
+    const { kwIdx, tag, tagIdx, attrs: before, after } = this.tagHead();
     const existing = tag !== undefined ? this.lookupTag(tag) : undefined;
     if (existing && existing.kind === 'record' && existing.def.kind !== kind) {
       this.report('error', 'tag-kind-mismatch', `'${tag}' is declared as ${existing.def.kind} and used as ${kind}`, tagIdx);
     }
+    if (this.inParams && (this.is('{') || !(existing && existing.kind === 'record'))) {
+      // A tag first seen in a parameter list has prototype scope: it is not declared here (and a definition
+      // there is not read: the caller skips the list).
+      if (tag === undefined || this.is('{')) this.fail('a definition inside a parameter list');
+      return { type: { kind: 'record', def: { id: -1, kind, tag, members: undefined, packed: false, aligned: undefined, loc: this.span(tagIdx) } }, tagDecl: { defined: false, tagged: true } };
+    }
     if (!this.is('{')) {
+      // A reference: attributes before the tag are ignored (gcc warns), those after it are the declaration's.
       if (tag === undefined) this.fail(`expected a tag or '{' after '${kind}'`);
-      if (existing && existing.kind === 'record') return { type: { kind: 'record', def: existing.def }, tagDecl: { defined: false, tagged: true } };
+      if (existing && existing.kind === 'record') return { type: { kind: 'record', def: existing.def }, tagDecl: { defined: false, tagged: true }, declAttrs: after };
       const def = this.newRecord(kind, tag, tagIdx);
       this.defineTag(tag, { kind: 'record', def });
-      return { type: { kind: 'record', def }, tagDecl: { defined: false, tagged: true } };
+      return { type: { kind: 'record', def }, tagDecl: { defined: false, tagged: true }, declAttrs: after };
     }
+    const attrs = mergeAttrs(before, after);
     let def: RecordDef;
     // A definition: whether the tag's record is still incomplete decides between completing it and redefining.
     if (existing && existing.kind === 'record') this.readComplete(existing.def);
@@ -1091,6 +1185,15 @@ export class Parser {
   }
 
   private memberDeclaration(def: RecordDef, members: Member[]): void {
+    this.wantParams++;
+    try {
+      this.memberDeclarationIn(def, members);
+    } finally {
+      this.wantParams--;
+    }
+  }
+
+  private memberDeclarationIn(def: RecordDef, members: Member[]): void {
     if (this.accept(';')) return;
     if (STATIC_ASSERT.has(this.tok.text)) {
       this.staticAssert();
@@ -1105,12 +1208,14 @@ export class Parser {
       const t = spec.type;
       const inlineAnonymous = spec.tagDecl?.defined && !spec.tagDecl.tagged;
       if (t.kind === 'record' && (inlineAnonymous || this.opts.msExtensions)) {
+        // gcc ignores attributes in the specifiers of a declaration without a declarator (`__attribute__((packed))
+        // struct { ... };`): only those of the struct itself (after its keyword or closing brace) count.
         members.push({
           name: undefined,
           type: t,
           bitWidth: undefined,
-          packed: !!spec.attrs.packed,
-          aligned: spec.attrs.aligned,
+          packed: false,
+          aligned: undefined,
           anonymous: true,
           loc: this.span(specIdx),
         });
@@ -1137,7 +1242,7 @@ export class Parser {
       if (this.accept(':')) {
         const e = this.conditional();
         const r = this.ev.evalInt(e);
-        const type = this.applyTypeAttrs(d.type, attrs, false);
+        const type = this.applyTypeAttrs(d.type, attrs, 'decl');
         const typeSize = this.lay.sizeOf(type);
         if (!r.ok) {
           this.report('error', 'not-constant', `bitfield width is not a constant: ${r.reason}`, e.s);
@@ -1159,7 +1264,7 @@ export class Parser {
       }
       this.afterDeclarator(attrs);
       if (d.name === undefined && bitWidth === undefined && !bitWidthUnknown) this.fail('expected a member name');
-      let type = this.applyTypeAttrs(d.type, attrs, false);
+      let type = this.applyTypeAttrs(d.type, attrs, 'decl');
       if (attrs.unsupported) this.unsupportedAttr(attrs.unsupported, at);
       const incomplete = incompleteAt(type, (d) => this.readComplete(d));
       if (incomplete) {
@@ -1183,36 +1288,87 @@ export class Parser {
     }
   }
 
-  /** `mode(...)` changes the integer type; on typedefs `aligned` makes a type variant (which may lower alignment). */
-  private applyTypeAttrs(t: Type, attrs: Attrs, isTypedef: boolean): Type {
-    if (attrs.mode) {
-      const abi = this.lay.abi;
-      const bytes = attrs.mode === 'word' ? abi.wordSize : attrs.mode === 'pointer' ? abi.pointerSize : MODES[attrs.mode];
-      const it = this.ev.intTypeOf(t);
-      if (bytes === undefined || !it) {
-        this.report('warning', 'unsupported-attribute', `mode(${attrs.mode}) is not modelled`);
-        t = { kind: 'unknown', name: `mode(${attrs.mode})` };
-      } else {
-        const bySize: Record<number, [ScalarKind, ScalarKind]> = { 1: ['schar', 'uchar'], 2: ['short', 'ushort'], 4: ['int', 'uint'], 8: [abi.wordSize === 8 ? 'long' : 'llong', abi.wordSize === 8 ? 'ulong' : 'ullong'], 16: ['int128', 'uint128'] };
-        const pair = bySize[bytes];
-        t = scalar(it.signed ? pair[0] : pair[1]);
-      }
-    }
-    if (attrs.unsupported === 'vector_size') t = { kind: 'unknown', name: 'vector type' };
-    if (isTypedef) {
-      if (attrs.alignedUnknown) return { kind: 'unknown', name: 'alignment not known' };
-      if (attrs.aligned !== undefined) return { ...t, userAlign: attrs.aligned };
+  /**
+   * `mode(...)` and `vector_size(...)` change the type; on a type (a typedef, or a pointer with attributes after
+   * its `*`) the `aligned` applied last makes a type variant, which may lower the alignment. On a declaration
+   * `aligned` and `packed` are the member's own (Member.aligned, Member.packed), not the type's.
+   */
+  private applyTypeAttrs(t: Type, attrs: Attrs, on: 'decl' | 'type'): Type {
+    for (const o of attrs.typeOps ?? []) {
+      if (o.op === 'mode') t = this.applyMode(t, o.mode, o.at);
+      else if (o.op === 'vector') t = this.applyVectorSize(t, o.bytes, o.at);
+      else if (on === 'type') t = o.n === undefined ? { kind: 'unknown', name: 'alignment not known' } : { ...t, userAlign: o.n };
     }
     return t;
   }
 
-  private enumSpecifier(): { type: Type; tagDecl: DeclSpec['tagDecl'] } {
-    const { tag, tagIdx, attrs } = this.tagHead();
+  /** gcc's mode attribute: an integer, floating or complex type of that machine mode (the signedness is kept). */
+  private applyMode(t: Type, mode: string, at: number | undefined): Type {
+    const abi = this.lay.abi;
+    const bad = (why: string): Type => {
+      this.report('error', 'mode-attribute', `mode(${mode}) ${why}: sizes and offsets that depend on it are unknown`, at);
+      return { kind: 'unknown', name: `mode(${mode})` };
+    };
+    const intBytes = (m: string): number | undefined => (m === 'word' || m === 'unwind_word' ? abi.wordSize : m === 'pointer' ? abi.pointerSize : INT_MODES[m]);
+    const floatKind = (m: string): ScalarKind | undefined => (m === 'SF' ? 'float' : m === 'DF' ? 'double' : abi.floatModes[m]);
+    const intKind = (bytes: number, signed: boolean): ScalarKind | undefined => {
+      const pair = bytes === 1 ? ['schar', 'uchar'] : bytes === 2 ? ['short', 'ushort'] : bytes === 4 ? ['int', 'uint'] : bytes === 8 ? (abi.wordSize === 8 ? ['long', 'ulong'] : ['llong', 'ullong']) : bytes === 16 && abi.hasInt128 ? ['int128', 'uint128'] : undefined;
+      return pair ? (pair[signed ? 0 : 1] as ScalarKind) : undefined;
+    };
+    if (t.kind === 'unknown') return t;
+    if (t.kind === 'complex') {
+      // Complex modes: SC, DC, XC, TC... (of a floating mode) and CQI, CHI, CSI, CDI, CTI (of an integer mode).
+      const intM = /^C(QI|HI|SI|DI|TI)$/.exec(mode);
+      if (intM) {
+        const k = intKind(INT_MODES[intM[1]], isFloatKind(t.of) ? true : this.ev.intTypeOf(scalar(t.of))?.signed ?? true);
+        return k ? { kind: 'complex', of: k } : bad(`is not a mode on ${abi.name}`);
+      }
+      const f = /^([A-Z]+)C$/.exec(mode);
+      const k = f ? floatKind(`${f[1]}F`) : undefined;
+      return k ? { kind: 'complex', of: k } : bad(`is not a complex mode on ${abi.name}`);
+    }
+    if (t.kind === 'scalar' && isFloatKind(t.scalar)) {
+      const k = floatKind(mode);
+      return k ? scalar(k) : bad(`does not apply to a floating type on ${abi.name}`);
+    }
+    const it = t.kind === 'scalar' && t.scalar === 'bool' ? undefined : t.kind === 'scalar' || t.kind === 'enum' ? this.ev.intTypeOf(t) : undefined;
+    const bytes = intBytes(mode);
+    if (!it || bytes === undefined) return bad(it ? `is not an integer mode on ${abi.name}` : 'applies to a type it cannot change');
+    const k = intKind(bytes, it.signed);
+    return k ? scalar(k) : bad(`is not supported on ${abi.name}`);
+  }
+
+  /**
+   * vector_size(N): the innermost type under pointers, arrays and functions becomes a vector of N bytes (gcc
+   * rebuilds the declarator around it), which must hold a power-of-two number of integer or floating elements.
+   */
+  private applyVectorSize(t: Type, bytes: number | 'unknown', at: number | undefined): Type {
+    if (t.kind === 'pointer') return { ...t, to: this.applyVectorSize(t.to, bytes, at) };
+    if (t.kind === 'array') return { ...t, of: this.applyVectorSize(t.of, bytes, at) };
+    if (t.kind === 'function') return { ...t, returns: this.applyVectorSize(t.returns, bytes, at) };
+    if (t.kind === 'unknown') return t;
+    const bad = (why: string): Type => {
+      this.report('error', 'vector-type', `vector_size(${bytes}) ${why}: sizes and offsets that depend on it are unknown`, at);
+      return { kind: 'unknown', name: 'vector type' };
+    };
+    if (bytes === 'unknown') return { kind: 'unknown', name: 'vector type' };
+    const elementOk = t.kind === 'enum' || (t.kind === 'scalar' && t.scalar !== 'void' && t.scalar !== 'bool');
+    if (!elementOk) return bad(`cannot make a vector of '${typeToString(t)}'`);
+    const el = this.lay.sizeOf(t);
+    if (el === undefined) return { kind: 'unknown', name: 'vector type' };
+    const n = bytes / el;
+    if (!Number.isInteger(n) || (n & (n - 1)) !== 0) return bad(`is not a power-of-two multiple of the element size (${el})`);
+    return { kind: 'vector', of: t, length: n, bytes };
+  }
+
+  private enumSpecifier(): { type: Type; tagDecl: DeclSpec['tagDecl']; declAttrs?: Attrs } {
+    const { tag, tagIdx, attrs: before, after: afterTag } = this.tagHead();
+    const attrs = mergeAttrs(before, afterTag);
     if (this.is(':') && this.isTypeStart(this.pos + 1)) {
       // C23 fixed underlying type (otherwise ':' starts a bitfield width).
       this.pos++;
       const t = this.typeName();
-      if (t.kind === 'scalar') attrs.mode = undefined;
+      if (t.kind === 'scalar') attrs.typeOps = undefined;
       const def = this.newEnum(tag, tagIdx);
       def.underlying = t.kind === 'scalar' ? t.scalar : 'int';
       if (tag !== undefined) this.defineTag(tag, { kind: 'enum', def });
@@ -1220,12 +1376,16 @@ export class Parser {
       return { type: { kind: 'enum', def }, tagDecl: { defined: true, tagged: tag !== undefined } };
     }
     const existing = tag !== undefined ? this.lookupTag(tag) : undefined;
+    if (this.inParams && (this.is('{') || existing?.kind !== 'enum')) {
+      if (tag === undefined || this.is('{')) this.fail('a definition inside a parameter list');
+      return { type: { kind: 'enum', def: { id: -1, tag, underlying: undefined, packed: false, enumerators: [], loc: this.span(tagIdx) } }, tagDecl: { defined: false, tagged: true } };
+    }
     if (!this.is('{')) {
       if (tag === undefined) this.fail(`expected a tag or '{' after 'enum'`);
-      if (existing?.kind === 'enum') return { type: { kind: 'enum', def: existing.def }, tagDecl: { defined: false, tagged: true } };
+      if (existing?.kind === 'enum') return { type: { kind: 'enum', def: existing.def }, tagDecl: { defined: false, tagged: true }, declAttrs: afterTag };
       const def = this.newEnum(tag, tagIdx);
       this.defineTag(tag, { kind: 'enum', def });
-      return { type: { kind: 'enum', def }, tagDecl: { defined: false, tagged: true } };
+      return { type: { kind: 'enum', def }, tagDecl: { defined: false, tagged: true }, declAttrs: afterTag };
     }
     let def: EnumDef;
     if (existing?.kind === 'enum') this.readComplete(existing.def);
@@ -1242,8 +1402,9 @@ export class Parser {
     this.enumBody(def, undefined, after);
     def.packed = !!(attrs.packed || after.packed);
     def.underlying = this.enumUnderlying(def);
-    if (after.mode || attrs.mode) {
-      const t = this.applyTypeAttrs(scalar(def.underlying), { mode: after.mode ?? attrs.mode }, false);
+    const modes = [...(attrs.typeOps ?? []), ...(after.typeOps ?? [])].filter((o) => o.op === 'mode');
+    if (modes.length) {
+      const t = this.applyTypeAttrs(scalar(def.underlying), { typeOps: modes }, 'decl');
       if (t.kind === 'scalar') def.underlying = t.scalar;
     }
     // Enumerators that do not fit int take the enum's type (a GNU extension).
@@ -1334,6 +1495,18 @@ export class Parser {
           // Each '*' nests the type one level deeper.
           this.enter();
           t = { kind: 'pointer', to: t };
+          // Attributes after a '*' are the pointer type's (gcc: `int * __attribute__((aligned(1))) p` is a pointer
+          // aligned to 1).
+          const own: Attrs = {};
+          let qual = 0;
+          for (;;) {
+            if (this.tok.kind === TokenKind.Identifier && (QUALIFIERS.has(this.tok.text) || this.tok.text === '_Atomic')) {
+              qual |= qualifierBit(this.tok.text);
+              this.pos++;
+            } else if (!this.parseAttributes(own)) break;
+          }
+          if (qual) t = { ...t, qual };
+          t = this.applyTypeAttrs(t, own, 'type');
           continue;
         }
         if (this.tok.kind === TokenKind.Identifier && (QUALIFIERS.has(this.tok.text) || this.tok.text === '_Atomic')) {
@@ -1430,10 +1603,69 @@ export class Parser {
       return lengthUnknown ? { kind: 'array', of, length: undefined, lengthUnknown: true } : { kind: 'array', of, length };
     }
     if (this.is('(')) {
-      const paramsText = this.skipBalanced();
-      return { kind: 'function', returns: this.typeSuffix(t), paramsText };
+      const open = this.pos;
+      const list = this.wantParams > 0 ? this.parameterList() : undefined;
+      let paramsText: string;
+      if (list) paramsText = this.textOf(open + 1, this.pos - 2);
+      else {
+        this.pos = open;
+        paramsText = this.skipBalanced();
+      }
+      const returns = this.typeSuffix(t);
+      return list ? { kind: 'function', returns, paramsText, params: list.params, ...(list.variadic ? { variadic: true } : {}) } : { kind: 'function', returns, paramsText };
     }
     return t;
+  }
+
+  /**
+   * `( parameter-declarations )` at the current '(': the parameters' types as a compiler records them (arrays
+   * and functions become pointers, top-level qualifiers go), or undefined (and nothing consumed) when the list
+   * is not one this parser reads (K&R identifier lists, definitions inside it, errors). Quiet: the tokens are
+   * skipped as before when it gives up.
+   */
+  private parameterList(): { params: Type[]; variadic: boolean } | undefined {
+    const start = this.pos;
+    const depth = this.depth;
+    const problems = this.problems;
+    this.problems = Parser.QUIET;
+    this.inParams++;
+    try {
+      this.expect('(');
+      const params: Type[] = [];
+      let variadic = false;
+      if (this.accept(')')) return { params, variadic };
+      if (this.is('void') && this.peek(1).text === ')') {
+        this.pos += 2;
+        return { params, variadic };
+      }
+      for (;;) {
+        if (this.accept('...')) {
+          variadic = true;
+          this.expect(')');
+          return { params, variadic };
+        }
+        const spec = this.declSpecifiers(true);
+        if (!spec.sawType) this.fail('expected a parameter type');
+        const d = this.declarator(spec.type, true);
+        this.afterDeclarator({});
+        let p = d.type;
+        if (p.kind === 'array') p = { kind: 'pointer', to: p.of };
+        else if (p.kind === 'function') p = { kind: 'pointer', to: p };
+        else if (p.qual) p = { ...p, qual: undefined };
+        params.push(p);
+        if (this.accept(',')) continue;
+        this.expect(')');
+        return { params, variadic };
+      }
+    } catch (e) {
+      if (e !== SYNTAX) throw e;
+      this.pos = start;
+      return undefined;
+    } finally {
+      this.problems = problems;
+      this.inParams--;
+      this.depth = depth;
+    }
   }
 
   /** A type name, as in casts, sizeof and offsetof. */
@@ -1814,12 +2046,24 @@ function incompleteAt(t: Type, read: (d: RecordDef | EnumDef) => void): string |
   return undefined;
 }
 
+/**
+ * A typedef's `mode` or `vector_size` applied after its `aligned`: gcc's aligned made the named variant of the
+ * type, which the later attribute replaces with a new, unnamed type (uses of the typedef then show that type).
+ */
+function replacesAlignedType(attrs: Attrs): boolean {
+  const ops = attrs.typeOps ?? [];
+  const aligned = ops.findIndex((o) => o.op === 'aligned');
+  return aligned >= 0 && ops.slice(aligned + 1).some((o) => o.op !== 'aligned');
+}
+
+/** Attributes `a` then `b`, in the order gcc applies them (for a type, b's `aligned` replaces a's). */
 function mergeAttrs(a: Attrs, b: Attrs): Attrs {
   const out: Attrs = { ...a };
   if (b.aligned !== undefined) out.aligned = Math.max(out.aligned ?? 0, b.aligned);
+  if (b.alignedLast !== undefined) out.alignedLast = b.alignedLast;
   if (b.alignedUnknown) out.alignedUnknown = true;
   if (b.packed) out.packed = true;
-  if (b.mode) out.mode = b.mode;
+  if (b.typeOps) out.typeOps = [...(a.typeOps ?? []), ...b.typeOps];
   if (b.unsupported) out.unsupported = b.unsupported;
   return out;
 }

@@ -309,10 +309,16 @@ function sameOrdinary(a: Ordinary, b: Ordinary): boolean {
 
 export function sameType(a: Type, b: Type): boolean {
   if (a === b) return true;
-  if (a.kind !== b.kind || a.typedefName !== b.typedefName || a.userAlign !== b.userAlign) return false;
+  if (a.kind !== b.kind || a.typedefName !== b.typedefName || a.userAlign !== b.userAlign || a.qual !== b.qual) return false;
   switch (a.kind) {
     case 'scalar':
-      return a.scalar === (b as typeof a).scalar;
+      return a.scalar === (b as typeof a).scalar && a.name === (b as typeof a).name;
+    case 'complex':
+      return a.of === (b as typeof a).of && a.name === (b as typeof a).name;
+    case 'vector': {
+      const c = b as typeof a;
+      return a.length === c.length && a.bytes === c.bytes && sameType(a.of, c.of);
+    }
     case 'pointer':
       return sameType(a.to, (b as typeof a).to);
     case 'array': {
@@ -321,7 +327,9 @@ export function sameType(a: Type, b: Type): boolean {
     }
     case 'function': {
       const c = b as typeof a;
-      return a.paramsText === c.paramsText && sameType(a.returns, c.returns);
+      if (a.paramsText !== c.paramsText || !!a.variadic !== !!c.variadic || !sameType(a.returns, c.returns)) return false;
+      if (!a.params || !c.params) return a.params === c.params;
+      return a.params.length === c.params.length && a.params.every((p, i) => sameType(p, c.params![i]));
     }
     case 'record':
     case 'enum':

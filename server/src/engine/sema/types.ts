@@ -8,11 +8,33 @@ interface TypeCommon {
   typedefName?: string;
   /** Alignment in bytes forced by `aligned` on a typedef; may be lower than natural (gcc allows that on typedefs). */
   userAlign?: number;
+  /** Qualifiers (QUAL_CONST | QUAL_VOLATILE), for display only: they change no layout. */
+  qual?: number;
 }
+
+export const QUAL_CONST = 1;
+export const QUAL_VOLATILE = 2;
 
 export interface ScalarType extends TypeCommon {
   kind: 'scalar';
   scalar: ScalarKind;
+  /** The keyword of a distinct type laid out as `scalar` (`_Float32` is a float, `_Float64x` a long double on x86). */
+  name?: string;
+}
+/** `_Complex T` (GNU C: any integer or floating T): two T side by side, aligned as one T. */
+export interface ComplexType extends TypeCommon {
+  kind: 'complex';
+  of: ScalarKind;
+  /** The component's keyword when it is a distinct type (`_Complex _Float32`). */
+  name?: string;
+}
+/** A GNU vector (`vector_size(N)`): `length` elements of an integer, enum or floating type. */
+export interface VectorType extends TypeCommon {
+  kind: 'vector';
+  of: Type;
+  length: number;
+  /** Size in bytes (`length` elements, as `vector_size` said). */
+  bytes: number;
 }
 export interface PointerType extends TypeCommon {
   kind: 'pointer';
@@ -31,6 +53,13 @@ export interface FunctionType extends TypeCommon {
   returns: Type;
   /** Parameter list as written, for display. */
   paramsText: string;
+  /**
+   * Parameter types as a compiler records them (arrays and functions adjusted to pointers, top-level qualifiers
+   * dropped), where the parser read them (function declarators inside member declarations); `()` is none.
+   */
+  params?: Type[];
+  /** `...` ends the parameter list. */
+  variadic?: boolean;
 }
 export interface RecordType extends TypeCommon {
   kind: 'record';
@@ -46,7 +75,7 @@ export interface UnknownType extends TypeCommon {
   name: string;
 }
 
-export type Type = ScalarType | PointerType | ArrayType | FunctionType | RecordType | EnumType | UnknownType;
+export type Type = ScalarType | ComplexType | VectorType | PointerType | ArrayType | FunctionType | RecordType | EnumType | UnknownType;
 
 export interface Member {
   /** Undefined for anonymous struct/union members and unnamed bitfields. */
@@ -104,7 +133,8 @@ const SCALAR_NAMES: Record<ScalarKind, string> = {
   void: 'void', bool: '_Bool', char: 'char', schar: 'signed char', uchar: 'unsigned char',
   short: 'short', ushort: 'unsigned short', int: 'int', uint: 'unsigned int', long: 'long',
   ulong: 'unsigned long', llong: 'long long', ullong: 'unsigned long long', int128: '__int128',
-  uint128: 'unsigned __int128', float: 'float', double: 'double', ldouble: 'long double',
+  uint128: 'unsigned __int128', float: 'float', double: 'double', ldouble: 'long double', float16: '_Float16',
+  float128: '_Float128',
 };
 
 /** The type as a C programmer would write it, using typedef names where the source did. */
@@ -113,7 +143,11 @@ export function typeToString(t: Type, inner = ''): string {
   if (t.typedefName) return join(t.typedefName);
   switch (t.kind) {
     case 'scalar':
-      return join(SCALAR_NAMES[t.scalar]);
+      return join(t.name ?? SCALAR_NAMES[t.scalar]);
+    case 'complex':
+      return join(`_Complex ${t.name ?? SCALAR_NAMES[t.of]}`);
+    case 'vector':
+      return join(`${typeToString(t.of)} __attribute__((vector_size(${t.bytes})))`);
     case 'unknown':
       return join(t.name);
     case 'record':
@@ -138,6 +172,10 @@ export function sameType(a: Type, b: Type): boolean {
   switch (a.kind) {
     case 'scalar':
       return a.scalar === (b as ScalarType).scalar;
+    case 'complex':
+      return a.of === (b as ComplexType).of;
+    case 'vector':
+      return a.length === (b as VectorType).length && sameType(a.of, (b as VectorType).of);
     case 'pointer':
       return sameType(a.to, (b as PointerType).to);
     case 'array': {
@@ -155,9 +193,15 @@ export function sameType(a: Type, b: Type): boolean {
   }
 }
 
-export function isInteger(t: Type): boolean {
-  return (t.kind === 'scalar' && t.scalar !== 'void' && t.scalar !== 'float' && t.scalar !== 'double' && t.scalar !== 'ldouble') || t.kind === 'enum';
+/** Floating scalar kinds. */
+export function isFloatKind(k: ScalarKind): boolean {
+  return k === 'float' || k === 'double' || k === 'ldouble' || k === 'float16' || k === 'float128';
 }
+
+export function isInteger(t: Type): boolean {
+  return (t.kind === 'scalar' && t.scalar !== 'void' && !isFloatKind(t.scalar)) || t.kind === 'enum';
+}
+
 
 export function recordName(def: RecordDef): string | undefined {
   return def.tag ?? def.typedefName;

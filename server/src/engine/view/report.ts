@@ -2,7 +2,8 @@
 
 import { checkCurrent } from '../analysis/analyze';
 import type { Analysis } from '../analysis/analyze';
-import { FieldLayout, Layouter } from '../sema/layout';
+import { Layouter } from '../sema/layout';
+import { PaholePrinter } from './pahole';
 import { Problem } from '../base/problems';
 import { SourceFile } from '../base/source';
 import { Member, RecordDef, recordName, typeToString } from '../sema/types';
@@ -137,22 +138,37 @@ export function layoutJson(a: Analysis, show: PathDisplay, only?: string[]): Lay
   };
 }
 
-// ---- pahole-style text ----
+// ---- pahole's text ----
 
 const CACHELINE = 64;
 
+/**
+ * One record as text: a comment saying where it is defined, then the block pahole 1.24 prints for it (byte for
+ * byte; view/pahole.ts), or, when a size or an offset is unknown, a block in the same style with `?` where the
+ * value is unknown.
+ */
+export function recordText(a: Analysis, def: RecordDef, show: PathDisplay, printer = new PaholePrinter(a.layouter)): string {
+  checkCurrent(a);
+  const pos = def.loc.file.position(def.loc.offset);
+  return `/* ${show(def.loc.file)}:${pos.line} */\n${printer.record(def) ?? partialRecordText(a, def)}`;
+}
+
+/** Records as text, in order, separated by blank lines (one printer: pahole's packed inference carries over). */
+export function recordsText(a: Analysis, defs: RecordDef[], show: PathDisplay): string {
+  checkCurrent(a);
+  const printer = new PaholePrinter(a.layouter);
+  return defs.map((d) => recordText(a, d, show, printer)).join('\n\n');
+}
+
 interface TextState {
   lines: string[];
-  holes: number;
-  holeBytes: number;
-  bitHoles: number;
   nextCacheline: number;
 }
 
 function offsetComment(byteOff: number | undefined, size: number | undefined, bits?: { bit: number; width: number }): string {
   const o = byteOff === undefined ? '?' : String(byteOff);
   const s = size === undefined ? '?' : String(size);
-  if (bits) return `/* ${o.padStart(5)}:${String(bits.bit).padStart(2)} ${s.padStart(4)} */`;
+  if (bits) return `/* ${o.padStart(5)}:${String(bits.bit).padStart(2)} ${s.padStart(2)} */`;
   return `/* ${o.padStart(5)} ${s.padStart(5)} */`;
 }
 
@@ -166,12 +182,10 @@ function memberDecl(m: Member): string {
   return m.bitWidth !== undefined ? `${decl}:${m.bitWidth}` : decl;
 }
 
+/** Members of a record whose layout is partly unknown: what is known, `?` from the first unknown offset on. */
 function writeFields(lay: Layouter, def: RecordDef, base: number | undefined, indent: string, st: TextState): void {
-  const fields = lay.layout(def).fields;
-  let prevEnd: number | undefined = base;
-  for (const f of fields) {
+  for (const f of lay.layout(def).fields) {
     const abs = base === undefined || f.bitOffset === undefined ? undefined : base + f.bitOffset;
-    if (def.kind === 'struct' && abs !== undefined && prevEnd !== undefined) noteHole(prevEnd, abs, f, indent, st);
     if (abs !== undefined && abs / 8 >= st.nextCacheline) {
       while (abs / 8 >= st.nextCacheline + CACHELINE) st.nextCacheline += CACHELINE;
       if (st.nextCacheline > 0) st.lines.push(`${indent}/* --- cacheline ${st.nextCacheline / CACHELINE} boundary (${st.nextCacheline} bytes) --- */`);
@@ -185,57 +199,23 @@ function writeFields(lay: Layouter, def: RecordDef, base: number | undefined, in
       writeFields(lay, m.type.def, abs, indent + '\t', st);
       st.lines.push(`${pad(`${indent}};`, 56)}${offsetComment(byteOff, size)}`);
     } else if (m.bitWidth !== undefined) {
-      st.lines.push(`${pad(`${indent}${memberDecl(m)};`, 56)}${offsetComment(byteOff, size, abs === undefined ? undefined : { bit: abs % 8, width: m.bitWidth })}`);
+      const unit = size === undefined || abs === undefined ? undefined : Math.floor(abs / (size * 8)) * size;
+      st.lines.push(`${pad(`${indent}${memberDecl(m)};`, 56)}${offsetComment(unit, size, abs === undefined || unit === undefined ? undefined : { bit: abs - unit * 8, width: m.bitWidth })}`);
     } else {
       st.lines.push(`${pad(`${indent}${memberDecl(m)};`, 56)}${offsetComment(byteOff, size)}`);
     }
-    if (def.kind === 'struct') prevEnd = abs === undefined || f.bitSize === undefined ? undefined : abs + f.bitSize;
   }
 }
 
-function noteHole(prevEnd: number, start: number, f: FieldLayout, indent: string, st: TextState): void {
-  if (start <= prevEnd) return;
-  const isBits = f.member.bitWidth !== undefined;
-  const byteGap = Math.floor(start / 8) - Math.ceil(prevEnd / 8);
-  if (byteGap > 0) {
-    st.lines.push(`${indent}/* XXX ${byteGap} byte${byteGap === 1 ? '' : 's'} hole, try to pack */`);
-    st.holes++;
-    st.holeBytes += byteGap;
-  } else if (isBits || prevEnd % 8 !== 0) {
-    const bits = start - prevEnd;
-    if (bits > 0 && bits < 8 * 8) {
-      st.lines.push(`${indent}/* XXX ${bits} bit${bits === 1 ? '' : 's'} hole, try to pack */`);
-      st.bitHoles++;
-    }
-  }
-}
-
-export function recordText(a: Analysis, def: RecordDef, show: PathDisplay): string {
-  checkCurrent(a);
+function partialRecordText(a: Analysis, def: RecordDef): string {
   const lay = a.layouter;
   const l = lay.layout(def);
-  const st: TextState = { lines: [], holes: 0, holeBytes: 0, bitHoles: 0, nextCacheline: 0 };
-  const pos = def.loc.file.position(def.loc.offset);
-  st.lines.push(`${def.kind} ${recordName(def)} {${' '.repeat(8)}/* ${show(def.loc.file)}:${pos.line} */`);
+  const st: TextState = { lines: [], nextCacheline: 0 };
+  const name = recordName(def);
+  st.lines.push(def.tag === undefined ? `typedef ${def.kind} {` : `${def.kind} ${name} {`);
   writeFields(lay, def, 0, '\t', st);
-  const top = l.fields;
-  const named = lay.flatten(def).length;
-  const footer: string[] = [];
-  const size = l.size;
-  footer.push(`size: ${size ?? '?'}, cachelines: ${size === undefined ? '?' : Math.ceil(size / CACHELINE)}, members: ${named}`);
-  if (def.kind === 'struct') {
-    const sum = top.reduce<number | undefined>((acc, f) => (acc === undefined || f.bitSize === undefined ? undefined : acc + f.bitSize), 0);
-    footer.push(`sum members: ${sum === undefined ? '?' : Math.ceil(sum / 8)}, holes: ${st.holes}, sum holes: ${st.holeBytes}`);
-    if (st.bitHoles) footer.push(`bit holes: ${st.bitHoles}`);
-    const last = top[top.length - 1];
-    if (size !== undefined && last && last.bitOffset !== undefined && last.bitSize !== undefined) {
-      const padding = size - Math.ceil((last.bitOffset + last.bitSize) / 8);
-      if (padding > 0) footer.push(`padding: ${padding}`);
-    }
-  }
-  if (size !== undefined && size % CACHELINE) footer.push(`last cacheline: ${size % CACHELINE} bytes`);
-  for (const f of footer) st.lines.push(`\t/* ${f} */`);
-  st.lines.push(`}${def.aligned !== undefined ? ` __attribute__((__aligned__(${def.aligned})))` : ''}${def.packed ? ' __attribute__((__packed__))' : ''};   /* align: ${l.align ?? '?'} */`);
+  st.lines.push('', `\t/* size: ${l.size ?? '?'}, layout partly unknown: see the diagnostics */`);
+  st.lines.push(def.tag === undefined ? `} ${name};` : '};');
   return st.lines.join('\n');
 }
 
@@ -247,9 +227,9 @@ export function diagnosticText(p: Problem, show: PathDisplay): string {
 
 export function layoutText(a: Analysis, show: PathDisplay, only?: string[]): string {
   checkCurrent(a);
-  const parts = reportedRecords(a, only).map((d) => recordText(a, d, show));
+  const records = reportedRecords(a, only);
   const out: string[] = [];
-  if (parts.length) out.push(parts.join('\n\n'));
+  if (records.length) out.push(recordsText(a, records, show));
   if (a.asserts.length) {
     out.push(
       a.asserts
