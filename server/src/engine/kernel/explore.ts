@@ -128,6 +128,8 @@ const siteKey = (file: string, offset: number) => `${file}:${offset}`;
 
 /** Most combinations of symbol values a conditional expression is evaluated under (more: it is abstracted). */
 const MAX_PROBE_COMBINATIONS = 1024;
+/** Most searches of one assertion with more abstracted conditions read concretely each time. */
+const MAX_REFINEMENTS = 4;
 
 /**
  * Whether gcc rejects an assertion outright under the analysed configuration: it names a member the record lacks
@@ -174,7 +176,7 @@ function abiConstraints(space: ArchSpace, abi: AbiName): string[] {
  * them, so a case blocks every combination keeping each condition's value; a condition over too many (or reading
  * bounds.h) is abstracted: its value is a free choice of the search, given to the analysis, so its inputs never
  * multiply the cases. A failing case is confirmed on a real .config; when an abstracted condition made it up, that
- * assertion is searched again with every condition concrete.
+ * assertion is searched again with the conditions that case abstracted read concretely (and so on, if need be).
  */
 class Explorer implements ConfigProbe {
   private readonly host: FileHost;
@@ -189,8 +191,8 @@ class Explorer implements ConfigProbe {
   private readonly boundsNames = new Set<string>();
   /** Symbols some case's verdict read (the ones worth probing). */
   private readonly readSymbols = new Set<string>();
-  /** Sites searched with every condition concrete (an abstract counterexample could not be confirmed). */
-  private readonly concreteSites = new Set<string>();
+  /** Per site, the abstracted conditions read concretely there (an abstract counterexample with them could not be confirmed). */
+  private readonly concreteSites = new Map<string, Set<string>>();
   /** The defconfig's analysis: the reference "why" compares against. */
   private baseAnalysis: Analysis | undefined;
   readonly maxCombinations = MAX_PROBE_COMBINATIONS;
@@ -320,7 +322,7 @@ class Explorer implements ConfigProbe {
     const known = this.byChange.get(k);
     // Analysed before `site` was known (found in a later analysis), or its case there read abstracted conditions
     // and the site is now searched concretely: analysed again.
-    const usable = (o: Outcome) => !site || (o.cases.has(site.key) && !(this.concreteSites.has(site.key) && o.cases.get(site.key)!.cube.free.size));
+    const usable = (o: Outcome) => !site || (o.cases.has(site.key) && !this.abstracts(o.cases.get(site.key)!, site.key));
     if (known && usable(known)) return known;
     let bounds: IncrementalAnalysis | undefined;
     const setup = this.setup(changed, (files, options, h, c) => (bounds = new IncrementalAnalysis(files, options, h, c)).analysis);
@@ -375,17 +377,31 @@ class Explorer implements ConfigProbe {
 
   /** Which abstracted conditions a site reads concretely: all of them once it is searched concretely. */
   private concreteFor(key: string): ((condition: string) => boolean) | undefined {
-    return this.concreteSites.has(key) ? () => true : undefined;
+    const c = this.concreteSites.get(key);
+    return c ? (condition) => c.has(condition) : undefined;
+  }
+
+  /** Whether a case abstracted a condition its site now reads concretely (then it says nothing there). */
+  private abstracts(c: SiteCase, key: string): boolean {
+    const concrete = this.concreteSites.get(key);
+    return !!concrete && [...c.cube.free.keys()].some((k) => concrete.has(k));
   }
 
   private exploreSite(site: Site): ExploredAssertion | undefined {
     let first = this.searchSite(site);
-    if (first.spurious && !first.counterexample && first.holds !== null) {
-      // An abstracted condition's value made the failure up: search this assertion again with every condition read concretely.
-      this.concreteSites.add(site.key);
+    // An abstracted condition's value made a failure up (its forced value went with symbol values that give it the
+    // other one): search this assertion again with those conditions read concretely, as often as that happens.
+    for (let round = 1; first.refine?.size && round <= MAX_REFINEMENTS; round++) {
+      const concrete = this.concreteSites.get(site.key) ?? new Set<string>();
+      for (const k of first.refine) concrete.add(k);
+      this.concreteSites.set(site.key, concrete);
       const again = this.searchSite(site);
-      again.note = [again.note, `searched again with every condition concrete after ${first.spurious} failing case(s) with an abstracted condition did not fail on a real .config`].filter(Boolean).join('; ');
+      again.note = [again.note, `searched again with ${concrete.size} abstracted condition(s) read concretely after a failing case did not fail on a real .config`].filter(Boolean).join('; ');
       first = again;
+    }
+    if (first.refine?.size) {
+      first.holds = null;
+      first.note = [first.note, `not decided: abstracted conditions still made failures up after ${MAX_REFINEMENTS} refinements`].join('; ');
     }
     if (!first.present) return undefined;
     const v = this.outcomes.map((o) => o.cases.get(site.key)?.verdict).find((x) => x);
@@ -405,7 +421,7 @@ class Explorer implements ConfigProbe {
 
   /** One search of a site's configurations. */
   private searchSite(site: Site): SiteSearch {
-    const concrete = this.concreteSites.has(site.key);
+    const concrete = this.concreteSites.get(site.key) ?? new Set<string>();
     const result: SiteSearch = { present: false, holds: true, cases: 0, symbols: [], spurious: 0 };
     const symbols = new Set<string>();
     const search: AssignmentSearch = this.space.sat.search([]);
@@ -415,8 +431,8 @@ class Explorer implements ConfigProbe {
     const consider = (o: Outcome): void => {
       const c = o.cases.get(site.key);
       if (!c) return;
-      // A case from before this site was searched concretely may hold abstracted conditions: not used then.
-      if (concrete && c.cube.free.size) return;
+      // A case that abstracted a condition this site now reads concretely says nothing here.
+      if (this.abstracts(c, site.key)) return;
       for (const n of c.cube.pinned.keys()) symbols.add(n);
       for (const t of c.cube.tuples) for (const n of t.symbols) symbols.add(n);
       search.block(c.cube);
@@ -444,8 +460,10 @@ class Explorer implements ConfigProbe {
           // Not real: the abstracted conditions' values (or the symbols' completion) made it up.
           result.spurious++;
           failing = undefined;
-          if (!concrete && f.cube.free.size) {
-            result.holds = false;
+          const abstracted = [...f.cube.free.keys()].filter((k) => !concrete.has(k));
+          if (abstracted.length) {
+            result.refine = new Set(abstracted);
+            result.holds = null;
             break;
           }
         }
@@ -463,7 +481,7 @@ class Explorer implements ConfigProbe {
         if (!next) break;
         const changed: Assignment = new Map();
         for (const [n, v] of next.values) if (v !== this.baseValue(n)) changed.set(n, v);
-        const forced = concrete ? new Map<string, boolean>() : next.free;
+        const forced = new Map([...next.free].filter(([k]) => !concrete.has(k)));
         const pointKey = [...[...changed].map(([n, v]) => `${n}=${v}`), ...[...forced].map(([n, v]) => `?${n}=${v}`)].sort().join('\n');
         if (seen.has(pointKey)) {
           // The case found here does not block its own point: a bug; stop rather than loop.
@@ -481,7 +499,7 @@ class Explorer implements ConfigProbe {
       result.holds = null;
       result.note = `not decided in some configuration: ${unknown}`;
     }
-    if (result.spurious && !result.counterexample && (concrete || result.holds === true)) {
+    if (result.spurious && !result.counterexample && !result.refine) {
       // A failing case of symbols alone that does not fail on its .config means what the verdict read was missed: no proof then.
       result.holds = null;
       result.note = [result.note, `internal: ${result.spurious} failing case(s) did not fail once completed to a full .config`].filter(Boolean).join('; ');
@@ -558,6 +576,8 @@ interface SiteSearch {
   note?: string;
   /** Failing cases that did not fail on a real .config. */
   spurious: number;
+  /** Set when the last of them abstracted conditions: those to read concretely in the next search. */
+  refine?: Set<string>;
 }
 
 /** The values of a probe's symbols in combination `c` (mixed radix, the first symbol most significant). */
