@@ -191,8 +191,12 @@ class Explorer implements ConfigProbe {
   private readonly boundsNames = new Set<string>();
   /** Symbols some case's verdict read (the ones worth probing). */
   private readonly readSymbols = new Set<string>();
-  /** Per site, the abstracted conditions read concretely there (an abstract counterexample with them could not be confirmed). */
-  private readonly concreteSites = new Map<string, Set<string>>();
+  /**
+   * Abstracted conditions read concretely from now on, at every site: an abstract counterexample with them could not
+   * be confirmed (their forced value went with symbol values that give them the other one). Shared by all sites, so
+   * that the concrete analyses made for one serve the others.
+   */
+  private readonly concreteConditions = new Set<string>();
   /** The defconfig's analysis: the reference "why" compares against. */
   private baseAnalysis: Analysis | undefined;
   readonly maxCombinations = MAX_PROBE_COMBINATIONS;
@@ -322,7 +326,7 @@ class Explorer implements ConfigProbe {
     const known = this.byChange.get(k);
     // Analysed before `site` was known (found in a later analysis), or its case there read abstracted conditions
     // and the site is now searched concretely: analysed again.
-    const usable = (o: Outcome) => !site || (o.cases.has(site.key) && !this.abstracts(o.cases.get(site.key)!, site.key));
+    const usable = (o: Outcome) => !site || (o.cases.has(site.key) && !this.abstracts(o.cases.get(site.key)!));
     if (known && usable(known)) return known;
     let bounds: IncrementalAnalysis | undefined;
     const setup = this.setup(changed, (files, options, h, c) => (bounds = new IncrementalAnalysis(files, options, h, c)).analysis);
@@ -357,7 +361,7 @@ class Explorer implements ConfigProbe {
       const key = siteKey(file, v.offset);
       if (!this.sites.has(key)) this.sites.set(key, { key, file, offset: v.offset, line: v.file.position(v.offset).line, text: v.text });
       else this.sites.get(key)!.text ??= v.text;
-      cases.set(key, { verdict: v, cube: cubeOf(inc.relevance([], [v], this.concreteFor(key))) });
+      cases.set(key, { verdict: v, cube: cubeOf(inc.relevance([], [v], this.concreteFor())) });
       for (const r of recordsOf(a, v)) {
         const name = `${r.kind} ${r.tag ?? '<anonymous>'}`;
         if (!layouts.has(name)) layouts.set(name, flatOf(a, r).map((m) => `${m.name}@${m.bitOffset}:${m.size}`).join(' '));
@@ -366,7 +370,7 @@ class Explorer implements ConfigProbe {
     for (const site of this.sites.values()) {
       if (cases.has(site.key)) continue;
       // Absent here: what kept it out. A file not entered at all covers this exact case only.
-      cases.set(site.key, { verdict: undefined, cube: cubeOf(inc.relevanceAt(site.file, site.offset, this.concreteFor(site.key))) });
+      cases.set(site.key, { verdict: undefined, cube: cubeOf(inc.relevanceAt(site.file, site.offset, this.concreteFor())) });
     }
     const o = new Outcome(changed, forced, cases, layouts);
     if (known) this.outcomes.splice(this.outcomes.indexOf(known), 1, o);
@@ -376,15 +380,14 @@ class Explorer implements ConfigProbe {
   }
 
   /** Which abstracted conditions a site reads concretely: all of them once it is searched concretely. */
-  private concreteFor(key: string): ((condition: string) => boolean) | undefined {
-    const c = this.concreteSites.get(key);
-    return c ? (condition) => c.has(condition) : undefined;
+  private concreteFor(): ((condition: string) => boolean) | undefined {
+    const c = this.concreteConditions;
+    return c.size ? (condition) => c.has(condition) : undefined;
   }
 
   /** Whether a case abstracted a condition its site now reads concretely (then it says nothing there). */
-  private abstracts(c: SiteCase, key: string): boolean {
-    const concrete = this.concreteSites.get(key);
-    return !!concrete && [...c.cube.free.keys()].some((k) => concrete.has(k));
+  private abstracts(c: SiteCase): boolean {
+    return [...c.cube.free.keys()].some((k) => this.concreteConditions.has(k));
   }
 
   private exploreSite(site: Site): ExploredAssertion | undefined {
@@ -392,11 +395,9 @@ class Explorer implements ConfigProbe {
     // An abstracted condition's value made a failure up (its forced value went with symbol values that give it the
     // other one): search this assertion again with those conditions read concretely, as often as that happens.
     for (let round = 1; first.refine?.size && round <= MAX_REFINEMENTS; round++) {
-      const concrete = this.concreteSites.get(site.key) ?? new Set<string>();
-      for (const k of first.refine) concrete.add(k);
-      this.concreteSites.set(site.key, concrete);
+      for (const k of first.refine) this.concreteConditions.add(k);
       const again = this.searchSite(site);
-      again.note = [again.note, `searched again with ${concrete.size} abstracted condition(s) read concretely after a failing case did not fail on a real .config`].filter(Boolean).join('; ');
+      again.note = [again.note, `searched again with ${first.refine.size} more abstracted condition(s) read concretely after a failing case did not fail on a real .config`].filter(Boolean).join('; ');
       first = again;
     }
     if (first.refine?.size) {
@@ -421,7 +422,7 @@ class Explorer implements ConfigProbe {
 
   /** One search of a site's configurations. */
   private searchSite(site: Site): SiteSearch {
-    const concrete = this.concreteSites.get(site.key) ?? new Set<string>();
+    const concrete = this.concreteConditions;
     const result: SiteSearch = { present: false, holds: true, cases: 0, symbols: [], spurious: 0 };
     const symbols = new Set<string>();
     const search: AssignmentSearch = this.space.sat.search([]);
@@ -432,7 +433,7 @@ class Explorer implements ConfigProbe {
       const c = o.cases.get(site.key);
       if (!c) return;
       // A case that abstracted a condition this site now reads concretely says nothing here.
-      if (this.abstracts(c, site.key)) return;
+      if (this.abstracts(c)) return;
       for (const n of c.cube.pinned.keys()) symbols.add(n);
       for (const t of c.cube.tuples) for (const n of t.symbols) symbols.add(n);
       search.block(c.cube);
