@@ -130,6 +130,10 @@ const siteKey = (file: string, offset: number) => `${file}:${offset}`;
 const MAX_PROBE_COMBINATIONS = 1024;
 /** Most searches of one assertion with more abstracted conditions read concretely each time. */
 const MAX_REFINEMENTS = 4;
+/** In the first pass an assertion may use this many times its even share of the budget left... */
+const FIRST_PASS_SHARE = 2;
+/** ...and at least this long. */
+const MIN_SITE_SHARE_MS = 2_000;
 
 /**
  * Whether gcc rejects an assertion outright under the analysed configuration: it names a member the record lacks
@@ -203,6 +207,8 @@ class Explorer implements ConfigProbe {
   /** The abstracted conditions' values for the analysis being run (ConfigProbe.forced). */
   forced: ReadonlyMap<string, boolean> | undefined;
   analyses = 0;
+  /** When the search of the current assertion stops (its share of the budget). */
+  private siteDeadline = Infinity;
 
   constructor(
     private readonly req: ExploreRequest,
@@ -221,17 +227,31 @@ class Explorer implements ConfigProbe {
     this.progress(`${this.req.abi}: analysing the defconfig`, 0, 1);
     const base = this.analyse(new Map(), new Map());
     const wanted = [...this.sites.values()].filter((s) => !this.req.only || this.req.only.some((o) => path.resolve(o.file) === s.file && o.line === s.line));
-    let complete = true;
+    // Two passes: first each assertion gets a fair share of what is left of the budget (one with a huge space must
+    // not starve those after it), then those cut short by their share get the rest, in turn (their search resumes
+    // from every case analysed meanwhile).
+    const found = new Map<Site, ExploredAssertion>();
+    const cutShort: Site[] = [];
     let done = 0;
-    for (const site of wanted) {
+    for (const [i, site] of wanted.entries()) {
       this.progress(`${this.req.abi}: ${site.text ?? `${path.basename(site.file)}:${site.line}`}`, done++, wanted.length);
+      const now = performance.now();
+      this.siteDeadline = Math.min(this.deadline, now + Math.max(MIN_SITE_SHARE_MS, (FIRST_PASS_SHARE * (this.deadline - now)) / (wanted.length - i)));
       const r = this.exploreSite(site);
       if (!r) continue;
-      if (r.holds === null) complete = false;
-      result.asserts.push(r);
+      found.set(site, r.assertion);
+      if (r.budgetEnded) cutShort.push(site);
     }
+    for (const site of cutShort) {
+      if (performance.now() > this.deadline || this.req.cancelled?.()) break;
+      this.progress(`${this.req.abi}: ${site.text ?? `${path.basename(site.file)}:${site.line}`} (again, with the rest of the budget)`, done, wanted.length);
+      this.siteDeadline = this.deadline;
+      const r = this.exploreSite(site);
+      if (r) found.set(site, r.assertion);
+    }
+    result.asserts.push(...found.values());
     result.analyses = this.analyses;
-    result.complete = complete;
+    result.complete = result.asserts.every((r) => r.holds !== null);
     result.layouts = this.distinctLayouts(base);
   }
 
@@ -390,7 +410,8 @@ class Explorer implements ConfigProbe {
     return [...c.cube.free.keys()].some((k) => this.concreteConditions.has(k));
   }
 
-  private exploreSite(site: Site): ExploredAssertion | undefined {
+  /** One assertion's search, refined as need be; budgetEnded: it stopped at its deadline, undecided. */
+  private exploreSite(site: Site): { assertion: ExploredAssertion; budgetEnded: boolean } | undefined {
     let first = this.searchSite(site);
     // An abstracted condition's value made a failure up (its forced value went with symbol values that give it the
     // other one): search this assertion again with those conditions read concretely, as often as that happens.
@@ -404,12 +425,14 @@ class Explorer implements ConfigProbe {
       first.holds = null;
       first.note = [first.note, `not decided: abstracted conditions still made failures up after ${MAX_REFINEMENTS} refinements`].join('; ');
     }
-    if (!first.present) return undefined;
+    // Not in any valid configuration: nothing to say. Not met before the budget ended: not decided.
+    if (!first.present && !first.budgetEnded) return undefined;
+    if (!first.present) first.note = `${first.note}; no valid configuration analysed so far has this assertion`;
     const v = this.outcomes.map((o) => o.cases.get(site.key)?.verdict).find((x) => x);
     const out: ExploredAssertion = {
       file: site.file,
       line: site.line,
-      text: site.text ?? v?.text ?? '',
+      text: site.text ?? v?.text ?? this.host.readFile(site.file)?.split('\n')[site.line - 1]?.trim() ?? '',
       abi: this.req.abi,
       symbols: first.symbols,
       holds: first.counterexample ? false : first.holds,
@@ -417,7 +440,7 @@ class Explorer implements ConfigProbe {
     };
     if (first.counterexample) out.counterexample = first.counterexample;
     if (first.note) out.note = first.note;
-    return out;
+    return { assertion: out, budgetEnded: out.holds === null && !!first.budgetEnded };
   }
 
   /** One search of a site's configurations. */
@@ -468,8 +491,9 @@ class Explorer implements ConfigProbe {
             break;
           }
         }
-        if (performance.now() > this.deadline) {
+        if (performance.now() > this.siteDeadline) {
           result.note = `the time budget ended after ${result.cases} cases`;
+          result.budgetEnded = true;
           result.holds = null;
           break;
         }
@@ -579,6 +603,8 @@ interface SiteSearch {
   spurious: number;
   /** Set when the last of them abstracted conditions: those to read concretely in the next search. */
   refine?: Set<string>;
+  /** The search stopped at its deadline. */
+  budgetEnded?: boolean;
 }
 
 /** The values of a probe's symbols in combination `c` (mixed radix, the first symbol most significant). */
