@@ -13,8 +13,8 @@ import { Analysis, AssertVerdict } from '../analysis/analyze';
 import { IncrementalAnalysis } from '../analysis/incremental';
 import type { Relevance } from '../analysis/relevance';
 import { archSpace, type ArchSpace, type KconfigHost, type KconfigProblem } from '../kconfig';
-import type { Assignment, AssignmentSearch, Cube } from '../kconfig/sat';
-import { sameValueCombinations, type ConfigProbe, type ExprProbe } from '../pp/probe';
+import type { Assignment, AssignmentSearch, Cube, TupleConstraint } from '../kconfig/sat';
+import { OPAQUE_PREFIX, sameValueCombinations, type ConfigProbe, type ExprProbe } from '../pp/probe';
 import { PreprocessCache } from '../pp/preprocessor';
 import { FlatMember } from '../sema/layout';
 import type { Expr as CExpr } from '../sema/expr';
@@ -134,6 +134,8 @@ const MAX_REFINEMENTS = 4;
 const FIRST_PASS_SHARE = 2;
 /** ...and at least this long. */
 const MIN_SITE_SHARE_MS = 2_000;
+/** Most assignments a bounds.h value is tabulated over (each costs an analysis of kernel/bounds.c). */
+const MAX_BOUNDS_ROWS = 256;
 
 /**
  * Whether gcc rejects an assertion outright under the analysed configuration: it names a member the record lacks
@@ -209,6 +211,10 @@ class Explorer implements ConfigProbe {
   analyses = 0;
   /** When the search of the current assertion stops (its share of the budget). */
   private siteDeadline = Infinity;
+  /** bounds.h values by the symbols they are computed from (null: too many assignments to tabulate). */
+  private readonly boundsTables = new Map<string, BoundsTable | null>();
+  /** The symbols each bounds.h value read in the first analysis (where its table starts from). */
+  private readonly boundsRead = new Map<string, string[]>();
 
   constructor(
     private readonly req: ExploreRequest,
@@ -226,6 +232,10 @@ class Explorer implements ConfigProbe {
     this.addCandidateSites();
     this.progress(`${this.req.abi}: analysing the defconfig`, 0, 1);
     const base = this.analyse(new Map(), new Map());
+    // bounds.h values computed from few symbols are tabulated, so that a condition on one is probed over its values
+    // (opaqueValues) instead of abstracted.
+    this.siteDeadline = this.deadline;
+    for (const [name, read] of this.boundsRead) this.boundsTable(name, read);
     const wanted = [...this.sites.values()].filter((s) => !this.req.only || this.req.only.some((o) => path.resolve(o.file) === s.file && o.line === s.line));
     // Two passes: first each assertion gets a fair share of what is left of the budget (one with a huge space must
     // not starve those after it), then those cut short by their share get the rest, in turn (their search resumes
@@ -277,6 +287,12 @@ class Explorer implements ConfigProbe {
 
   opaque(name: string): boolean {
     return this.boundsNames.has(name);
+  }
+
+  opaqueValues(name: string): readonly string[] | undefined {
+    const t = this.boundsTables.get(name);
+    if (!t || t.rows.some((r) => r.value === undefined)) return undefined;
+    return [...new Set(t.rows.map((r) => String(r.value)))];
   }
 
   // ---- sites ----
@@ -359,17 +375,27 @@ class Explorer implements ConfigProbe {
     if (!this.baseAnalysis) this.baseAnalysis = a;
     // bounds.h's values (NR_PAGEFLAGS, MAX_NR_ZONES...) come from kernel/bounds.c: what each of them read counts as read by a verdict that reads the value.
     const boundsSymbols = new Map<string, string[]>();
-    if (bounds) for (const [name, vs] of boundsAsserts(bounds.analysis)) boundsSymbols.set(name, bounds.relevance([], vs).symbols());
+    if (bounds) for (const [name, vs] of boundsAsserts(bounds.analysis)) boundsSymbols.set(name, bounds.relevance([], vs).symbols().map((n) => symbolOf(n, this.space)));
+    if (!this.boundsRead.size) for (const [name, read] of boundsSymbols) this.boundsRead.set(name, read);
     const cubeOf = (rel: Relevance | undefined): Cube => {
       if (!rel) return { pinned: new Map(changed), tuples: [], free: new Map(forced) };
       // CONFIG_X_MODULE (IS_MODULE, IS_ENABLED, #ifdef) is tristate X's value m.
       const names = new Set<string>(setup.configReads);
-      for (const n of rel.pinnedSymbols()) names.add(n.endsWith('_MODULE') && !this.space.model.byName.has(n) ? n.slice(0, -'_MODULE'.length) : n);
-      for (const m of rel.pinnedMacros()) for (const n of boundsSymbols.get(m) ?? []) names.add(n);
+      for (const n of rel.pinnedSymbols()) names.add(symbolOf(n, this.space));
+      const tuples: TupleConstraint[] = rel.probes().map((p) => this.symbolTuple({ symbols: p.symbols, allowed: sameValueCombinations(p).map((c) => combination(p, c)) }));
+      for (const m of rel.pinnedMacros()) {
+        const read = boundsSymbols.get(m);
+        if (!read) continue;
+        // A bounds.h value counts by its value: every assignment of what it is computed from that gives the same
+        // value, when that is known (boundsValueClass); else what it read, exactly.
+        const same = this.boundsValueClass(m, read, setup.bounds?.get(m), changed);
+        if (same) tuples.push(same);
+        else for (const n of read) names.add(n);
+      }
       const pinned = new Map<string, string>();
       for (const n of [...names].sort()) if (this.changeable(n)) pinned.set(n, changed.get(n) ?? this.baseValue(n));
-      const tuples = rel.probes().map((p) => ({ symbols: p.symbols, allowed: sameValueCombinations(p).map((c) => combination(p, c)) }));
       for (const n of pinned.keys()) this.readSymbols.add(n);
+      for (const t of tuples) for (const n of t.symbols) this.readSymbols.add(n);
       return { pinned, tuples, free: rel.decisions() };
     };
     const cases = new Map<string, SiteCase>();
@@ -397,6 +423,94 @@ class Explorer implements ConfigProbe {
     else this.outcomes.push(o);
     this.byChange.set(k, o);
     return o;
+  }
+
+  /**
+   * The assignments of the symbols a bounds.h value `name` was computed from (`read`, under the analysed
+   * configuration `changed`) that give it the same value, as a tuple constraint; undefined when not known. Each
+   * assignment's value comes from kernel/bounds.c analysed with it (the defconfig elsewhere), and counts only if
+   * that analysis read nothing beyond the table's symbols (then any configuration agreeing on them has that value).
+   */
+  private boundsValueClass(name: string, read: string[], value: bigint | undefined, changed: Assignment): TupleConstraint | undefined {
+    if (value === undefined) return undefined;
+    const table = this.boundsTable(name, read);
+    if (!table || !read.every((n) => !this.changeable(n) || table.symbols.includes(n))) return undefined;
+    const own = table.symbols.map((n) => changed.get(n) ?? this.baseValue(n));
+    const allowed = table.rows.filter((r) => r.value === value).map((r) => r.values);
+    // The analysed configuration's own values are in its class by its own relevance, whatever the table says.
+    if (!allowed.some((r) => r.every((v, i) => v === own[i]))) allowed.push(own);
+    return { symbols: table.symbols, allowed };
+  }
+
+  /**
+   * The value of a bounds.h name under each valid assignment of the symbols it reads (computed once per name, over
+   * the symbols any of those assignments reads: at most MAX_BOUNDS_ROWS assignments, else none).
+   */
+  private boundsTable(name: string, read: string[]): BoundsTable | undefined {
+    if (this.boundsTables.has(name)) return this.boundsTables.get(name) ?? undefined;
+    let symbols = [...new Set(read)].filter((n) => this.changeable(n)).sort();
+    let table: BoundsTable | undefined;
+    let tooMany = !symbols.length;
+    for (let round = 0; round < 3 && !tooMany; round++) {
+      const e = this.space.sat.enumerate(symbols, [], MAX_BOUNDS_ROWS + 1);
+      if (!e.complete || e.assignments.length > MAX_BOUNDS_ROWS) {
+        tooMany = true;
+        table = undefined;
+        break;
+      }
+      table = { symbols, rows: [] };
+      const more = new Set<string>();
+      for (const a of e.assignments) {
+        // Cut short by the deadline: not kept, a later search may build it whole.
+        if (performance.now() > this.siteDeadline) return undefined;
+        const changed: Assignment = new Map();
+        for (const n of symbols) if (a.get(n) !== this.baseValue(n)) changed.set(n, a.get(n)!);
+        let bounds: IncrementalAnalysis | undefined;
+        const setup = this.setup(changed, (files, options, h, c) => (bounds = new IncrementalAnalysis(files, options, h, c)).analysis);
+        const vs = bounds ? boundsAsserts(bounds.analysis).get(name) : undefined;
+        const readThere = vs ? bounds!.relevance([], vs).symbols().map((n) => symbolOf(n, this.space)) : undefined;
+        const beyond = readThere ? readThere.filter((n) => this.changeable(n) && !symbols.includes(n)) : undefined;
+        for (const n of beyond ?? []) more.add(n);
+        table.rows.push({ values: symbols.map((n) => a.get(n)!), value: beyond && !beyond.length ? setup.bounds?.get(name) : undefined });
+      }
+      if (!more.size) break;
+      // Some assignment reads more symbols: tabulate over those too.
+      symbols = [...new Set([...symbols, ...more])].sort();
+    }
+    this.boundsTables.set(name, table ?? null);
+    return table;
+  }
+
+  /**
+   * A probe's tuple with each opaque macro it varied (OPAQUE_PREFIX + name) replaced by the symbols it is computed
+   * from: every assignment of those whose tabulated value is the one the allowed combination has.
+   */
+  private symbolTuple(t: TupleConstraint): TupleConstraint {
+    const opaque = t.symbols.filter((n) => n.startsWith(OPAQUE_PREFIX));
+    if (!opaque.length) return t;
+    const tables = opaque.map((n) => this.boundsTables.get(n.slice(OPAQUE_PREFIX.length))!);
+    const symbols = [...new Set([...t.symbols.filter((n) => !n.startsWith(OPAQUE_PREFIX)), ...tables.flatMap((x) => x.symbols)])];
+    const allowed = new Map<string, string[]>();
+    for (const combo of t.allowed) {
+      let partial: Array<Map<string, string>> = [new Map(t.symbols.map((n, i) => [n, combo[i]] as [string, string]).filter(([n]) => !n.startsWith(OPAQUE_PREFIX)))];
+      opaque.forEach((n, k) => {
+        const want = combo[t.symbols.indexOf(n)];
+        const rows = tables[k].rows.filter((r) => String(r.value) === want);
+        const next: Array<Map<string, string>> = [];
+        for (const m of partial) {
+          for (const r of rows) {
+            const joined = new Map(m);
+            if (tables[k].symbols.every((sym, i) => (joined.get(sym) ?? r.values[i]) === r.values[i] && joined.set(sym, r.values[i]))) next.push(joined);
+          }
+        }
+        partial = next;
+      });
+      for (const m of partial) {
+        const values = symbols.map((n) => m.get(n)!);
+        allowed.set(values.join('\u0000'), values);
+      }
+    }
+    return { symbols, allowed: [...allowed.values()] };
   }
 
   /** Which abstracted conditions a site reads concretely: all of them once it is searched concretely. */
@@ -476,15 +590,18 @@ class Explorer implements ConfigProbe {
       for (;;) {
         if (failing) {
           const f: SiteCase = failing;
-          const confirmed = this.confirm(site, f.cube);
+          const wrong = new Set<string>();
+          const confirmed = this.confirm(site, f.cube, wrong);
           if (confirmed) {
             result.counterexample = confirmed;
             break;
           }
-          // Not real: the abstracted conditions' values (or the symbols' completion) made it up.
+          // Not real: the abstracted conditions' values (or the symbols' completion) made it up. Those whose forced
+          // value the real .config does not give are read concretely from now on (all of them, if none is known).
           result.spurious++;
           failing = undefined;
-          const abstracted = [...f.cube.free.keys()].filter((k) => !concrete.has(k));
+          const forcedKeys = [...f.cube.free.keys()].filter((k) => !concrete.has(k));
+          const abstracted = forcedKeys.some((k) => wrong.has(k)) ? forcedKeys.filter((k) => wrong.has(k)) : forcedKeys;
           if (abstracted.length) {
             result.refine = new Set(abstracted);
             result.holds = null;
@@ -549,16 +666,23 @@ class Explorer implements ConfigProbe {
    * A failing cube made real: a full valid .config closest to the defconfig with the cube's symbol values, analysed
    * afresh (no abstraction); undefined when there is none or the assertion does not fail there.
    */
-  private confirm(site: Site, cube: Cube): Counterexample | undefined {
+  private confirm(site: Site, cube: Cube, wrong: Set<string>): Counterexample | undefined {
     const constraints = this.constraintsOf(cube);
     const done = this.space.sat.complete(constraints);
     if (!done || !done.valid) return undefined;
     const setup = kernelSetup({ root: this.req.root, arch: this.req.abi, configText: { text: done.config, source: 'counterexample' } }, this.host, this.cache);
-    const inc = new IncrementalAnalysis([...setup.files, ...(this.req.files ?? [])], setup.options, setup.host, this.cache);
+    // Probed but not forced: the verdict is the plain one, and the abstracted conditions' real values are known.
+    this.forced = undefined;
+    const inc = new IncrementalAnalysis([...setup.files, ...(this.req.files ?? [])], { ...setup.options, configProbe: this }, setup.host, this.cache);
     this.analyses++;
     const a = inc.analysis;
     const v = a.asserts.find((x) => x.file.path === site.file && x.offset === site.offset);
-    if (!v || (v.holds !== false && !gccRejects(v))) return undefined;
+    if (!v || (v.holds !== false && !gccRejects(v))) {
+      // Which forced values this configuration does not have: the conditions that made the failure up.
+      const real = (v ? inc.relevance([], [v]) : inc.relevanceAt(site.file, site.offset))?.decisions();
+      for (const [k, forcedValue] of cube.free) if (real?.has(k) && real.get(k) !== forcedValue) wrong.add(k);
+      return undefined;
+    }
     // The smallest assignment: the symbols the verdict read that the completion set away from the defconfig.
     const read = new Set([...cube.pinned.keys(), ...cube.tuples.flatMap((t) => t.symbols)]);
     const assignment: Record<string, string> = {};
@@ -589,6 +713,17 @@ class Explorer implements ConfigProbe {
     }
     return out;
   }
+}
+
+/** A bounds.h value under each valid assignment of its symbols; value undefined: that analysis read other symbols too. */
+interface BoundsTable {
+  symbols: string[];
+  rows: Array<{ values: string[]; value: bigint | undefined }>;
+}
+
+/** CONFIG_X_MODULE's symbol is tristate X (its value m), unless the model has a symbol X_MODULE. */
+function symbolOf(n: string, space: ArchSpace): string {
+  return n.endsWith('_MODULE') && !space.model.byName.has(n) ? n.slice(0, -'_MODULE'.length) : n;
 }
 
 /** What one search of a site found. */

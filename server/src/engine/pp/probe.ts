@@ -9,6 +9,9 @@ import { Token, TokenKind } from '../base/token';
 import { MacroDef } from './macros';
 import type { Spellings } from './spellings';
 
+/** How an ExprProbe names an opaque macro it varied (not a Kconfig symbol: the exploration maps it back). */
+export const OPAQUE_PREFIX = '=';
+
 /** What the preprocessor asks of the exploration about symbols (given in PreprocessOptions.configProbe). */
 export interface ConfigProbe {
   /** The values a Kconfig symbol (without CONFIG_) can take in a valid configuration; undefined: it has one value here, or is unknown. */
@@ -18,6 +21,12 @@ export interface ConfigProbe {
    * kernel/bounds.c): an expression that reads one is not probed but abstracted (CondExpr.complex).
    */
   opaque(name: string): boolean;
+  /**
+   * The values an opaque macro takes over the valid configurations, when the exploration has tabulated them (a
+   * bounds.h value computed from few symbols): an expression reading it is then probed over these values like a
+   * symbol's, under the name OPAQUE_PREFIX + name, instead of abstracted.
+   */
+  opaqueValues?(name: string): readonly string[] | undefined;
   /** Expressions whose value is given instead of evaluated, by CondExpr.key (an abstracted condition's case). */
   forced?: ReadonlyMap<string, boolean>;
   /** Most combinations evaluated for one expression (more: the expression is abstracted). */
@@ -85,9 +94,17 @@ export class ConditionProber {
     this.at = at;
     const symbols: string[] = [];
     const domains: Array<readonly string[]> = [];
+    const opaqueIds: number[] = [];
     for (const id of new Set(ids)) {
       const name = this.spellings.text(id);
-      if (this.probe.opaque(name)) return null;
+      if (this.probe.opaque(name)) {
+        const values = this.probe.opaqueValues?.(name);
+        if (!values) return null;
+        symbols.push(OPAQUE_PREFIX + name);
+        domains.push(values);
+        opaqueIds.push(id);
+        continue;
+      }
       if (!name.startsWith('CONFIG_')) continue;
       let sym = name.slice(7);
       let d = this.probe.domainOf(sym);
@@ -118,11 +135,16 @@ export class ConditionProber {
         setDefs(saved);
       }
     }
-    const varied = symbols.flatMap((sym) => [this.spellings.intern(`CONFIG_${sym}`), this.spellings.intern(`CONFIG_${sym}_MODULE`)]);
+    const varied = [...opaqueIds, ...symbols.filter((sym) => !sym.startsWith(OPAQUE_PREFIX)).flatMap((sym) => [this.spellings.intern(`CONFIG_${sym}`), this.spellings.intern(`CONFIG_${sym}_MODULE`)])];
     return { ids: varied, symbols, domains, table, value };
   }
 
   private symbolSetter(sym: string): Setter {
+    if (sym.startsWith(OPAQUE_PREFIX)) {
+      const name = sym.slice(OPAQUE_PREFIX.length);
+      const id = this.spellings.intern(name);
+      return { symbol: sym, apply: (values, out) => void out.push({ id, def: this.define(name, id, values.get(sym)!) }) };
+    }
     const id = this.spellings.intern(`CONFIG_${sym}`);
     const moduleId = this.spellings.intern(`CONFIG_${sym}_MODULE`);
     return {
