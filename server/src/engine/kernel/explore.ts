@@ -13,7 +13,7 @@ import { Analysis, AssertVerdict } from '../analysis/analyze';
 import { IncrementalAnalysis } from '../analysis/incremental';
 import type { Relevance } from '../analysis/relevance';
 import { archSpace, type ArchSpace, type KconfigHost, type KconfigProblem } from '../kconfig';
-import type { Assignment, AssignmentSearch, Cube } from '../kconfig/sat';
+import type { Assignment, AssignmentSearch, Cube, SearchPoint } from '../kconfig/sat';
 import { sameValueCombinations, type ConfigProbe, type ExprProbe } from '../pp/probe';
 import { PreprocessCache } from '../pp/preprocessor';
 import { FlatMember } from '../sema/layout';
@@ -411,6 +411,7 @@ class Explorer implements ConfigProbe {
     const search: AssignmentSearch = this.space.sat.search([]);
     let unknown: string | undefined;
     let failing: SiteCase | undefined;
+    let failingDistance = Infinity;
     const seen = new Set<string>();
     const consider = (o: Outcome): void => {
       const c = o.cases.get(site.key);
@@ -429,13 +430,29 @@ class Explorer implements ConfigProbe {
       result.present = true;
       const fails = c.verdict.holds === false || gccRejects(c.verdict);
       if (!fails && c.verdict.holds === null) unknown ??= c.verdict.detail;
-      else if (fails && !failing) failing = c;
+      else if (fails) {
+        const d = this.cubeDistance(c.cube);
+        if (d < failingDistance) {
+          failing = c;
+          failingDistance = d;
+        }
+      }
     };
     for (const o of this.outcomes) consider(o);
+    /** The search's next point, asked for before a failing case is confirmed (undefined: not asked yet). */
+    let next: SearchPoint | null | undefined;
     try {
       for (;;) {
+        let confirmNow = !!failing;
         if (failing) {
+          // Points come nearest the defconfig first, but a failing case met in analyses made for other sites can be
+          // farther than an unanalysed point that fails too: such a point is analysed first (the smallest counterexample).
+          if (next === undefined && performance.now() <= this.deadline && !this.req.cancelled?.()) next = search.next();
+          if (next && this.pointDistance(next) < failingDistance) confirmNow = false;
+        }
+        if (failing && confirmNow) {
           const f: SiteCase = failing;
+          failingDistance = Infinity;
           const confirmed = this.confirm(site, f.cube);
           if (confirmed) {
             result.counterexample = confirmed;
@@ -459,11 +476,12 @@ class Explorer implements ConfigProbe {
           result.holds = null;
           break;
         }
-        const next = search.next();
-        if (!next) break;
+        const point = next === undefined ? search.next() : next;
+        next = undefined;
+        if (!point) break;
         const changed: Assignment = new Map();
-        for (const [n, v] of next.values) if (v !== this.baseValue(n)) changed.set(n, v);
-        const forced = concrete ? new Map<string, boolean>() : next.free;
+        for (const [n, v] of point.values) if (v !== this.baseValue(n)) changed.set(n, v);
+        const forced = concrete ? new Map<string, boolean>() : point.free;
         const pointKey = [...[...changed].map(([n, v]) => `${n}=${v}`), ...[...forced].map(([n, v]) => `?${n}=${v}`)].sort().join('\n');
         if (seen.has(pointKey)) {
           // The case found here does not block its own point: a bug; stop rather than loop.
@@ -490,6 +508,25 @@ class Explorer implements ConfigProbe {
     return result;
   }
 
+  /** How many symbols a search point changes from the defconfig. */
+  private pointDistance(p: SearchPoint): number {
+    let d = 0;
+    for (const [n, v] of p.values) if (v !== this.baseValue(n)) d++;
+    return d;
+  }
+
+  /** The symbols a cube reads. */
+  private cubeSymbols(cube: Cube): string[] {
+    return [...new Set([...cube.pinned.keys(), ...cube.tuples.flatMap((t) => t.symbols)])].sort();
+  }
+
+  /** The fewest of the symbols it reads that a valid configuration of the cube changes from the defconfig. */
+  private cubeDistance(cube: Cube): number {
+    const read = this.cubeSymbols(cube);
+    const m = this.space.sat.solve(this.constraintsOf(cube), { closestTo: read });
+    return m ? read.filter((n) => (m.get(n) ?? this.baseValue(n)) !== this.baseValue(n)).length : Infinity;
+  }
+
   /** The cube as Kconfig constraints. */
   private constraintsOf(cube: Cube): Expr[] {
     const constraints = [...cube.pinned].map(([n, v]) => this.space.sat.equals(n, v));
@@ -508,7 +545,9 @@ class Explorer implements ConfigProbe {
    */
   private confirm(site: Site, cube: Cube): Counterexample | undefined {
     const constraints = this.constraintsOf(cube);
-    const done = this.space.sat.complete(constraints);
+    // Fewest changes among the symbols the verdict read (the assignment reported), then the rest kept where they can be.
+    const read = new Set(this.cubeSymbols(cube));
+    const done = this.space.sat.complete(constraints, { closestTo: [...read] });
     if (!done || !done.valid) return undefined;
     const setup = kernelSetup({ root: this.req.root, arch: this.req.abi, configText: { text: done.config, source: 'counterexample' } }, this.host, this.cache);
     const inc = new IncrementalAnalysis([...setup.files, ...(this.req.files ?? [])], setup.options, setup.host, this.cache);
@@ -517,7 +556,6 @@ class Explorer implements ConfigProbe {
     const v = a.asserts.find((x) => x.file.path === site.file && x.offset === site.offset);
     if (!v || (v.holds !== false && !gccRejects(v))) return undefined;
     // The smallest assignment: the symbols the verdict read that the completion set away from the defconfig.
-    const read = new Set([...cube.pinned.keys(), ...cube.tuples.flatMap((t) => t.symbols)]);
     const assignment: Record<string, string> = {};
     for (const n of [...read].sort()) {
       const val = done.model.get(n) ?? this.baseValue(n);
