@@ -43,7 +43,10 @@ export interface RandomTreeOptions {
    * range is one the SAT layer's int domains hold (wider ranges have values they leave out: a known gap).
    */
   intWidth?: number;
-  /** Int symbols may have `depends on` (unset when it fails: the SAT layer takes that for the value 0, a known gap). */
+  /**
+   * Int symbols may have `depends on` (unset when it fails: the SAT layer takes that for the value 0, a known gap),
+   * and the headers test whether they are defined.
+   */
   intDepends?: boolean;
 }
 
@@ -153,6 +156,8 @@ export function randomTree(seed: number, opts: RandomTreeOptions = {}): RandomTr
   const catom = (): string => {
     if (intSyms.length && chance(0.25)) {
       const s = pick(intSyms);
+      // With int depends, whether the symbol is set at all: `#ifdef CONFIG_NODES_SHIFT` in numa.h.
+      if (opts.intDepends && chance(0.3)) return pick([`defined(CONFIG_${s.name})`, `!defined(CONFIG_${s.name})`]);
       const c = int(s.lo! - 1, s.hi! + 1);
       return pick([`CONFIG_${s.name} > ${c}`, `CONFIG_${s.name} * 2 + 1 >= ${2 * c}`, `(CONFIG_${s.name} % 3) == ${c % 3}`, `CONFIG_${s.name} == ${c}`, `CONFIG_${s.name} - ${c} < 0`]);
     }

@@ -16,11 +16,11 @@ export interface SeedReport {
   sites: number;
   explored: ExploreResult | undefined;
   /**
-   * Wrong claims, one line each: a verdict other than brute force's (null only where a valid configuration fails it),
+   * Wrong claims, one line each: a verdict other than brute force's (undecided is not one),
    * a counterexample that is not valid, does not fail, or misstates its values, an assertion left out.
    */
   problems: string[];
-  /** Right but less than asked: a counterexample that is not the smallest, undecided where decidable, vacuous holds. */
+  /** Right but less than asked: a counterexample that is not the smallest, undecided (where it holds or fails), vacuous holds. */
   remarks: string[];
   ms: { brute: number; explore: number };
 }
@@ -68,9 +68,9 @@ export function checkSeed(seed: number, opts: RandomTreeOptions & { tree?: Rando
         problems.push(`${where}: not reported`);
         continue;
       }
-      if (a.holds === null && expected === true) {
+      if (a.holds === null && expected !== null) {
         // Not a wrong claim (nothing is claimed), but less than the search could say.
-        remarks.push(`${where}: not decided (${a.note}), though it holds in every valid configuration`);
+        remarks.push(`${where}: not decided (${a.note}), though ${expected ? 'it holds in every valid configuration' : 'a valid configuration fails it'}`);
         continue;
       }
       if (a.holds !== expected) {

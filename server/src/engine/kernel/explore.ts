@@ -185,6 +185,7 @@ class Explorer implements ConfigProbe {
   private readonly byChange = new Map<string, Outcome>();
   private readonly changeableCache = new Map<string, boolean>();
   private readonly domains = new Map<string, readonly string[] | undefined>();
+  private readonly partialInts = new Map<string, string | undefined>();
   /** bounds.h's names (computed by compiling kernel/bounds.c): abstracted where a condition reads them. */
   private readonly boundsNames = new Set<string>();
   /** Symbols some case's verdict read (the ones worth probing). */
@@ -499,6 +500,14 @@ class Explorer implements ConfigProbe {
       result.holds = null;
       result.note = `not decided in some configuration: ${unknown}`;
     }
+    if (result.holds === true) {
+      // The search tries only the values the SAT layer's domains hold: a proof needs every value of what it read.
+      const partial = [...symbols].sort().map((n) => this.partialInt(n)).find((x) => x);
+      if (partial) {
+        result.holds = null;
+        result.note = partial;
+      }
+    }
     if (result.spurious && !result.counterexample && (concrete || result.holds === true)) {
       // A failing case of symbols alone that does not fail on its .config means what the verdict read was missed: no proof then.
       result.holds = null;
@@ -506,6 +515,45 @@ class Explorer implements ConfigProbe {
     }
     result.symbols = [...symbols].sort();
     return result;
+  }
+
+  /**
+   * Why the search cannot cover every value an int/hex symbol takes in a valid configuration, or undefined: values
+   * of its range the SAT layer's domain leaves out (it holds defaults, bounds and the constants Kconfig compares it
+   * with, not those the headers do), any value at all (no range), or unset (dependencies unmet: the SAT layer takes
+   * that for 0, but `#ifdef` tells them apart).
+   */
+  private partialInt(name: string): string | undefined {
+    if (this.partialInts.has(name)) return this.partialInts.get(name);
+    const why = this.partialIntUncached(name);
+    this.partialInts.set(name, why);
+    return why;
+  }
+
+  private partialIntUncached(name: string): string | undefined {
+    const sym = this.space.model.byName.get(name);
+    if (!sym || (sym.type !== 'int' && sym.type !== 'hex') || !this.changeable(name)) return undefined;
+    const c = `CONFIG_${name}`;
+    try {
+      if (sym.dirDep && this.space.sat.satisfiable([this.space.model.pool.not(sym.dirDep)])) return `${c} is unset where its dependencies are unmet, which the search does not tell from ${sym.type === 'int' ? '0' : '0x0'}`;
+    } catch {
+      return `${c}: whether its dependencies can be unmet is not known`;
+    }
+    // Without a prompt it takes its computed value, which the domain holds.
+    if (!sym.props.some((p) => p.kind === 'prompt')) return undefined;
+    const domain = new Set((this.space.sat.enc.domains.get(sym) ?? []).map(Number));
+    const ranges = sym.props.filter((p) => p.kind === 'range');
+    if (!ranges.length) return `${c} can take any value (no range); the search tries only ${[...domain].sort((a, b) => a - b).join(', ')}`;
+    for (const r of ranges) {
+      // A bound is a number (a constant, or an unquoted number Kconfig reads as a symbol of no type) or a symbol.
+      const bound = (b: typeof r.rangeLow) => (b && (b.kind === 'const' || (b.kind === 'normal' && b.type === 'unknown')) ? Number(b.name) : NaN);
+      const lo = bound(r.rangeLow);
+      const hi = bound(r.rangeHigh);
+      if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) return `${c}'s range (${r.rangeLow?.name} to ${r.rangeHigh?.name}) is not constant; the search tries only some values`;
+      if (hi - lo > 256) return `${c}'s range ${r.rangeLow!.name} to ${r.rangeHigh!.name} is wider than the values the search tries`;
+      for (let v = lo; v <= hi; v++) if (!domain.has(v)) return `${c} can be ${sym.type === 'hex' ? `0x${v.toString(16)}` : v} (range ${r.rangeLow!.name} to ${r.rangeHigh!.name}), a value the search does not try`;
+    }
+    return undefined;
   }
 
   /** How many symbols a search point changes from the defconfig. */
