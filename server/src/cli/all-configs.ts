@@ -186,7 +186,8 @@ function archSummary(run: ArchRun): string {
 }
 
 const withConfig = (name: string) => (name.startsWith('CONFIG_') ? name : `CONFIG_${name}`);
-const assignmentText = (a: Record<string, string>) => Object.entries(a).map(([k, v]) => `${k}=${v}`).join(' ');
+/** CONFIG_X=v ..., an int/hex/string left unset ('' in JSON) as "CONFIG_X unset". */
+const assignmentText = (a: Record<string, string>) => Object.entries(a).map(([k, v]) => (v === '' ? `${k} unset` : `${k}=${v}`)).join(' ');
 
 /** The results of every arch, in the three formats, with their exit status. */
 class AllConfigsReport {

@@ -12,7 +12,7 @@ import { DiskHost, FileHost } from '../base/host';
 import { Analysis, AssertVerdict } from '../analysis/analyze';
 import { IncrementalAnalysis } from '../analysis/incremental';
 import type { Relevance } from '../analysis/relevance';
-import { archSpace, type ArchSpace, type KconfigHost, type KconfigProblem } from '../kconfig';
+import { archSpace, configValues, type ArchSpace, type KconfigHost, type KconfigProblem } from '../kconfig';
 import type { Assignment, AssignmentSearch, Cube, SearchPoint } from '../kconfig/sat';
 import { sameValueCombinations, type ConfigProbe, type ExprProbe } from '../pp/probe';
 import { PreprocessCache } from '../pp/preprocessor';
@@ -604,10 +604,14 @@ class Explorer implements ConfigProbe {
     const v = a.asserts.find((x) => x.file.path === site.file && x.offset === site.offset);
     if (!v || (v.holds !== false && !gccRejects(v))) return undefined;
     // The smallest assignment: the symbols the verdict read that the completion set away from the defconfig.
+    // Values as the .config files have them: an int/hex/string left unset ('') is not the SAT layer's 0.
+    const now = configValues(done.config);
+    const before = configValues(this.defconfig);
+    const valueIn = (values: Map<string, string>, n: string) => values.get(n) ?? (this.space.model.byName.get(n)?.isBoolish ? 'n' : '');
     const assignment: Record<string, string> = {};
     for (const n of [...read].sort()) {
-      const val = done.model.get(n) ?? this.baseValue(n);
-      if (val !== this.baseValue(n)) assignment[`CONFIG_${n}`] = val;
+      const val = valueIn(now, n);
+      if (val !== valueIn(before, n)) assignment[`CONFIG_${n}`] = val;
     }
     const side = v.sides?.find(([l, r]) => l !== r) ?? v.sides?.[0];
     return {
