@@ -500,7 +500,7 @@ class Explorer implements ConfigProbe {
       result.holds = null;
       result.note = `not decided in some configuration: ${unknown}`;
     }
-    if (result.holds === true) {
+    if (result.holds === true && !result.counterexample) {
       // The search tries only the values the SAT layer's domains hold: a proof needs every value of what it read.
       const partial = [...symbols].sort().map((n) => this.partialInt(n)).find((x) => x);
       if (partial) {
