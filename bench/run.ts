@@ -3,7 +3,7 @@
 // figures when bench/lsp.ts exists — then each section of BENCHMARKS.md between its markers is rewritten
 // with the figures, the machine and the exact command. Prose outside the markers is left alone.
 //
-// usage: node out/bench/run.js [--only engine,kernel,tu,scale,lsp] [--no-write]
+// usage: node out/bench/run.js [--only engine,kernel,tu,scale,explore,lsp] [--no-write]
 //   the kernel and TU benchmarks use MEMDESC_BENCH_SRC/MEMDESC_BENCH_BUILD, else the cache's prepared 7.3 (or 6.12)
 //   x86_64 defconfig tree; without one they are reported as skipped.
 
@@ -31,6 +31,8 @@ const sections: Section[] = [
   { name: 'kernel', title: 'Kernel memdesc set', args: () => (tree ? ['out/bench/kernel.js', tree.src, tree.build] : 'no prepared kernel tree (scripts/kernel/prepare-build.sh 7.3 x86_64): skipped') },
   { name: 'tu', title: 'Whole translation unit', args: () => (tree ? ['out/bench/tu.js', tree.src, tree.build, 'mm/page_alloc.c', '--profile'] : 'no prepared kernel tree (scripts/kernel/prepare-build.sh 7.3 x86_64): skipped') },
   { name: 'scale', title: 'Scaling', args: () => ['out/bench/scale.js'] },
+  // Every configuration: x86_64 by default; MEMDESC_BENCH_ARCHES=all for every ABI (about as long as the rest together).
+  { name: 'explore', title: 'Every configuration', args: () => (tree ? ['out/bench/explore.js', tree.src, '--arches', process.env.MEMDESC_BENCH_ARCHES ?? 'x86_64'] : 'no kernel tree in the cache (scripts/kernel/fetch-trees.sh --full 7.3): skipped') },
   {
     name: 'lsp',
     title: 'Language server and extension',

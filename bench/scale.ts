@@ -5,7 +5,6 @@
 // usage: node out/bench/scale.js [--sizes 10000,30000,...] [--runs N] [--svg FILE]
 //        node out/bench/scale.js --child FILE     (one measurement; prints JSON)
 
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

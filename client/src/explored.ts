@@ -49,7 +49,14 @@ export function registerExploredCommands(panels: PanelContext, client: LanguageC
         doc = await vscode.workspace.openTextDocument({ content: c.config });
       }
       await vscode.window.showTextDocument(doc, { preview: false });
-      void vscode.window.setStatusBarMessage(`memdesc: ${c.label}`, 10_000);
+      // The untitled text does not say what it is: the status bar does, while it is the active editor (a timed
+      // message would go on naming the counterexample over another editor, or after the config was left).
+      const message = vscode.window.setStatusBarMessage(`memdesc: ${c.label}`);
+      const watch = vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (e?.document === doc) return;
+        message.dispose();
+        watch.dispose();
+      });
     }),
   ];
 }

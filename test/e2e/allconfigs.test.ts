@@ -150,7 +150,7 @@ describe('every configuration in VS Code (code-server + Chromium)', { timeout: 4
     await waitFor('the related locations', async () => (await page.locator('.markers-panel .monaco-list-row', { hasText: '_refcount: offset' }).count()) >= 2);
     await page.screenshot({ path: path.join(artifacts, 'warning.png') });
     await wb.runCommand('View: Toggle Panel Visibility');
-    const hover = await wb.hover('ZPDESC_MATCH', ['every configuration of x86_64', 'fails', 'CONFIG_MEMCG=n']);
+    const hover = await wb.hover('ZPDESC_MATCH', ['every configuration of x86_64', 'fails', 'CONFIG_MEMCG=n'], 'ZPDESC_MATCH(_refcount, _refcount)');
     assert.match(hover, /Kconfig symbols its verdict reads \(x86_64, this config\):[^\n]*MEMCG/);
     const box = await page.locator('.monaco-hover:not(.hidden)').first().boundingBox();
     if (box) await page.screenshot({ path: path.join(artifacts, 'hover.png'), clip: { x: Math.max(0, box.x - 100), y: Math.max(0, box.y - 60), width: Math.min(1800, box.width + 300), height: box.height + 160 } });
@@ -186,8 +186,11 @@ describe('every configuration in VS Code (code-server + Chromium)', { timeout: 4
     });
     assert.match(text, /CONFIG_MEM_ALLOC_PROFILING=y/);
     await page.screenshot({ path: path.join(artifacts, 'counterexample-config.png') });
-    // Leave it without saving.
+    const statusBar = page.locator('#workbench\\.parts\\.statusbar');
+    await waitFor('the status bar to say what the untitled text is', async () => /memdesc: x86_64 defconfig \+ CONFIG_MEMCG=n/.test(await statusBar.innerText()));
+    // Leave it without saving; the status bar stops naming it.
     await wb.runCommand('View: Revert and Close Editor');
+    await waitFor('the status bar to stop naming the counterexample', async () => !/defconfig \+ CONFIG_MEMCG=n/.test(await statusBar.innerText()));
   });
 
   step('the config picker lists the layouts found, and leads back to the configured config', async () => {

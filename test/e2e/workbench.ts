@@ -146,12 +146,16 @@ export class Workbench {
     return (await this.page.locator(`[id="${id}"]`).first().textContent({ timeout: 5000 })) ?? '';
   }
 
-  /** Hovers a token of the active editor until a hover containing every needle shows (the first can race the server). */
-  async hover(token: string, needles: string[]): Promise<string> {
-    return waitFor(`a hover on ${token} showing ${needles.join(', ')}`, async () => {
+  /**
+   * Hovers a token of the active editor until a hover containing every needle shows (the first can race the server).
+   * With `line`, the token on the first line containing that text (a macro's name is also on its #define's line).
+   */
+  async hover(token: string, needles: string[], line?: string): Promise<string> {
+    return waitFor(`a hover on ${token}${line ? ` in ${line}` : ''} showing ${needles.join(', ')}`, async () => {
       await this.page.mouse.move(5, 5);
       await this.page.keyboard.press('Escape');
-      const span = this.page.locator('.editor-instance .view-line span', { hasText: new RegExp(`^${token}$`) }).first();
+      const lines = line ? this.page.locator('.editor-instance .view-line', { hasText: line }).first() : this.page.locator('.editor-instance .view-line');
+      const span = lines.locator('span', { hasText: new RegExp(`^${token}$`) }).first();
       await span.scrollIntoViewIfNeeded({ timeout: 5000 });
       await span.hover({ timeout: 5000 });
       const hover = this.page.locator('.monaco-hover:not(.hidden)', { hasText: needles[0] }).first();

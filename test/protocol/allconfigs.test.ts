@@ -182,6 +182,30 @@ describe('every configuration in the background (memdesc.allConfigs)', { timeout
     await pullUntil('the warning again', (ws) => ws.length === 1);
   });
 
+  it('an edit of another header the search read (struct page, open in an editor) searches again; a comment there does not', async () => {
+    const begins = () => c.progress.filter((p) => p.kind === 'begin').length;
+    const mmFile = path.join(tree, 'include/linux/mm_types.h');
+    const mmText = fs.readFileSync(mmFile, 'utf8');
+    const mm = await c.open(mmFile, mmText);
+    await untilDone('after opening mm_types.h');
+    const began = begins();
+    await c.change(mm, 2, mmText.replace('struct page {', '/* a comment */\nstruct page {'));
+    // Past the debounce: no new search, and the warning stands.
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(begins(), began, 'no search for a comment in mm_types.h');
+    assert.equal(warnings(await c.pull(uri)).length, 1);
+    // struct page's guard follows MEMCG too: zpdesc's assertion now holds everywhere, once searched again.
+    await c.change(mm, 3, mmText.replace('#ifdef CONFIG_SLAB_OBJ_EXT', '#ifdef CONFIG_MEMCG'));
+    assert.notEqual((await explored())?.state, 'done', 'the results for the old struct page are not current');
+    const r = await untilDone('after the edit of mm_types.h');
+    assert.ok(r.asserts.every((a) => a.holds === true), JSON.stringify(r.asserts));
+    assert.deepEqual(warnings(await c.pull(uri)), []);
+    assert.ok(begins() > began, 'the edit of mm_types.h started a search');
+    await c.change(mm, 4, mmText);
+    await c.close(mm);
+    await pullUntil('the warning again', (ws) => ws.length === 1);
+  });
+
   it('never runs what the Kconfig asks to run (a toolchain probe is a free variable)', () => {
     assert.equal(fs.existsSync(marker), false, 'the $(shell,...) of CC_HAS_MARKER was not run');
   });

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { FileHost } from '../../server/src/engine/base/host';
 import { preprocess, PreprocessOptions } from '../../server/src/engine/pp/preprocessor';
 import { Problems } from '../../server/src/engine/base/problems';
-import { locationOf, Token, TokenKind } from '../../server/src/engine/base/token';
+import { locationOf, Token } from '../../server/src/engine/base/token';
 
 class MemHost implements FileHost {
   reads = new Map<string, number>();

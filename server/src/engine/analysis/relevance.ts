@@ -6,7 +6,7 @@
 
 import { locationOf, TokenKind, type TokenStream } from '../base/token';
 import type { Cond } from '../pp/conditionals';
-import type { Checkpoint, Journal } from '../pp/journal';
+import type { Checkpoint } from '../pp/journal';
 import type { MacroDef } from '../pp/macros';
 import type { RelevanceSource } from '../pp/preprocessor';
 import type { ExprProbe } from '../pp/probe';

@@ -128,6 +128,12 @@ const siteKey = (file: string, offset: number) => `${file}:${offset}`;
 
 /** Most combinations of symbol values a conditional expression is evaluated under (more: it is abstracted). */
 const MAX_PROBE_COMBINATIONS = 1024;
+/** Most searches of one assertion with more abstracted conditions read concretely each time. */
+const MAX_REFINEMENTS = 4;
+/** In the first pass an assertion may use this many times its even share of the budget left... */
+const FIRST_PASS_SHARE = 2;
+/** ...and at least this long. */
+const MIN_SITE_SHARE_MS = 2_000;
 
 /**
  * Whether gcc rejects an assertion outright under the analysed configuration: it names a member the record lacks
@@ -174,7 +180,7 @@ function abiConstraints(space: ArchSpace, abi: AbiName): string[] {
  * them, so a case blocks every combination keeping each condition's value; a condition over too many (or reading
  * bounds.h) is abstracted: its value is a free choice of the search, given to the analysis, so its inputs never
  * multiply the cases. A failing case is confirmed on a real .config; when an abstracted condition made it up, that
- * assertion is searched again with every condition concrete.
+ * assertion is searched again with the conditions that case abstracted read concretely (and so on, if need be).
  */
 class Explorer implements ConfigProbe {
   private readonly host: FileHost;
@@ -190,14 +196,20 @@ class Explorer implements ConfigProbe {
   private readonly boundsNames = new Set<string>();
   /** Symbols some case's verdict read (the ones worth probing). */
   private readonly readSymbols = new Set<string>();
-  /** Sites searched with every condition concrete (an abstract counterexample could not be confirmed). */
-  private readonly concreteSites = new Set<string>();
+  /**
+   * Abstracted conditions read concretely from now on, at every site: an abstract counterexample with them could not
+   * be confirmed (their forced value went with symbol values that give them the other one). Shared by all sites, so
+   * that the concrete analyses made for one serve the others.
+   */
+  private readonly concreteConditions = new Set<string>();
   /** The defconfig's analysis: the reference "why" compares against. */
   private baseAnalysis: Analysis | undefined;
   readonly maxCombinations = MAX_PROBE_COMBINATIONS;
   /** The abstracted conditions' values for the analysis being run (ConfigProbe.forced). */
   forced: ReadonlyMap<string, boolean> | undefined;
   analyses = 0;
+  /** When the search of the current assertion stops (its share of the budget). */
+  private siteDeadline = Infinity;
 
   constructor(
     private readonly req: ExploreRequest,
@@ -216,17 +228,31 @@ class Explorer implements ConfigProbe {
     this.progress(`${this.req.abi}: analysing the defconfig`, 0, 1);
     const base = this.analyse(new Map(), new Map());
     const wanted = [...this.sites.values()].filter((s) => !this.req.only || this.req.only.some((o) => path.resolve(o.file) === s.file && o.line === s.line));
-    let complete = true;
+    // Two passes: first each assertion gets a fair share of what is left of the budget (one with a huge space must
+    // not starve those after it), then those cut short by their share get the rest, in turn (their search resumes
+    // from every case analysed meanwhile).
+    const found = new Map<Site, ExploredAssertion>();
+    const cutShort: Site[] = [];
     let done = 0;
-    for (const site of wanted) {
+    for (const [i, site] of wanted.entries()) {
       this.progress(`${this.req.abi}: ${site.text ?? `${path.basename(site.file)}:${site.line}`}`, done++, wanted.length);
+      const now = performance.now();
+      this.siteDeadline = Math.min(this.deadline, now + Math.max(MIN_SITE_SHARE_MS, (FIRST_PASS_SHARE * (this.deadline - now)) / (wanted.length - i)));
       const r = this.exploreSite(site);
       if (!r) continue;
-      if (r.holds === null) complete = false;
-      result.asserts.push(r);
+      found.set(site, r.assertion);
+      if (r.budgetEnded) cutShort.push(site);
     }
+    for (const site of cutShort) {
+      if (performance.now() > this.deadline || this.req.cancelled?.()) break;
+      this.progress(`${this.req.abi}: ${site.text ?? `${path.basename(site.file)}:${site.line}`} (again, with the rest of the budget)`, done, wanted.length);
+      this.siteDeadline = this.deadline;
+      const r = this.exploreSite(site);
+      if (r) found.set(site, r.assertion);
+    }
+    result.asserts.push(...found.values());
     result.analyses = this.analyses;
-    result.complete = complete;
+    result.complete = result.asserts.every((r) => r.holds !== null);
     result.layouts = this.distinctLayouts(base);
   }
 
@@ -321,7 +347,7 @@ class Explorer implements ConfigProbe {
     const known = this.byChange.get(k);
     // Analysed before `site` was known (found in a later analysis), or its case there read abstracted conditions
     // and the site is now searched concretely: analysed again.
-    const usable = (o: Outcome) => !site || (o.cases.has(site.key) && !(this.concreteSites.has(site.key) && o.cases.get(site.key)!.cube.free.size));
+    const usable = (o: Outcome) => !site || (o.cases.has(site.key) && !this.abstracts(o.cases.get(site.key)!));
     if (known && usable(known)) return known;
     let bounds: IncrementalAnalysis | undefined;
     const setup = this.setup(changed, (files, options, h, c) => (bounds = new IncrementalAnalysis(files, options, h, c)).analysis);
@@ -356,7 +382,7 @@ class Explorer implements ConfigProbe {
       const key = siteKey(file, v.offset);
       if (!this.sites.has(key)) this.sites.set(key, { key, file, offset: v.offset, line: v.file.position(v.offset).line, text: v.text });
       else this.sites.get(key)!.text ??= v.text;
-      cases.set(key, { verdict: v, cube: cubeOf(inc.relevance([], [v], this.concreteFor(key))) });
+      cases.set(key, { verdict: v, cube: cubeOf(inc.relevance([], [v], this.concreteFor())) });
       for (const r of recordsOf(a, v)) {
         const name = `${r.kind} ${r.tag ?? '<anonymous>'}`;
         if (!layouts.has(name)) layouts.set(name, flatOf(a, r).map((m) => `${m.name}@${m.bitOffset}:${m.size}`).join(' '));
@@ -365,7 +391,7 @@ class Explorer implements ConfigProbe {
     for (const site of this.sites.values()) {
       if (cases.has(site.key)) continue;
       // Absent here: what kept it out. A file not entered at all covers this exact case only.
-      cases.set(site.key, { verdict: undefined, cube: cubeOf(inc.relevanceAt(site.file, site.offset, this.concreteFor(site.key))) });
+      cases.set(site.key, { verdict: undefined, cube: cubeOf(inc.relevanceAt(site.file, site.offset, this.concreteFor())) });
     }
     const o = new Outcome(changed, forced, cases, layouts);
     if (known) this.outcomes.splice(this.outcomes.indexOf(known), 1, o);
@@ -375,25 +401,39 @@ class Explorer implements ConfigProbe {
   }
 
   /** Which abstracted conditions a site reads concretely: all of them once it is searched concretely. */
-  private concreteFor(key: string): ((condition: string) => boolean) | undefined {
-    return this.concreteSites.has(key) ? () => true : undefined;
+  private concreteFor(): ((condition: string) => boolean) | undefined {
+    const c = this.concreteConditions;
+    return c.size ? (condition) => c.has(condition) : undefined;
   }
 
-  private exploreSite(site: Site): ExploredAssertion | undefined {
+  /** Whether a case abstracted a condition its site now reads concretely (then it says nothing there). */
+  private abstracts(c: SiteCase): boolean {
+    return [...c.cube.free.keys()].some((k) => this.concreteConditions.has(k));
+  }
+
+  /** One assertion's search, refined as need be; budgetEnded: it stopped at its deadline, undecided. */
+  private exploreSite(site: Site): { assertion: ExploredAssertion; budgetEnded: boolean } | undefined {
     let first = this.searchSite(site);
-    if (first.spurious && !first.counterexample && first.holds !== null) {
-      // An abstracted condition's value made the failure up: search this assertion again with every condition read concretely.
-      this.concreteSites.add(site.key);
+    // An abstracted condition's value made a failure up (its forced value went with symbol values that give it the
+    // other one): search this assertion again with those conditions read concretely, as often as that happens.
+    for (let round = 1; first.refine?.size && round <= MAX_REFINEMENTS; round++) {
+      for (const k of first.refine) this.concreteConditions.add(k);
       const again = this.searchSite(site);
-      again.note = [again.note, `searched again with every condition concrete after ${first.spurious} failing case(s) with an abstracted condition did not fail on a real .config`].filter(Boolean).join('; ');
+      again.note = [again.note, `searched again with ${first.refine.size} more abstracted condition(s) read concretely after a failing case did not fail on a real .config`].filter(Boolean).join('; ');
       first = again;
     }
-    if (!first.present) return undefined;
+    if (first.refine?.size) {
+      first.holds = null;
+      first.note = [first.note, `not decided: abstracted conditions still made failures up after ${MAX_REFINEMENTS} refinements`].join('; ');
+    }
+    // Not in any valid configuration: nothing to say. Not met before the budget ended: not decided.
+    if (!first.present && !first.budgetEnded) return undefined;
+    if (!first.present) first.note = `${first.note}; no valid configuration analysed so far has this assertion`;
     const v = this.outcomes.map((o) => o.cases.get(site.key)?.verdict).find((x) => x);
     const out: ExploredAssertion = {
       file: site.file,
       line: site.line,
-      text: site.text ?? v?.text ?? '',
+      text: site.text ?? v?.text ?? this.host.readFile(site.file)?.split('\n')[site.line - 1]?.trim() ?? '',
       abi: this.req.abi,
       symbols: first.symbols,
       holds: first.counterexample ? false : first.holds,
@@ -401,12 +441,12 @@ class Explorer implements ConfigProbe {
     };
     if (first.counterexample) out.counterexample = first.counterexample;
     if (first.note) out.note = first.note;
-    return out;
+    return { assertion: out, budgetEnded: out.holds === null && !!first.budgetEnded };
   }
 
   /** One search of a site's configurations. */
   private searchSite(site: Site): SiteSearch {
-    const concrete = this.concreteSites.has(site.key);
+    const concrete = this.concreteConditions;
     const result: SiteSearch = { present: false, holds: true, cases: 0, symbols: [], spurious: 0 };
     const symbols = new Set<string>();
     const search: AssignmentSearch = this.space.sat.search([]);
@@ -417,8 +457,8 @@ class Explorer implements ConfigProbe {
     const consider = (o: Outcome): void => {
       const c = o.cases.get(site.key);
       if (!c) return;
-      // A case from before this site was searched concretely may hold abstracted conditions: not used then.
-      if (concrete && c.cube.free.size) return;
+      // A case that abstracted a condition this site now reads concretely says nothing here.
+      if (this.abstracts(c)) return;
       for (const n of c.cube.pinned.keys()) symbols.add(n);
       for (const t of c.cube.tuples) for (const n of t.symbols) symbols.add(n);
       search.block(c.cube);
@@ -448,7 +488,7 @@ class Explorer implements ConfigProbe {
         if (failing) {
           // Points come nearest the defconfig first, but a failing case met in analyses made for other sites can be
           // farther than an unanalysed point that fails too: such a point is analysed first (the smallest counterexample).
-          if (next === undefined && performance.now() <= this.deadline && !this.req.cancelled?.()) next = search.next();
+          if (next === undefined && performance.now() <= this.siteDeadline && !this.req.cancelled?.()) next = search.next();
           if (next && this.pointDistance(next) < failingDistance) confirmNow = false;
         }
         if (failing && confirmNow) {
@@ -462,13 +502,16 @@ class Explorer implements ConfigProbe {
           // Not real: the abstracted conditions' values (or the symbols' completion) made it up.
           result.spurious++;
           failing = undefined;
-          if (!concrete && f.cube.free.size) {
-            result.holds = false;
+          const abstracted = [...f.cube.free.keys()].filter((k) => !concrete.has(k));
+          if (abstracted.length) {
+            result.refine = new Set(abstracted);
+            result.holds = null;
             break;
           }
         }
-        if (performance.now() > this.deadline) {
+        if (performance.now() > this.siteDeadline) {
           result.note = `the time budget ended after ${result.cases} cases`;
+          result.budgetEnded = true;
           result.holds = null;
           break;
         }
@@ -482,7 +525,7 @@ class Explorer implements ConfigProbe {
         if (!point) break;
         const changed: Assignment = new Map();
         for (const [n, v] of point.values) if (v !== this.baseValue(n)) changed.set(n, v);
-        const forced = concrete ? new Map<string, boolean>() : point.free;
+        const forced = new Map([...point.free].filter(([k]) => !concrete.has(k)));
         const pointKey = [...[...changed].map(([n, v]) => `${n}=${v}`), ...[...forced].map(([n, v]) => `?${n}=${v}`)].sort().join('\n');
         if (seen.has(pointKey)) {
           // The case found here does not block its own point: a bug; stop rather than loop.
@@ -508,7 +551,7 @@ class Explorer implements ConfigProbe {
         result.note = partial;
       }
     }
-    if (result.spurious && !result.counterexample && (concrete || result.holds === true)) {
+    if (result.spurious && !result.counterexample && !result.refine) {
       // A failing case of symbols alone that does not fail on its .config means what the verdict read was missed: no proof then.
       result.holds = null;
       result.note = [result.note, `internal: ${result.spurious} failing case(s) did not fail once completed to a full .config`].filter(Boolean).join('; ');
@@ -648,6 +691,10 @@ interface SiteSearch {
   note?: string;
   /** Failing cases that did not fail on a real .config. */
   spurious: number;
+  /** Set when the last of them abstracted conditions: those to read concretely in the next search. */
+  refine?: Set<string>;
+  /** The search stopped at its deadline. */
+  budgetEnded?: boolean;
 }
 
 /** The values of a probe's symbols in combination `c` (mixed radix, the first symbol most significant). */

@@ -1,7 +1,6 @@
 // Kernel tree mode: reproduce what kbuild hands the compiler for a header in mm/ (include paths, forced
 // includes, CONFIG_* from a .config, generated headers) without running kbuild.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AbiName } from '../base/abi';
 import { analyze, Analysis, AnalyzeOptions, AssertVerdict } from '../analysis/analyze';
@@ -129,7 +128,6 @@ export class KernelHost implements FileHost {
 
   constructor(
     private readonly root: string,
-    private readonly srcarch: string,
     private readonly base: FileHost,
     private readonly genRoots: string[],
   ) {}
@@ -198,7 +196,7 @@ export function kernelSetup(opts: KernelTreeOptions, base: FileHost = new DiskHo
 
   const configReads = new Set<string>();
   const genRoots = [path.join(objtree, 'arch', srcarch, 'include/generated'), path.join(objtree, 'include/generated')];
-  const host = new KernelHost(root, srcarch, base, genRoots);
+  const host = new KernelHost(root, base, genRoots);
   const gen = (rel: string, text: string) => {
     const p = path.join(objtree, rel);
     if (!opts.buildDir || !base.fileExists(p)) {

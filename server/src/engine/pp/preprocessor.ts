@@ -30,7 +30,6 @@ import { MacroDef, MacroTable } from './macros';
 import { Checkpoint, definitionIndex, Journal, OutputSplice } from './journal';
 import type { ConfigProbe } from './probe';
 import { Replayer, ReplayStats } from './replay';
-import { Seq } from './seq';
 import { BodySkipper } from './skipper';
 import { Spellings, S } from './spellings';
 import { BOL, SPACE, TokenTable } from './tokens';

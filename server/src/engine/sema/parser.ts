@@ -1116,7 +1116,7 @@ export class Parser {
       while (!this.is('}') && !this.atEOF()) {
         const start = this.pos;
         try {
-          this.memberDeclaration(def, members);
+          this.memberDeclaration(members);
         } catch (e) {
           if (e !== SYNTAX) throw e;
           this.recoverMember(start);
@@ -1184,16 +1184,16 @@ export class Parser {
     if (def.members) walk(def.members);
   }
 
-  private memberDeclaration(def: RecordDef, members: Member[]): void {
+  private memberDeclaration(members: Member[]): void {
     this.wantParams++;
     try {
-      this.memberDeclarationIn(def, members);
+      this.memberDeclarationIn(members);
     } finally {
       this.wantParams--;
     }
   }
 
-  private memberDeclarationIn(def: RecordDef, members: Member[]): void {
+  private memberDeclarationIn(members: Member[]): void {
     if (this.accept(';')) return;
     if (STATIC_ASSERT.has(this.tok.text)) {
       this.staticAssert();
