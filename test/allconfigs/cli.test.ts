@@ -216,12 +216,16 @@ describe('check --all-configs (CLI)', { timeout: 600_000 }, () => {
   });
 
   it('bad usage: exit 2 with a one-line reason', () => {
+    const noKconfig = kernelFixture();
+    delete noKconfig.Kconfig;
+    const withoutKconfig = tree(noKconfig);
     for (const [args, reason] of [
       [[], /--all-configs needs --kernel/],
       [['--kernel', fixture, '--matrix'], /exclude each other/],
       [['--kernel', fixture, '-DCONFIG_MEMCG'], /-D\/-U set one configuration/],
       [['--kernel', fixture, '--budget', 'soon'], /--budget takes a number of seconds/],
-      [['--kernel', path.join(fixture, 'mm')], /has no top Kconfig file/],
+      [['--kernel', path.join(fixture, 'mm')], /is not a kernel source tree/],
+      [['--kernel', withoutKconfig], /has no top Kconfig file: --all-configs reads the tree's Kconfig/],
     ] as const) {
       const r = run([...args]);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
