@@ -6,10 +6,19 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { RandomTreeOptions } from '../kernel-random-tree';
 import { checkSeed } from './brute';
 
-/** Seeds 1-40, and seeds the long runs found something on (kept so that it stays fixed). */
-const SEEDS = [...Array.from({ length: 40 }, (_, i) => i + 1)];
+/**
+ * Seeds 1-40 (4: a member the record lacks is a failure; 38: the smallest counterexample), and trees with int
+ * symbols the search cannot cover (--int-depends 18, 56, 81, 106: an unset int in a counterexample's assignment;
+ * --int-width 6: ranges wider than the SAT layer's domains), where it must say "not decided", never "holds".
+ */
+const SEEDS: Array<{ seed: number; opts?: RandomTreeOptions }> = [
+  ...Array.from({ length: 40 }, (_, i) => ({ seed: i + 1 })),
+  ...[18, 56, 81, 106].map((seed) => ({ seed, opts: { intDepends: true } })),
+  ...[1, 2, 3, 4, 5].map((seed) => ({ seed, opts: { intWidth: 6 } })),
+];
 
 describe('every configuration against brute force on random trees', { timeout: 600_000 }, () => {
   it(`${SEEDS.length} seeds: the explorer's verdicts, counterexamples and offsets are what every valid configuration says`, () => {
@@ -19,11 +28,12 @@ describe('every configuration against brute force on random trees', { timeout: 6
     let sites = 0;
     let decided = 0;
     const ms = { brute: 0, explore: 0 };
-    for (const seed of SEEDS) {
-      const r = checkSeed(seed);
-      for (const p of r.problems) problems.push(`seed ${seed} (${r.abi}): ${p}`);
+    for (const { seed, opts } of SEEDS) {
+      const r = checkSeed(seed, opts);
+      const label = `seed ${seed}${opts ? ` ${JSON.stringify(opts)}` : ''}`;
+      for (const p of r.problems) problems.push(`${label} (${r.abi}): ${p}`);
       remarks += r.remarks.length;
-      for (const x of r.remarks) console.log(`# remark, seed ${seed}: ${x}`);
+      for (const x of r.remarks) console.log(`# remark, ${label}: ${x}`);
       configs += r.validConfigs;
       sites += r.sites;
       decided += r.explored?.asserts.filter((a) => a.holds !== null).length ?? 0;
