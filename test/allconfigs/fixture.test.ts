@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { DiskKconfigHost, loadKconfig } from '../../server/src/engine/kconfig/index';
+import { DiskKconfigHost, loadKconfig, olddefconfig } from '../../server/src/engine/kconfig/index';
 import { checkConfig, configValues } from '../../server/src/engine/kconfig/olddefconfig';
 import { exploreArch, type ExploredAssertion } from '../../server/src/engine/kernel/explore';
 import { FIXTURE_MM_TYPES_H, FIXTURE_SLAB_H, kernelFixture, lineOf, removeTree, writeTree } from '../kernel-fixture';
@@ -55,6 +55,11 @@ describe('every configuration of the named fixture tree', { timeout: 300_000 }, 
           const values = configValues(c.config);
           for (const [k, v] of Object.entries({ ...assignment, ...needs })) assert.equal(values.get(k.replace(/^CONFIG_/, '')) ?? 'n', v, `${a.text}: ${k} in its .config`);
           assert.ok(c.why.length > 0);
+          // Reproducible: the arch's defconfig plus every changed symbol that has a prompt gives this very .config.
+          const before = configValues(r.defconfig!);
+          const prompted = [...new Set([...values.keys(), ...before.keys()])].filter((n) => (values.get(n) ?? 'n') !== (before.get(n) ?? 'n') && model.byName.get(n)?.props.some((p) => p.kind === 'prompt'));
+          const input = kernelFixture()[`arch/x86/configs/${abi}_defconfig`] + prompted.map((n) => `CONFIG_${n}=${values.get(n) ?? 'n'}\n`).join('');
+          assert.equal(olddefconfig(model, input).config, c.config, `${a.text}: defconfig + ${prompted.join(' ')}`);
           return c;
         };
         const holds = (a: ExploredAssertion, symbols: string[]) => {
