@@ -426,8 +426,9 @@ class Explorer implements ConfigProbe {
       first.holds = null;
       first.note = [first.note, `not decided: abstracted conditions still made failures up after ${MAX_REFINEMENTS} refinements`].join('; ');
     }
-    // Not in any valid configuration: nothing to say. Not met before the budget ended: not decided.
-    if (!first.present && !first.budgetEnded) return undefined;
+    // Not in any valid configuration: nothing to say. Not met before the budget ended, or met in none of the
+    // configurations the search could try (an int it reads takes values it cannot try): not decided.
+    if (!first.present && !first.budgetEnded && first.holds !== null) return undefined;
     if (!first.present) first.note = `${first.note}; no valid configuration analysed so far has this assertion`;
     const v = this.outcomes.map((o) => o.cases.get(site.key)?.verdict).find((x) => x);
     const out: ExploredAssertion = {
