@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { Browser, chromium, Page } from 'playwright-core';
 import type { RenderReport } from '../../shared/webview';
 import { makeKconfigTree } from '../protocol/kconfig-fixture';
-import { CHROMIUM, CHROMIUM_ARGS, DEADLINE_MS, USER_SETTINGS, waitFor, Workbench } from './workbench';
+import { CHROMIUM, CHROMIUM_ARGS, DiagramReports, memberBlock, DEADLINE_MS, USER_SETTINGS, waitFor, Workbench } from './workbench';
 
 type CodeServerModule = typeof import('../../scripts/code-server.mjs', { with: { 'resolution-mode': 'import' } });
 type PackageModule = typeof import('../../scripts/package.mjs', { with: { 'resolution-mode': 'import' } });
@@ -36,19 +36,10 @@ describe('every configuration in VS Code (code-server + Chromium)', { timeout: 4
   let wb: Workbench;
   let failed = false;
 
-  const report = (): RenderReport | undefined => {
-    try {
-      return JSON.parse(fs.readFileSync(reportFile, 'utf8')) as RenderReport;
-    } catch {
-      return undefined;
-    }
-  };
-  const rendered = (what: string, ok: (r: RenderReport) => boolean, timeoutMs = DEADLINE_MS) =>
-    waitFor(`the diagram to report ${what}`, () => {
-      const r = report();
-      return r && ok(r) ? r : undefined;
-    }, timeoutMs);
-  const block = (r: RenderReport, struct: string, name: string) => r.blocks.find((b) => b.struct === struct && b.name === name && b.kind === 'member' && b.page === 0);
+  const reports = new DiagramReports(() => reportFile);
+  /** The diagram's latest report once it satisfies `ok`. */
+  const rendered = (what: string, ok: (r: RenderReport) => boolean, timeoutMs = DEADLINE_MS) => reports.rendered(what, ok, timeoutMs);
+  const block = memberBlock;
 
   /** Ctrl+. on the warning's line, then the quick fix whose title starts with `title`. */
   async function quickFix(title: string): Promise<void> {

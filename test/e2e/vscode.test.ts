@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Browser, chromium, Page } from 'playwright-core';
 import type { RenderReport } from '../../shared/webview';
-import { actUntil, CHROMIUM, CHROMIUM_ARGS, DEADLINE_MS, USER_SETTINGS, waitFor, Workbench } from './workbench';
+import { actUntil, CHROMIUM, DiagramReports, memberBlock, CHROMIUM_ARGS, DEADLINE_MS, USER_SETTINGS, waitFor, Workbench } from './workbench';
 
 type CodeServerModule = typeof import('../../scripts/code-server.mjs', { with: { 'resolution-mode': 'import' } });
 type PackageModule = typeof import('../../scripts/package.mjs', { with: { 'resolution-mode': 'import' } });
@@ -37,20 +37,11 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
   let wb: Workbench;
   let failed = false;
 
-  const report = (): RenderReport | undefined => {
-    try {
-      return JSON.parse(fs.readFileSync(reportFile, 'utf8')) as RenderReport;
-    } catch {
-      return undefined;
-    }
-  };
+  const reports = new DiagramReports(() => reportFile);
+  const report = () => reports.latest();
   /** The diagram's latest report once it satisfies `ok`. */
-  const rendered = (what: string, ok: (r: RenderReport) => boolean, timeoutMs = DEADLINE_MS) =>
-    waitFor(`the diagram to report ${what}`, () => {
-      const r = report();
-      return r && ok(r) ? r : undefined;
-    }, timeoutMs);
-  const block = (r: RenderReport, struct: string, name: string, page = 0) => r.blocks.find((b) => b.struct === struct && b.name === name && b.page === page && b.kind === 'member');
+  const rendered = (what: string, ok: (r: RenderReport) => boolean, timeoutMs = DEADLINE_MS) => reports.rendered(what, ok, timeoutMs);
+  const block = memberBlock;
 
   /** Distinct colours and the share of pixels unlike the most common one, measured in a scratch page. */
   async function imageStats(png: Buffer): Promise<{ colours: number; busy: number }> {

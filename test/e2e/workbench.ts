@@ -1,7 +1,9 @@
 // Driving a real VS Code (code-server) workbench from playwright-core: quick open, the command palette, hovers,
 // the status bar and the layout webview's frame. Every wait has a deadline and retries; none asserts on time.
 
+import * as fs from 'node:fs';
 import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
+import type { RenderReport } from '../../shared/webview';
 
 export const DEADLINE_MS = 30_000;
 
@@ -78,6 +80,34 @@ async function stableIndex(rows: Locator, matches: (label: string) => boolean): 
     before = now;
   }
   return undefined;
+}
+
+/**
+ * The diagram's render reports, written by the webview to the file `file()` names (set once the test has its
+ * folders): the latest one, and a wait for one that satisfies `ok`.
+ */
+export class DiagramReports {
+  constructor(private readonly file: () => string) {}
+
+  latest(): RenderReport | undefined {
+    try {
+      return JSON.parse(fs.readFileSync(this.file(), 'utf8')) as RenderReport;
+    } catch {
+      return undefined;
+    }
+  }
+
+  rendered(what: string, ok: (r: RenderReport) => boolean, timeoutMs = DEADLINE_MS): Promise<RenderReport> {
+    return waitFor(`the diagram to report ${what}`, () => {
+      const r = this.latest();
+      return r && ok(r) ? r : undefined;
+    }, timeoutMs);
+  }
+}
+
+/** A member's block on a page of the diagram. */
+export function memberBlock(r: RenderReport, struct: string, name: string, page = 0) {
+  return r.blocks.find((b) => b.struct === struct && b.name === name && b.page === page && b.kind === 'member');
 }
 
 export class Workbench {
