@@ -109,6 +109,7 @@ export function checkSeed(seed: number, opts: RandomTreeOptions & { tree?: Rando
       if (brute.has(key)) continue;
       // Vacuously true; said only because an analysed (invalid) configuration had it.
       if (a.holds === true) remarks.push(`${key} ${a.text}: reported as holding, but no valid configuration has it`);
+      else if (a.holds === null) remarks.push(`${key} ${a.text}: reported as not decided (${a.note}), but no valid configuration has it`);
       else problems.push(`${key} ${a.text}: reported (holds ${a.holds}${a.note ? `, ${a.note}` : ''}), but no valid configuration has it`);
     }
     return { seed, abi: tree.abi, validConfigs: configs.length, sites: brute.size, explored, problems, remarks, ms: { brute: t1 - t0, explore: t2 - t1 } };
