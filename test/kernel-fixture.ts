@@ -268,14 +268,23 @@ export interface FixtureOptions {
   kconfigSyntaxError?: boolean;
   /** The top Kconfig sources a file that does not exist. */
   missingSource?: boolean;
+  /** mm/Kconfig sources mm/Kconfig.cycle, whose symbols depend on each other through depends on and select. */
+  dependencyCycle?: boolean;
 }
+
+/**
+ * A select/depends cycle: CYC_B is selected by CYC_C, which depends on CYC_A, which depends on CYC_B (reported at CYC_A,
+ * line 2, where the search enters the cycle, as conf does).
+ */
+export const KCONFIG_CYCLE = { text: `# Fixture: symbols that depend on each other.\nconfig CYC_A\n\tbool "cycle a"\n\tdepends on CYC_B\n\nconfig CYC_B\n\tbool "cycle b"\n\nconfig CYC_C\n\tbool "cycle c"\n\tdepends on CYC_A\n\tselect CYC_B\n` };
 
 /** The broken file's text and the 1-based line of its bad line. */
 export const KCONFIG_DEBUG_BROKEN = { text: `# Fixture: a sourced file with a syntax error.\nconfig DEBUG_PAGEALLOC\n\tbool "Debug page allocation"\n\tdepends on (PAGE_TRACE\n\nconfig DEBUG_VM\n\tbool "Debug VM"\n`, badLine: 4 };
 
 /** The named fixture: one assertion family that fails only under a valid combination of two symbols, one that holds everywhere. */
 export function kernelFixture(opts: FixtureOptions = {}): TreeFiles {
-  const mmKconfig = opts.kconfigSyntaxError ? FIXTURE_MM_KCONFIG + '\nsource "mm/Kconfig.debug"\n' : FIXTURE_MM_KCONFIG;
+  let mmKconfig = opts.kconfigSyntaxError ? FIXTURE_MM_KCONFIG + '\nsource "mm/Kconfig.debug"\n' : FIXTURE_MM_KCONFIG;
+  if (opts.dependencyCycle) mmKconfig += '\nsource "mm/Kconfig.cycle"\n';
   const files: TreeFiles = {
     ...baseTree(),
     Kconfig: topKconfig(['init/Kconfig', 'mm/Kconfig', ...(opts.missingSource ? ['lib/Kconfig.missing'] : [])]),
@@ -286,6 +295,7 @@ export function kernelFixture(opts: FixtureOptions = {}): TreeFiles {
     'mm/slab.h': FIXTURE_SLAB_H,
   };
   if (opts.kconfigSyntaxError) files['mm/Kconfig.debug'] = KCONFIG_DEBUG_BROKEN.text;
+  if (opts.dependencyCycle) files['mm/Kconfig.cycle'] = KCONFIG_CYCLE.text;
   return files;
 }
 

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { analyze } from '../server/src/engine/analysis/analyze';
 import { DiskHost } from '../server/src/engine/base/host';
 import { DiskKconfigHost, loadKconfig, olddefconfig, type KconfigModel } from '../server/src/engine/kconfig/index';
+import { gccRejects } from '../server/src/engine/kernel/explore';
 import { kernelSetup } from '../server/src/engine/kernel/kernel';
 import { PreprocessCache } from '../server/src/engine/pp/preprocessor';
 import { rng } from './helpers';
@@ -42,7 +43,10 @@ export interface RandomTreeOptions {
    * range is one the SAT layer's int domains hold (wider ranges have values they leave out: a known gap).
    */
   intWidth?: number;
-  /** Int symbols may have `depends on` (unset when it fails: the SAT layer takes that for the value 0, a known gap). */
+  /**
+   * Int symbols may have `depends on` (unset when it fails: the SAT layer takes that for the value 0, a known gap),
+   * and the headers test whether they are defined.
+   */
   intDepends?: boolean;
 }
 
@@ -152,6 +156,8 @@ export function randomTree(seed: number, opts: RandomTreeOptions = {}): RandomTr
   const catom = (): string => {
     if (intSyms.length && chance(0.25)) {
       const s = pick(intSyms);
+      // With int depends, whether the symbol is set at all: `#ifdef CONFIG_NODES_SHIFT` in numa.h.
+      if (opts.intDepends && chance(0.3)) return pick([`defined(CONFIG_${s.name})`, `!defined(CONFIG_${s.name})`]);
       const c = int(s.lo! - 1, s.hi! + 1);
       return pick([`CONFIG_${s.name} > ${c}`, `CONFIG_${s.name} * 2 + 1 >= ${2 * c}`, `(CONFIG_${s.name} % 3) == ${c % 3}`, `CONFIG_${s.name} == ${c}`, `CONFIG_${s.name} - ${c} < 0`]);
     }
@@ -340,7 +346,7 @@ export function validConfigs(root: string, tree: RandomTree): { model: KconfigMo
 }
 
 /** An assertion's verdict in one configuration, by "file:line". */
-export type Verdicts = Map<string, { holds: boolean | null; sides: Array<[bigint | undefined, bigint | undefined]> | undefined; text: string }>;
+export type Verdicts = Map<string, { holds: boolean | null; sides: Array<[bigint | undefined, bigint | undefined]> | undefined; text: string; detail: string; /** gcc rejects it outright (a member the record lacks): a failure. */ rejected: boolean }>;
 
 /** Each assertion of the memdesc set under one .config, analysed from scratch with the engine's plain analyze(). */
 export function verdictsUnder(root: string, abi: 'x86_64' | 'i386', config: string, cache = new PreprocessCache(), host = new DiskHost()): Verdicts {
@@ -349,7 +355,7 @@ export function verdictsUnder(root: string, abi: 'x86_64' | 'i386', config: stri
   const out: Verdicts = new Map();
   for (const v of a.asserts) {
     if (!setup.files.includes(v.file.path)) continue;
-    out.set(`${path.relative(root, v.file.path)}:${v.file.position(v.offset).line}`, { holds: v.holds, sides: v.sides, text: v.text });
+    out.set(`${path.relative(root, v.file.path)}:${v.file.position(v.offset).line}`, { holds: v.holds, sides: v.sides, text: v.text, detail: v.detail, rejected: gccRejects(v) });
   }
   return out;
 }

@@ -16,11 +16,11 @@ export interface SeedReport {
   sites: number;
   explored: ExploreResult | undefined;
   /**
-   * Wrong claims, one line each: a verdict other than brute force's (null only where a valid configuration fails it),
+   * Wrong claims, one line each: a verdict other than brute force's (undecided is not one),
    * a counterexample that is not valid, does not fail, or misstates its values, an assertion left out.
    */
   problems: string[];
-  /** Right but less than asked: a counterexample that is not the smallest, undecided where decidable, vacuous holds. */
+  /** Right but less than asked: a counterexample that is not the smallest, undecided (where it holds or fails), vacuous holds. */
   remarks: string[];
   ms: { brute: number; explore: number };
 }
@@ -49,7 +49,8 @@ export function checkSeed(seed: number, opts: RandomTreeOptions & { tree?: Rando
         let b = brute.get(key);
         if (!b) brute.set(key, (b = { text: v.text, fails: [], unknown: 0, present: 0 }));
         b.present++;
-        if (v.holds === false) b.fails.push(c);
+        // A member the record lacks here breaks the build at the assertion (gcc rejects it): a failure, as the explorer says.
+        if (v.holds === false || v.rejected) b.fails.push(c);
         else if (v.holds === null) b.unknown++;
       }
     }
@@ -67,9 +68,9 @@ export function checkSeed(seed: number, opts: RandomTreeOptions & { tree?: Rando
         problems.push(`${where}: not reported`);
         continue;
       }
-      if (a.holds === null && expected === true) {
+      if (a.holds === null && expected !== null) {
         // Not a wrong claim (nothing is claimed), but less than the search could say.
-        remarks.push(`${where}: not decided (${a.note}), though it holds in every valid configuration`);
+        remarks.push(`${where}: not decided (${a.note}), though ${expected ? 'it holds in every valid configuration' : 'a valid configuration fails it'}`);
         continue;
       }
       if (a.holds !== expected) {
@@ -86,7 +87,7 @@ export function checkSeed(seed: number, opts: RandomTreeOptions & { tree?: Rando
       const check = checkConfig(model, c.config);
       if (!check.valid) problems.push(`${where}: counterexample .config not a fixed point of olddefconfig: ${check.changed.slice(0, 4).map((x) => `${x.name} ${x.from}->${x.to}`).join(', ')}`);
       const v = verdictsUnder(root, tree.abi, c.config, cache).get(key);
-      if (v?.holds !== false) problems.push(`${where}: counterexample .config does not fail it (${v ? v.holds : 'absent'})`);
+      if (!v || (v.holds !== false && !v.rejected)) problems.push(`${where}: counterexample .config does not fail it (${v ? `${v.holds}: ${v.detail}` : 'absent'})`);
       else {
         const side = v.sides?.find(([l, r]) => l !== r) ?? v.sides?.[0];
         const want = [side?.[0] === undefined ? null : Number(side[0]), side?.[1] === undefined ? null : Number(side[1])];
@@ -108,6 +109,7 @@ export function checkSeed(seed: number, opts: RandomTreeOptions & { tree?: Rando
       if (brute.has(key)) continue;
       // Vacuously true; said only because an analysed (invalid) configuration had it.
       if (a.holds === true) remarks.push(`${key} ${a.text}: reported as holding, but no valid configuration has it`);
+      else if (a.holds === null) remarks.push(`${key} ${a.text}: reported as not decided (${a.note}), but no valid configuration has it`);
       else problems.push(`${key} ${a.text}: reported (holds ${a.holds}${a.note ? `, ${a.note}` : ''}), but no valid configuration has it`);
     }
     return { seed, abi: tree.abi, validConfigs: configs.length, sites: brute.size, explored, problems, remarks, ms: { brute: t1 - t0, explore: t2 - t1 } };

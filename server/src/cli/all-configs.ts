@@ -11,6 +11,9 @@ import type { CommonArgs } from './args';
 
 type Out = (s: string) => void;
 
+/** The exit status when nothing fails but not everything was decided (the budget ended, or some verdict is unknown). */
+export const EXIT_UNDECIDED = 3;
+
 /** The default budget, per arch explored (the issue's target for x86_64 on the 7.3 memdesc set). */
 export const DEFAULT_BUDGET_PER_ARCH_S = 60;
 
@@ -183,7 +186,8 @@ function archSummary(run: ArchRun): string {
 }
 
 const withConfig = (name: string) => (name.startsWith('CONFIG_') ? name : `CONFIG_${name}`);
-const assignmentText = (a: Record<string, string>) => Object.entries(a).map(([k, v]) => `${k}=${v}`).join(' ');
+/** CONFIG_X=v ..., an int/hex/string left unset ('' in JSON) as "CONFIG_X unset". */
+const assignmentText = (a: Record<string, string>) => Object.entries(a).map(([k, v]) => (v === '' ? `${k} unset` : `${k}=${v}`)).join(' ');
 
 /** The results of every arch, in the three formats, with their exit status. */
 class AllConfigsReport {
@@ -269,11 +273,17 @@ class AllConfigsReport {
     return out;
   }
 
+  /**
+   * 1: a counterexample, or a Kconfig problem at the --fail-on level; else 3 when something was not decided (an
+   * assertion, or an arch not explored): neither a proof (0) nor a breakage (1), so that CI can tell the three
+   * apart; 0 only when every assertion of every arch asked for holds in every configuration. --fail-on never: 1 on
+   * counterexamples only.
+   */
   exitStatus(failOn: CommonArgs['failOn']): number {
     if (this.rows.some((r) => r.a.holds === false)) return 1;
     if (failOn === 'never') return 0;
-    if (failOn === 'warning' && (this.rows.some((r) => r.a.holds === null) || this.problems.some((p) => p.severity !== 'info'))) return 1;
-    if (this.problems.some((p) => p.severity === 'error')) return 1;
+    if (this.problems.some((p) => p.severity === 'error' || (failOn === 'warning' && p.severity === 'warning'))) return 1;
+    if (this.rows.some((r) => r.a.holds === null) || this.runs.some((r) => r.skipped || !r.result?.complete)) return EXIT_UNDECIDED;
     return 0;
   }
 

@@ -68,13 +68,14 @@ options:
   --budget SECONDS       with --all-configs: time for the whole run (default 60 per arch), shared among the arches;
                          what it does not decide is reported as not decided, never as holding
   --fail-on LEVEL        check: exit 1 on failing assertions always, and on findings at LEVEL: error (default),
-                         warning (also rule findings and, with --all-configs, undecided assertions), never
+                         warning (also rule findings), never (with --all-configs: no exit 3 either)
   --limit NAME=N         raise a resource limit: include-depth (200), expansion-tokens (2M per invocation),
                          macro-nesting (256), if-depth (1000), tokens (5M), file-size (8M bytes), includes (10k)
 
 exit status: 0 the analysis ran and nothing failed; 1 an assertion fails (check --all-configs: in some valid
-configuration, a counterexample) or a finding at the --fail-on level; 2 bad usage or input that cannot be read.
-An assertion --all-configs could not decide within --budget is a warning (exit 0 unless --fail-on warning).`;
+configuration, a counterexample) or a finding at the --fail-on level; 2 bad usage or input that cannot be read;
+3 (check --all-configs) nothing fails but some assertion was not decided (--budget ended, or a verdict is unknown):
+not a proof.`;
 
 export function parseArgs(argv: string[]): ParsedArgs {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return { command: 'help' };
@@ -153,6 +154,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
     else out.files.push(a);
   }
+  if (out.allConfigs && !out.kernel) throw new UsageError('--all-configs needs --kernel (the tree whose Kconfig it explores)');
   if (out.files.length === 0 && !out.kernel) throw new UsageError('no input files (give FILEs or --kernel DIR)');
   if ((out.config || out.build || out.all || out.tu) && !out.kernel) throw new UsageError('--config, --build, --all and --tu need --kernel');
   if (out.matrix && !out.kernel) throw new UsageError('--matrix needs --kernel');
@@ -160,7 +162,6 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (out.budget !== undefined && !out.allConfigs) throw new UsageError('--budget needs --all-configs');
   if (out.allConfigs) {
     if (out.command !== 'check') throw new UsageError('--all-configs is an option of check');
-    if (!out.kernel) throw new UsageError('--all-configs needs --kernel');
     if (out.matrix) throw new UsageError('--all-configs and --matrix exclude each other (--all-configs covers every configuration)');
     if (out.tu) throw new UsageError('--all-configs checks the memdesc set, not a --tu translation unit');
     if (out.defines.length) throw new UsageError('-D/-U set one configuration; --all-configs explores every one (drop them)');

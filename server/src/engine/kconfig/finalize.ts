@@ -172,9 +172,12 @@ function checkCycles(tree: ParsedTree, problems: KconfigProblems): void {
 
   const report = (last: KSymbol) => {
     const i = stack.findIndex((s) => s.sym === last);
-    const path = (i >= 0 ? stack.slice(i) : stack).map((s) => `${s.sym.name || '<choice>'} ${s.why}`).join(', ');
+    const cycle = i >= 0 ? stack.slice(i) : stack;
+    // Each step names both ends (each entry's edge leads to the next entry's symbol, the last one's back to `last`).
+    const name = (s: KSymbol) => s.name || '<choice>';
+    const path = cycle.map((s, k) => `${name(s.sym)} ${s.why} ${name(cycle[k + 1]?.sym ?? last)}`).join(', ');
     const place = last.place ?? { file: '', line: 0 };
-    problems.report('error', 'kconfig-dependency-cycle', `recursive dependency detected: ${path} ${last.name || '<choice>'}`, place.file, place.line);
+    problems.report('error', 'kconfig-dependency-cycle', `recursive dependency detected: ${path}`, place.file, place.line);
     for (const s of i >= 0 ? stack.slice(i) : stack) s.sym.inCycle = true;
     last.inCycle = true;
   };

@@ -12,8 +12,8 @@ import { DiskHost, FileHost } from '../base/host';
 import { Analysis, AssertVerdict } from '../analysis/analyze';
 import { IncrementalAnalysis } from '../analysis/incremental';
 import type { Relevance } from '../analysis/relevance';
-import { archSpace, type ArchSpace, type KconfigHost, type KconfigProblem } from '../kconfig';
-import type { Assignment, AssignmentSearch, Cube, TupleConstraint } from '../kconfig/sat';
+import { archSpace, configValues, type ArchSpace, type KconfigHost, type KconfigProblem } from '../kconfig';
+import type { Assignment, AssignmentSearch, Cube, SearchPoint, TupleConstraint } from '../kconfig/sat';
 import { OPAQUE_PREFIX, sameValueCombinations, type ConfigProbe, type ExprProbe } from '../pp/probe';
 import { PreprocessCache } from '../pp/preprocessor';
 import { FlatMember } from '../sema/layout';
@@ -193,6 +193,7 @@ class Explorer implements ConfigProbe {
   private readonly byChange = new Map<string, Outcome>();
   private readonly changeableCache = new Map<string, boolean>();
   private readonly domains = new Map<string, readonly string[] | undefined>();
+  private readonly partialInts = new Map<string, string | undefined>();
   /** bounds.h's names (computed by compiling kernel/bounds.c): abstracted where a condition reads them. */
   private readonly boundsNames = new Set<string>();
   /** Symbols some case's verdict read (the ones worth probing). */
@@ -539,8 +540,9 @@ class Explorer implements ConfigProbe {
       first.holds = null;
       first.note = [first.note, `not decided: abstracted conditions still made failures up after ${MAX_REFINEMENTS} refinements`].join('; ');
     }
-    // Not in any valid configuration: nothing to say. Not met before the budget ended: not decided.
-    if (!first.present && !first.budgetEnded) return undefined;
+    // Not in any valid configuration: nothing to say. Not met before the budget ended, or met in none of the
+    // configurations the search could try (an int it reads takes values it cannot try): not decided.
+    if (!first.present && !first.budgetEnded && first.holds !== null) return undefined;
     if (!first.present) first.note = `${first.note}; no valid configuration analysed so far has this assertion`;
     const v = this.outcomes.map((o) => o.cases.get(site.key)?.verdict).find((x) => x);
     const out: ExploredAssertion = {
@@ -565,6 +567,7 @@ class Explorer implements ConfigProbe {
     const search: AssignmentSearch = this.space.sat.search([]);
     let unknown: string | undefined;
     let failing: SiteCase | undefined;
+    let failingDistance = Infinity;
     const seen = new Set<string>();
     const consider = (o: Outcome): void => {
       const c = o.cases.get(site.key);
@@ -583,13 +586,29 @@ class Explorer implements ConfigProbe {
       result.present = true;
       const fails = c.verdict.holds === false || gccRejects(c.verdict);
       if (!fails && c.verdict.holds === null) unknown ??= c.verdict.detail;
-      else if (fails && !failing) failing = c;
+      else if (fails) {
+        const d = this.cubeDistance(c.cube);
+        if (d < failingDistance) {
+          failing = c;
+          failingDistance = d;
+        }
+      }
     };
     for (const o of this.outcomes) consider(o);
+    /** The search's next point, asked for before a failing case is confirmed (undefined: not asked yet). */
+    let next: SearchPoint | null | undefined;
     try {
       for (;;) {
+        let confirmNow = !!failing;
         if (failing) {
+          // Points come nearest the defconfig first, but a failing case met in analyses made for other sites can be
+          // farther than an unanalysed point that fails too: such a point is analysed first (the smallest counterexample).
+          if (next === undefined && performance.now() <= this.siteDeadline && !this.req.cancelled?.()) next = search.next();
+          if (next && this.pointDistance(next) < failingDistance) confirmNow = false;
+        }
+        if (failing && confirmNow) {
           const f: SiteCase = failing;
+          failingDistance = Infinity;
           const wrong = new Set<string>();
           const confirmed = this.confirm(site, f.cube, wrong);
           if (confirmed) {
@@ -619,11 +638,12 @@ class Explorer implements ConfigProbe {
           result.holds = null;
           break;
         }
-        const next = search.next();
-        if (!next) break;
+        const point = next === undefined ? search.next() : next;
+        next = undefined;
+        if (!point) break;
         const changed: Assignment = new Map();
-        for (const [n, v] of next.values) if (v !== this.baseValue(n)) changed.set(n, v);
-        const forced = new Map([...next.free].filter(([k]) => !concrete.has(k)));
+        for (const [n, v] of point.values) if (v !== this.baseValue(n)) changed.set(n, v);
+        const forced = new Map([...point.free].filter(([k]) => !concrete.has(k)));
         const pointKey = [...[...changed].map(([n, v]) => `${n}=${v}`), ...[...forced].map(([n, v]) => `?${n}=${v}`)].sort().join('\n');
         if (seen.has(pointKey)) {
           // The case found here does not block its own point: a bug; stop rather than loop.
@@ -641,6 +661,14 @@ class Explorer implements ConfigProbe {
       result.holds = null;
       result.note = `not decided in some configuration: ${unknown}`;
     }
+    if (result.holds === true && !result.counterexample) {
+      // The search tries only the values the SAT layer's domains hold: a proof needs every value of what it read.
+      const partial = [...symbols].sort().map((n) => this.partialInt(n)).find((x) => x);
+      if (partial) {
+        result.holds = null;
+        result.note = partial;
+      }
+    }
     if (result.spurious && !result.counterexample && !result.refine) {
       // A failing case of symbols alone that does not fail on its .config means what the verdict read was missed: no proof then.
       result.holds = null;
@@ -648,6 +676,64 @@ class Explorer implements ConfigProbe {
     }
     result.symbols = [...symbols].sort();
     return result;
+  }
+
+  /**
+   * Why the search cannot cover every value an int/hex symbol takes in a valid configuration, or undefined: values
+   * of its range the SAT layer's domain leaves out (it holds defaults, bounds and the constants Kconfig compares it
+   * with, not those the headers do), any value at all (no range), or unset (dependencies unmet: the SAT layer takes
+   * that for 0, but `#ifdef` tells them apart).
+   */
+  private partialInt(name: string): string | undefined {
+    if (this.partialInts.has(name)) return this.partialInts.get(name);
+    const why = this.partialIntUncached(name);
+    this.partialInts.set(name, why);
+    return why;
+  }
+
+  private partialIntUncached(name: string): string | undefined {
+    const sym = this.space.model.byName.get(name);
+    if (!sym || (sym.type !== 'int' && sym.type !== 'hex') || !this.changeable(name)) return undefined;
+    const c = `CONFIG_${name}`;
+    try {
+      if (sym.dirDep && this.space.sat.satisfiable([this.space.model.pool.not(sym.dirDep)])) return `${c} is unset where its dependencies are unmet, which the search does not tell from ${sym.type === 'int' ? '0' : '0x0'}`;
+    } catch {
+      return `${c}: whether its dependencies can be unmet is not known`;
+    }
+    // Without a prompt it takes its computed value, which the domain holds.
+    if (!sym.props.some((p) => p.kind === 'prompt')) return undefined;
+    const domain = new Set((this.space.sat.enc.domains.get(sym) ?? []).map(Number));
+    const ranges = sym.props.filter((p) => p.kind === 'range');
+    if (!ranges.length) return `${c} can take any value (no range); the search tries only ${[...domain].sort((a, b) => a - b).join(', ')}`;
+    for (const r of ranges) {
+      // A bound is a number (a constant, or an unquoted number Kconfig reads as a symbol of no type) or a symbol.
+      const bound = (b: typeof r.rangeLow) => (b && (b.kind === 'const' || (b.kind === 'normal' && b.type === 'unknown')) ? Number(b.name) : NaN);
+      const lo = bound(r.rangeLow);
+      const hi = bound(r.rangeHigh);
+      if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) return `${c}'s range (${r.rangeLow?.name} to ${r.rangeHigh?.name}) is not constant; the search tries only some values`;
+      if (hi - lo > 256) return `${c}'s range ${r.rangeLow!.name} to ${r.rangeHigh!.name} is wider than the values the search tries`;
+      for (let v = lo; v <= hi; v++) if (!domain.has(v)) return `${c} can be ${sym.type === 'hex' ? `0x${v.toString(16)}` : v} (range ${r.rangeLow!.name} to ${r.rangeHigh!.name}), a value the search does not try`;
+    }
+    return undefined;
+  }
+
+  /** How many symbols a search point changes from the defconfig. */
+  private pointDistance(p: SearchPoint): number {
+    let d = 0;
+    for (const [n, v] of p.values) if (v !== this.baseValue(n)) d++;
+    return d;
+  }
+
+  /** The symbols a cube reads. */
+  private cubeSymbols(cube: Cube): string[] {
+    return [...new Set([...cube.pinned.keys(), ...cube.tuples.flatMap((t) => t.symbols)])].sort();
+  }
+
+  /** The fewest of the symbols it reads that a valid configuration of the cube changes from the defconfig. */
+  private cubeDistance(cube: Cube): number {
+    const read = this.cubeSymbols(cube);
+    const m = this.space.sat.solve(this.constraintsOf(cube), { closestTo: read });
+    return m ? read.filter((n) => (m.get(n) ?? this.baseValue(n)) !== this.baseValue(n)).length : Infinity;
   }
 
   /** The cube as Kconfig constraints. */
@@ -668,7 +754,9 @@ class Explorer implements ConfigProbe {
    */
   private confirm(site: Site, cube: Cube, wrong: Set<string>): Counterexample | undefined {
     const constraints = this.constraintsOf(cube);
-    const done = this.space.sat.complete(constraints);
+    // Fewest changes among the symbols the verdict read (the assignment reported), then the rest kept where they can be.
+    const read = new Set(this.cubeSymbols(cube));
+    const done = this.space.sat.complete(constraints, { closestTo: [...read] });
     if (!done || !done.valid) return undefined;
     const setup = kernelSetup({ root: this.req.root, arch: this.req.abi, configText: { text: done.config, source: 'counterexample' } }, this.host, this.cache);
     // Probed but not forced: the verdict is the plain one, and the abstracted conditions' real values are known.
@@ -684,11 +772,14 @@ class Explorer implements ConfigProbe {
       return undefined;
     }
     // The smallest assignment: the symbols the verdict read that the completion set away from the defconfig.
-    const read = new Set([...cube.pinned.keys(), ...cube.tuples.flatMap((t) => t.symbols)]);
+    // Values as the .config files have them: an int/hex/string left unset ('') is not the SAT layer's 0.
+    const now = configValues(done.config);
+    const before = configValues(this.defconfig);
+    const valueIn = (values: Map<string, string>, n: string) => values.get(n) ?? (this.space.model.byName.get(n)?.isBoolish ? 'n' : '');
     const assignment: Record<string, string> = {};
     for (const n of [...read].sort()) {
-      const val = done.model.get(n) ?? this.baseValue(n);
-      if (val !== this.baseValue(n)) assignment[`CONFIG_${n}`] = val;
+      const val = valueIn(now, n);
+      if (val !== valueIn(before, n)) assignment[`CONFIG_${n}`] = val;
     }
     const side = v.sides?.find(([l, r]) => l !== r) ?? v.sides?.[0];
     return {
