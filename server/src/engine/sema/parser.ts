@@ -985,6 +985,8 @@ export class Parser {
           } else if (name === 'mode') {
             const at = this.pos - 1;
             this.expect('(');
+            // Never past the end: `mode(` as the last tokens (a half-typed line) is a syntax error like any other.
+            if (this.tok.kind !== TokenKind.Identifier) this.fail(`expected a machine mode but found ${this.describeTok(this.tok)}`);
             (attrs.typeOps ??= []).push({ op: 'mode', mode: this.tok.text.replace(/^__(.*)__$/, '$1'), at });
             this.pos++;
             this.expect(')');
