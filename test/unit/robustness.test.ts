@@ -74,6 +74,10 @@ describe('robustness', () => {
       check(w.join(''));
     }
   });
+  it('every truncation of the GNU C attribute forms (found by the long fuzz run: mode( at the end read past it)', () => {
+    const forms = ['typedef int qi_t __attribute__((mode(QI)));', 'struct s { int a __attribute__((mode(__DI__), aligned(8))); };', 'typedef int v4 __attribute__((vector_size(16)));', 'int x __attribute__((aligned(sizeof(long))));'];
+    for (const f of forms) for (let i = 0; i <= f.length; i++) check(f.slice(0, i));
+  });
   it('deeply nested declarations and expressions end with a diagnostic', () => {
     const deep = 'struct s { ' + 'struct { '.repeat(3000) + 'int x;' + ' };'.repeat(3000) + ' };';
     const a = analyzeText(deep);
