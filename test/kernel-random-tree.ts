@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { analyze } from '../server/src/engine/analysis/analyze';
 import { DiskHost } from '../server/src/engine/base/host';
 import { DiskKconfigHost, loadKconfig, olddefconfig, type KconfigModel } from '../server/src/engine/kconfig/index';
+import { gccRejects } from '../server/src/engine/kernel/explore';
 import { kernelSetup } from '../server/src/engine/kernel/kernel';
 import { PreprocessCache } from '../server/src/engine/pp/preprocessor';
 import { rng } from './helpers';
@@ -339,8 +340,11 @@ export function validConfigs(root: string, tree: RandomTree): { model: KconfigMo
   return { model, base, configs };
 }
 
-/** An assertion's verdict in one configuration, by "file:line". */
-export type Verdicts = Map<string, { holds: boolean | null; sides: Array<[bigint | undefined, bigint | undefined]> | undefined; text: string }>;
+/**
+ * An assertion's verdict in one configuration, by "file:line"; `fails`: false, or naming a member the record lacks
+ * there, which gcc rejects as surely (explore.ts gccRejects).
+ */
+export type Verdicts = Map<string, { holds: boolean | null; fails: boolean; sides: Array<[bigint | undefined, bigint | undefined]> | undefined; text: string }>;
 
 /** Each assertion of the memdesc set under one .config, analysed from scratch with the engine's plain analyze(). */
 export function verdictsUnder(root: string, abi: 'x86_64' | 'i386', config: string, cache = new PreprocessCache(), host = new DiskHost()): Verdicts {
@@ -349,7 +353,7 @@ export function verdictsUnder(root: string, abi: 'x86_64' | 'i386', config: stri
   const out: Verdicts = new Map();
   for (const v of a.asserts) {
     if (!setup.files.includes(v.file.path)) continue;
-    out.set(`${path.relative(root, v.file.path)}:${v.file.position(v.offset).line}`, { holds: v.holds, sides: v.sides, text: v.text });
+    out.set(`${path.relative(root, v.file.path)}:${v.file.position(v.offset).line}`, { holds: v.holds, fails: v.holds === false || gccRejects(v), sides: v.sides, text: v.text });
   }
   return out;
 }

@@ -49,7 +49,7 @@ export function checkSeed(seed: number, opts: RandomTreeOptions & { tree?: Rando
         let b = brute.get(key);
         if (!b) brute.set(key, (b = { text: v.text, fails: [], unknown: 0, present: 0 }));
         b.present++;
-        if (v.holds === false) b.fails.push(c);
+        if (v.fails) b.fails.push(c);
         else if (v.holds === null) b.unknown++;
       }
     }
@@ -86,7 +86,7 @@ export function checkSeed(seed: number, opts: RandomTreeOptions & { tree?: Rando
       const check = checkConfig(model, c.config);
       if (!check.valid) problems.push(`${where}: counterexample .config not a fixed point of olddefconfig: ${check.changed.slice(0, 4).map((x) => `${x.name} ${x.from}->${x.to}`).join(', ')}`);
       const v = verdictsUnder(root, tree.abi, c.config, cache).get(key);
-      if (v?.holds !== false) problems.push(`${where}: counterexample .config does not fail it (${v ? v.holds : 'absent'})`);
+      if (!v?.fails) problems.push(`${where}: counterexample .config does not fail it (${v ? v.holds : 'absent'})`);
       else {
         const side = v.sides?.find(([l, r]) => l !== r) ?? v.sides?.[0];
         const want = [side?.[0] === undefined ? null : Number(side[0]), side?.[1] === undefined ? null : Number(side[1])];
