@@ -143,7 +143,11 @@ describe(`every configuration on a real Linux ${VERSION} tree, confirmed by gcc`
         const holds = r.asserts.filter((x) => x.holds === true).map((x) => `${path.relative(src, x.file)}:${x.line}`);
         const fails = r.asserts.filter((x) => x.holds === false);
         console.log(`# explorer on ${abi}: ${holds.length} of ${only.length} assertions hold everywhere, ${fails.length} with a counterexample, ${r.asserts.filter((x) => x.holds === null).length} undecided (${r.analyses} analyses, ${(r.ms / 1000).toFixed(1)} s)`);
+        const undecided = r.asserts.filter((x) => x.holds === null);
+        for (const x of undecided) console.log(`#   undecided: ${x.text}: ${x.note}`);
         assert.deepEqual(fails.map((x) => `${x.text}: ${JSON.stringify(x.counterexample?.assignment)}`), [], 'the real tree has no counterexample among these');
+        // The budget may leave one undecided; the search contradicting itself may not (ppc32's PHYSICAL_ALIGN, unwritten at 0x0, once looped).
+        assert.deepEqual(undecided.filter((x) => /internal/.test(x.note ?? '')).map((x) => `${x.text}: ${x.note}`), [], `the explorer's search went wrong on ${abi}`);
         assert.ok(holds.length > 0, `the explorer decided none of ${only.length} assertions on ${abi} within ${EXPLORE_BUDGET_MS} ms: nothing to spot-check`);
         holding.set(abi, holds);
       }

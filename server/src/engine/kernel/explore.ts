@@ -282,6 +282,11 @@ class Explorer implements ConfigProbe {
         d = undefined;
       }
     }
+    // An int, hex or string symbol at its type's default text may be unwritten (CONFIG_X undefined: ppc32's
+    // PHYSICAL_ALIGN without PPC_85xx) as well as written with it, and a probe can only define it: its table would be
+    // wrong for one of the two, and a case could miss its own configuration. Such a symbol is pinned, not probed.
+    const type = this.space.model.byName.get(symbol)?.type;
+    if (d && (type === 'int' || type === 'hex' || type === 'string') && d.includes(type === 'int' ? '0' : type === 'hex' ? '0x0' : '')) d = undefined;
     this.domains.set(symbol, d);
     return d;
   }
