@@ -216,6 +216,7 @@ class Explorer implements ConfigProbe {
   private readonly boundsTables = new Map<string, BoundsTable | null>();
   /** The symbols each bounds.h value read in the first analysis (where its table starts from). */
   private readonly boundsRead = new Map<string, string[]>();
+  private readonly zeroUnset = new Map<string, boolean>();
 
   constructor(
     private readonly req: ExploreRequest,
@@ -351,7 +352,7 @@ class Explorer implements ConfigProbe {
 
   private setup(changed: Assignment, boundsAnalyzer?: BoundsAnalyzer): KernelSetup {
     const overrides = [...changed].map(([name, v]) => {
-      if (v === 'n' || v === '') return { undef: name };
+      if (v === 'n' || v === '' || ((v === '0' || v === '0x0') && this.zeroMeansUnset(name))) return { undef: name };
       const s = this.space.model.byName.get(name);
       return { name, value: s?.type === 'string' ? JSON.stringify(v) : v };
     });
@@ -696,12 +697,35 @@ class Explorer implements ConfigProbe {
     return why;
   }
 
+  /**
+   * Whether the SAT layer's 0 for an int/hex symbol can only mean "unset" (its dependencies unmet): a range that
+   * excludes 0 is active whenever they are met (x86's NODES_SHIFT: range 1 10, depends on NUMA). The analyses then
+   * leave it undefined, as its .config would.
+   */
+  private zeroMeansUnset(name: string): boolean {
+    let z = this.zeroUnset.get(name);
+    if (z === undefined) {
+      z = false;
+      const sym = this.space.model.byName.get(name);
+      if (sym && (sym.type === 'int' || sym.type === 'hex') && sym.dirDep) {
+        const num = (b: typeof sym.props[number]['rangeLow']) => (b && (b.kind === 'const' || (b.kind === 'normal' && b.type === 'unknown')) ? Number(b.name) : NaN);
+        try {
+          z = sym.props.some((r) => r.kind === 'range' && (num(r.rangeLow) > 0 || num(r.rangeHigh) < 0) && (!r.visible || !this.space.sat.satisfiable([sym.dirDep!, this.space.model.pool.not(r.visible)])));
+        } catch {
+          z = false;
+        }
+      }
+      this.zeroUnset.set(name, z);
+    }
+    return z;
+  }
+
   private partialIntUncached(name: string): string | undefined {
     const sym = this.space.model.byName.get(name);
     if (!sym || (sym.type !== 'int' && sym.type !== 'hex') || !this.changeable(name)) return undefined;
     const c = `CONFIG_${name}`;
     try {
-      if (sym.dirDep && this.space.sat.satisfiable([this.space.model.pool.not(sym.dirDep)])) return `${c} is unset where its dependencies are unmet, which the search does not tell from ${sym.type === 'int' ? '0' : '0x0'}`;
+      if (sym.dirDep && !this.zeroMeansUnset(name) && this.space.sat.satisfiable([this.space.model.pool.not(sym.dirDep)])) return `${c} is unset where its dependencies are unmet, which the search does not tell from ${sym.type === 'int' ? '0' : '0x0'}`;
     } catch {
       return `${c}: whether its dependencies can be unmet is not known`;
     }
