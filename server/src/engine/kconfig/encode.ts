@@ -30,6 +30,9 @@ export interface EncodeOptions {
   maxDomain?: number;
 }
 
+/** Ranges at most this wide (and constant) have every value in the domain. */
+const WHOLE_RANGE_MAX = 32;
+
 export class KconfigEncoding {
   readonly cnf = new Cnf();
   private readonly pairs = new Map<KSymbol, Pair>();
@@ -126,6 +129,19 @@ export class KconfigEncoding {
     }
     for (const [s, vs] of extra) if (dom.has(s)) for (const v of vs) add(s, v);
     for (const s of dom.keys()) add(s, typeDefault(s));
+    // A small constant range is enumerated whole (x86's NODES_SHIFT, 1 to 10): every value a user could choose is a
+    // value the search can try.
+    for (const [s] of dom) {
+      if (s.type === 'string') continue;
+      for (const p of s.props) {
+        if (p.kind !== 'range') continue;
+        const num = (b: KSymbol | undefined) => (b && (b.kind === 'const' || (b.kind === 'normal' && b.type === 'unknown')) ? strtol(b.name, s.type === 'hex' ? 16 : 0, false) : undefined);
+        const lo = num(p.rangeLow);
+        const hi = num(p.rangeHigh);
+        if (!lo || !hi || lo.end === 0 || hi.end === 0 || hi.value < lo.value || hi.value - lo.value > BigInt(WHOLE_RANGE_MAX)) continue;
+        for (let v = lo.value; v <= hi.value; v++) add(s, s.type === 'hex' ? `0x${v.toString(16)}` : v.toString());
+      }
+    }
     // What a default or a range bound can bring, to a fixed point (defaults name other symbols).
     for (let changed = true; changed; ) {
       changed = false;
