@@ -66,4 +66,21 @@ describe('reparse: regressions', () => {
     );
     assert.equal(b.asserts[0].holds, null, b.asserts[0].detail);
   });
+
+  // Whether an included header's declaration is skimmed as a prototype depends on every token the skim scans
+  // (to its ';', or to the end when a parenthesis stays open), but the declaration's reach counted only what the
+  // full parse after a failed skim read: an edit past the parse's error, inside the skim's scan, left the
+  // declaration alone, with its stale syntax error, where a fresh analysis now skims it (fuzz case seed
+  // 1778029766, 125-minute run with real headers as seeds: '(' -> '](' on a line of types.h; minimized).
+  it('a declaration skimmed or not by a token past where its parse stopped (fuzz case)', () => {
+    editedEqualsFresh({ 'types.h': 'endif}__aligned(;', 'config.h': '&', 'mm_types.h': '#include"types.h"', 'slab.h': '\n' }, ['mm_types.h', 'slab.h'], ['types.h', 'endif}__aligned(];']);
+  });
+
+  it('the same in plain declarations: closing the parameter list of a prototype after a stray brace', () => {
+    editedEqualsFresh(
+      { 'types.h': 'int a;\nint b }\nlong f(int, ;\n', 'main.h': '#include "types.h"\nstruct page { long x; };\n' },
+      ['main.h'],
+      ['types.h', 'int a;\nint b }\nlong f(int, );\n'],
+    );
+  });
 });

@@ -477,40 +477,52 @@ export class Journal implements Logs {
     for (let i = o.includesLen - at.includes; i < old.includes.length; i++) pp.includes.push(old.includes[i]);
     // Problems of the previous run at tokens of a definition made again (a #if reading `defined` from a macro
     // body, say) are moved to the new definition's tokens: an edit earlier in its file moved them.
-    const starts = new Map<SourceFile, Map<number, number>>();
-    const ends = new Map<SourceFile, Map<number, number>>();
-    for (const [b, a] of same) {
-      for (let i = 0; i < b.length; i++) {
-        const x = b.body[i];
-        const y = a.body[i];
-        if (x === y || x.file !== y.file || (x.offset === y.offset && x.end === y.end)) continue;
-        let m = starts.get(x.file);
-        if (!m) starts.set(x.file, (m = new Map()));
-        m.set(x.offset, y.offset);
-        let e = ends.get(x.file);
-        if (!e) ends.set(x.file, (e = new Map()));
-        e.set(x.end, y.end);
-      }
-    }
-    const moved = <T extends { file: SourceFile | undefined; offset: number; end: number }>(l: T): T => {
-      const m = l.file && starts.get(l.file);
-      const to = m && m.get(l.offset);
-      if (to === undefined) return l;
-      return { ...l, offset: to, end: ends.get(l.file!)!.get(l.end) ?? to + (l.end - l.offset) };
-    };
-    for (let i = o.problemsLen - at.problems; i < old.problems.length; i++) {
-      const p = old.problems[i];
-      if (!starts.size) {
-        pp.problems.report(p);
-        continue;
-      }
-      const q = moved(p);
-      pp.problems.report(p.related ? { ...q, related: p.related.map(moved) } : q);
-    }
+    const moves = new MovedDefinitions();
+    for (const [b, a] of same) moves.add(b, a);
+    for (let i = o.problemsLen - at.problems; i < old.problems.length; i++) pp.problems.report(moves.problem(old.problems[i]));
     this.setScanState(old);
     pp.entryCount = old.entryCount + dEntries;
     pp.frames = [];
     pp.phase = pp.phases.length;
+  }
+}
+
+/**
+ * Definitions found again equal (sameDefinition) but made anew, each old one with its new one: problems a taken-over
+ * stretch reported at the old one's body tokens (a #if reading `defined` from a macro body, say) belong at the new
+ * one's, which an edit earlier in its file moved, or which lie in the file's new version (a replay's own lexing).
+ */
+export class MovedDefinitions {
+  /** By the old body tokens' file: where each old start and each old end is now. */
+  private readonly starts = new Map<SourceFile, Map<number, { file: SourceFile; offset: number }>>();
+  private readonly ends = new Map<SourceFile, Map<number, number>>();
+
+  add(before: MacroDef, after: MacroDef): void {
+    if (before === after) return;
+    for (let i = 0; i < before.length; i++) {
+      const x = before.body[i];
+      const y = after.body[i];
+      if (x === y || (x.file === y.file && x.offset === y.offset && x.end === y.end)) continue;
+      let m = this.starts.get(x.file);
+      if (!m) this.starts.set(x.file, (m = new Map()));
+      m.set(x.offset, { file: y.file, offset: y.offset });
+      let e = this.ends.get(x.file);
+      if (!e) this.ends.set(x.file, (e = new Map()));
+      e.set(x.end, y.end);
+    }
+  }
+
+  /** `p` where it belongs now (itself when nothing it points at moved). */
+  problem(p: Problem): Problem {
+    if (this.starts.size === 0) return p;
+    const q = this.moved(p);
+    return p.related ? { ...q, related: p.related.map((r) => this.moved(r)) } : q;
+  }
+
+  private moved<T extends { file: SourceFile | undefined; offset: number; end: number }>(l: T): T {
+    const to = l.file && this.starts.get(l.file)?.get(l.offset);
+    if (!to) return l;
+    return { ...l, file: to.file, offset: to.offset, end: this.ends.get(l.file!)!.get(l.end) ?? to.offset + (l.end - l.offset) };
   }
 }
 

@@ -9,7 +9,7 @@ import { Expansion, Token } from '../base/token';
 import { sameConds } from './conditionals';
 import { parseHeaderName } from './expander';
 import { FileCtx, fileFrame } from './frames';
-import { Checkpoint, Journal } from './journal';
+import { Checkpoint, Journal, MovedDefinitions } from './journal';
 import { MacroDef, sameDefinition } from './macros';
 import type { IncludeRecord, Phase, Preprocessor, PreprocessResult } from './preprocessor';
 import { BodySkipper } from './skipper';
@@ -32,6 +32,9 @@ export interface ReplayStats {
   /** Output tokens taken over. */
   tokens: number;
 }
+
+/** What a stretch whose lookups all find the very definitions they found takes over unchanged (never added to). */
+const NONE_MOVED = new MovedDefinitions();
 
 /** The lengths a stretch ends at: the next checkpoint's, or the end of the run's. */
 type StretchEnd = Pick<Checkpoint, 'outLen' | 'logLen' | 'includesLen' | 'problemsLen' | 'onceLen' | 'enteredLen'>;
@@ -75,13 +78,15 @@ export class Replayer {
     const k = this.find(top, pos);
     if (k < 0) return false;
     this.next = k + 1;
-    if (!this.sameState(this.cps[k]) || !this.inputsSame(k) || !this.lookupsHold(k)) return false;
+    if (!this.sameState(this.cps[k]) || !this.inputsSame(k)) return false;
+    const moves = this.lookupsHold(k);
+    if (!moves) return false;
     const end = this.stretchEnd(k);
     // A limit the run would reach inside this stretch must be reached the ordinary way, at its own token.
     const pp = this.pp;
     if (pp.outLength + (end.outLen - this.cps[k].outLen) >= pp.limits.maxOutputTokens) return false;
     if (pp.entryCount + (this.entriesAt.get(k)?.length ?? 0) > pp.limits.maxIncludes) return false;
-    this.takeOver(k, end);
+    this.takeOver(k, end, moves);
     return true;
   }
 
@@ -148,8 +153,11 @@ export class Replayer {
     return true;
   }
 
-  /** Every lookup the stretch made finds the same definition now (changes the stretch itself made, in order). */
-  private lookupsHold(k: number): boolean {
+  /**
+   * Every lookup the stretch made finds the same definition now (changes the stretch itself made, in order): the
+   * definitions found equal but made anew, or undefined when a lookup finds another.
+   */
+  private lookupsHold(k: number): MovedDefinitions | undefined {
     const j = this.base.journal;
     const from = this.cps[k];
     const to = k + 1 < this.cps.length ? this.cps[k + 1] : undefined;
@@ -158,6 +166,7 @@ export class Replayer {
     const macros = this.pp.macros;
     let li = from.logLen;
     let overlay: Map<number, MacroDef | undefined> | undefined;
+    let moves: MovedDefinitions | undefined;
     for (let d = from.depLen; d < depEnd; d++) {
       const at = j.lookups.logAt[d];
       while (li < at && li < logEnd) {
@@ -168,10 +177,13 @@ export class Replayer {
       const expect = j.lookups.defs[d];
       const now = overlay !== undefined && overlay.has(id) ? overlay.get(id) : macros.peek(id);
       if (now === expect) continue;
-      if (now && expect && !now.builtin && !expect.builtin && sameDefinition(now, expect)) continue;
-      return false;
+      if (now && expect && !now.builtin && !expect.builtin && sameDefinition(now, expect)) {
+        (moves ??= new MovedDefinitions()).add(expect, now);
+        continue;
+      }
+      return undefined;
     }
-    return true;
+    return moves ?? NONE_MOVED;
   }
 
   /** Where stretch k ends: the next checkpoint, or (the last stretch) the end of the run. */
@@ -185,7 +197,8 @@ export class Replayer {
     return { outLen: this.base.result.tokens.length - 1, logLen: j.logId.length, includesLen: this.base.result.includes.length, problemsLen: this.base.runProblems, onceLen: j.onceLog.length, enteredLen: j.enteredLog.length };
   }
 
-  private takeOver(k: number, end: StretchEnd): void {
+  /** Takes over stretch k; its problems at the body tokens of definitions made anew go to the new ones (`moves`). */
+  private takeOver(k: number, end: StretchEnd, moves: MovedDefinitions): void {
     const pp = this.pp;
     const j = this.base.journal;
     const from = this.cps[k];
@@ -194,7 +207,7 @@ export class Replayer {
     this.stats.tokens += end.outLen - from.outLen;
     const includes: IncludeRecord[] = this.base.result.includes;
     for (let i = from.includesLen; i < end.includesLen; i++) pp.includes.push(includes[i]);
-    for (let i = from.problemsLen; i < end.problemsLen; i++) pp.problems.report(this.base.problems[i]);
+    for (let i = from.problemsLen; i < end.problemsLen; i++) pp.problems.report(moves.problem(this.base.problems[i]));
     for (const e of this.entriesAt.get(k) ?? []) {
       if (!pp.fileSeen.has(e.sf)) {
         pp.fileSeen.add(e.sf);

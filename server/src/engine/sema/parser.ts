@@ -487,7 +487,11 @@ export class Parser {
     let nameIdx = -1;
     /** `struct|union|enum` keywords of the declaration specifiers: their tags are declared as a full parse would. */
     const tagKeywords: number[] = [];
+    // Whether the skim applies depends on every token it scans, also when it gives up and the full parse stops
+    // sooner: the declaration's reach covers them (an edit there must parse it again).
+    const decl = this.cur;
     for (let i = start; i < toks.length; i++) {
+      if (i >= decl.reach) decl.reach = i + 1;
       const t = toks[i];
       if (t.kind === TokenKind.EOF) return false;
       if (t.kind === TokenKind.Identifier) {
@@ -528,6 +532,7 @@ export class Parser {
             if (toks[j].text === '{') d++;
             else if (toks[j].text === '}' && --d === 0) break;
           }
+          if (j >= decl.reach) decl.reach = Math.min(j + 1, toks.length);
           if (d !== 0) return false;
           return this.skimmed(start, nameIdx, j + 1, tagKeywords);
         }
