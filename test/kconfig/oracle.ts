@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { forTree, type KconfigArch } from '../../server/src/engine/kconfig/arches';
 import type { KconfigModel } from '../../server/src/engine/kconfig/model';
+import { configValues } from '../../server/src/engine/kconfig/olddefconfig';
 
 export const root = path.resolve(__dirname, '../../..');
 export const cacheRoot = process.env.MEMDESC_CACHE ?? path.join(os.homedir(), '.cache/memdesc-layout');
@@ -106,17 +107,6 @@ export class ConfOracle {
   }
 }
 
-/** A .config as name → value ('n' for "is not set"), in order. */
-export function configEntries(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    let m = /^CONFIG_([A-Za-z0-9_]+)=(.*)$/.exec(line);
-    if (m) out.set(m[1], m[2]);
-    else if ((m = /^# CONFIG_([A-Za-z0-9_]+) is not set$/.exec(line))) out.set(m[1], 'n');
-  }
-  return out;
-}
-
 export interface ConfigDiff {
   identical: boolean;
   symbols: number;
@@ -129,8 +119,8 @@ export interface ConfigDiff {
 }
 
 export function compareConfigs(ours: string, conf: string): ConfigDiff {
-  const a = configEntries(ours);
-  const b = configEntries(conf);
+  const a = configValues(ours);
+  const b = configValues(conf);
   const differ: ConfigDiff['differ'] = [];
   for (const [k, v] of b) if (a.get(k) !== v) differ.push({ name: k, ours: a.get(k), conf: v });
   for (const [k, v] of a) if (!b.has(k)) differ.push({ name: k, ours: v, conf: undefined });

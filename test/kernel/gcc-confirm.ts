@@ -16,6 +16,7 @@ import { DiskHost, OverlayHost, type FileHost } from '../../server/src/engine/ba
 import { gccRejects } from '../../server/src/engine/kernel/explore';
 import { kernelSetup, MEMDESC_FILES } from '../../server/src/engine/kernel/kernel';
 import { forTree, kconfigArch } from '../../server/src/engine/kconfig/arches';
+import { configValues } from '../../server/src/engine/kconfig/olddefconfig';
 import type { PreprocessCache } from '../../server/src/engine/pp/preprocessor';
 
 export const cacheRoot = process.env.MEMDESC_CACHE ?? path.join(os.homedir(), '.cache/memdesc-layout');
@@ -131,21 +132,10 @@ export function symlinkFarm(src: string, files: Map<string, string>): string {
   return farm;
 }
 
-/** A .config as name → value ('n' for "is not set"). */
-export function configEntries(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    let m = /^CONFIG_([A-Za-z0-9_]+)=(.*)$/.exec(line);
-    if (m) out.set(m[1], m[2]);
-    else if ((m = /^# CONFIG_([A-Za-z0-9_]+) is not set$/.exec(line))) out.set(m[1], 'n');
-  }
-  return out;
-}
-
 /** Symbols whose value differs between two .configs (undefined: not written). */
 export function configDifferences(a: string, b: string): Array<{ name: string; a?: string; b?: string }> {
-  const x = configEntries(a);
-  const y = configEntries(b);
+  const x = configValues(a);
+  const y = configValues(b);
   const out: Array<{ name: string; a?: string; b?: string }> = [];
   for (const [k, v] of x) if (y.get(k) !== v) out.push({ name: k, a: v, b: y.get(k) });
   for (const [k, v] of y) if (!x.has(k)) out.push({ name: k, a: undefined, b: v });

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { analyze, buildModel, configValues, DiskHost, DiskKconfigHost, exploreArch, forTree, isAbiName, KCONFIG_ARCHES, kconfigArch, kernelSetup, PreprocessCache, PROBLEM_CODES, recordName, severityOf } from '../engine';
 import type { AbiName, Counterexample, ExploredAssertion, ExploredLayout, ExploreResult, KconfigHost, KernelConfigChoice, ProblemCode } from '../engine';
-import { VERSION } from '../version';
+import { sarifLevel, sarifLog } from './sarif';
 import type { CommonArgs } from './args';
 
 type Out = (s: string) => void;
@@ -363,7 +363,7 @@ class AllConfigsReport {
         const members = this.membersOf(run, a);
         results.push({
           ruleId: 'config-counterexample',
-          level: sarifLevel('config-counterexample'),
+          level: sarifLevel(severityOf('config-counterexample')),
           message: { text: `${a.text} fails on ${run.abi} ${under}: ${c.detail}; why: ${c.why}` },
           locations: [location(this.rel(a.file), a.line, column)],
           ...(members.length ? { relatedLocations: members.map((m, k) => ({ id: k, message: { text: `${m.struct}.${m.member} at offset ${m.offset ?? '?'} on ${run.abi} ${under}` }, ...location(m.file, m.line, m.column) })) } : {}),
@@ -372,7 +372,7 @@ class AllConfigsReport {
       } else {
         results.push({
           ruleId: 'config-undecided',
-          level: sarifLevel('config-undecided'),
+          level: sarifLevel(severityOf('config-undecided')),
           message: { text: `${a.text} not decided on ${run.abi}: ${a.note ?? 'no verdict'}` },
           locations: [location(this.rel(a.file), a.line, column)],
           properties: { arch: run.abi, symbols: a.symbols.map(withConfig), cases: a.cases },
@@ -382,37 +382,20 @@ class AllConfigsReport {
     for (const p of this.problems) {
       results.push({
         ruleId: p.code,
-        level: p.severity === 'info' ? 'note' : p.severity,
+        level: sarifLevel(p.severity),
         message: { text: `${p.message} (${p.arches.join(', ')})` },
         locations: p.file ? [location(p.file, p.line, p.column)] : [],
       });
     }
-    const ruleIds = [...new Set(results.map((r) => r.ruleId))];
-    return {
-      version: '2.1.0',
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-      runs: [
-        {
-          tool: {
-            driver: {
-              name: 'memdesc-layout',
-              version: VERSION,
-              informationUri: README_ALL_CONFIGS,
-              rules: ruleIds.map((id) => ({ id, shortDescription: { text: PROBLEM_CODES[id as ProblemCode]?.meaning ?? id }, helpUri: README_ALL_CONFIGS })),
-            },
-          },
-          results,
-          properties: { arches: this.runs.map((r) => r.abi), complete: this.runs.every((r) => r.skipped || r.result?.complete) },
-        },
-      ],
-    };
+    return sarifLog({
+      helpUri: README_ALL_CONFIGS,
+      describe: (id) => PROBLEM_CODES[id as ProblemCode]?.meaning ?? id,
+      results,
+      properties: { arches: this.runs.map((r) => r.abi), complete: this.runs.every((r) => r.skipped || r.result?.complete) },
+    });
   }
 }
 
-const sarifLevel = (code: ProblemCode) => {
-  const s = severityOf(code);
-  return s === 'info' ? 'note' : s;
-};
 
 /** Kconfig problems of every arch, each once, with the arches that met it. */
 function mergeProblems(runs: ArchRun[]): MergedProblem[] {

@@ -4,7 +4,7 @@ import { AssertVerdict } from '../engine';
 import { Finding } from '../engine';
 import { Problem } from '../engine';
 import { PathDisplay } from '../engine';
-import { VERSION } from '../version';
+import { sarifLevel, sarifLog } from './sarif';
 import { CommonArgs } from './args';
 import type { Run } from './main';
 
@@ -130,28 +130,15 @@ const RULE_TEXT: Record<string, string> = {
 };
 
 function sarif(items: CheckItem[]) {
-  const ruleIds = [...new Set(items.map((i) => i.code))];
-  return {
-    version: '2.1.0',
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'memdesc-layout',
-            version: VERSION,
-            informationUri: README_RULES,
-            rules: ruleIds.map((id) => ({ id, shortDescription: { text: RULE_TEXT[id] ?? id }, helpUri: `${README_RULES}` })),
-          },
-        },
-        results: items.map((i) => ({
-          ruleId: i.code,
-          level: i.severity === 'info' ? 'note' : i.severity,
-          message: { text: i.in.length > 1 || i.in[0] ? `${i.message} (in: ${i.in.join(', ')})` : i.message },
-          locations: [{ physicalLocation: { artifactLocation: { uri: i.file }, region: { startLine: i.line, startColumn: i.column } } }],
-          relatedLocations: i.related.map((r, k) => ({ id: k, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: r.file }, region: { startLine: r.line, startColumn: r.column } } })),
-        })),
-      },
-    ],
-  };
+  return sarifLog({
+    helpUri: README_RULES,
+    describe: (id) => RULE_TEXT[id] ?? id,
+    results: items.map((i) => ({
+      ruleId: i.code,
+      level: sarifLevel(i.severity),
+      message: { text: i.in.length > 1 || i.in[0] ? `${i.message} (in: ${i.in.join(', ')})` : i.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: i.file }, region: { startLine: i.line, startColumn: i.column } } }],
+      relatedLocations: i.related.map((r, k) => ({ id: k, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: r.file }, region: { startLine: r.line, startColumn: r.column } } })),
+    })),
+  });
 }

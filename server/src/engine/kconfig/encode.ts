@@ -9,7 +9,7 @@ import { Cnf, FALSE, TRUE, type Lit } from './cnf';
 import { strtol } from './cnumber';
 import { compareValues, stringValid, type ProbeValues } from './eval';
 import { choiceOf } from './finalize';
-import { type Expr, type KconfigModel, KSymbol, type Property } from './model';
+import { type Expr, forEachSymbol, type KconfigModel, KSymbol, type Property } from './model';
 
 /** A tristate as two literals: ge1 = "at least m", ge2 = "y" (ge2 implies ge1). */
 export interface Pair {
@@ -132,14 +132,10 @@ export class KconfigEncoding {
     // A small constant range is enumerated whole (x86's NODES_SHIFT, 1 to 10): every value a user could choose is a
     // value the search can try.
     for (const [s] of dom) {
-      if (s.type === 'string') continue;
       for (const p of s.props) {
-        if (p.kind !== 'range') continue;
-        const num = (b: KSymbol | undefined) => (b && (b.kind === 'const' || (b.kind === 'normal' && b.type === 'unknown')) ? strtol(b.name, s.type === 'hex' ? 16 : 0, false) : undefined);
-        const lo = num(p.rangeLow);
-        const hi = num(p.rangeHigh);
-        if (!lo || !hi || lo.end === 0 || hi.end === 0 || hi.value < lo.value || hi.value - lo.value > BigInt(WHOLE_RANGE_MAX)) continue;
-        for (let v = lo.value; v <= hi.value; v++) add(s, s.type === 'hex' ? `0x${v.toString(16)}` : v.toString());
+        const r = constantRange(s, p);
+        if (!r || r.hi - r.lo > BigInt(WHOLE_RANGE_MAX)) continue;
+        for (let v = r.lo; v <= r.hi; v++) add(s, s.type === 'hex' ? `0x${v.toString(16)}` : v.toString());
       }
     }
     // What a default or a range bound can bring, to a fixed point (defaults name other symbols).
@@ -330,7 +326,7 @@ export class KconfigEncoding {
   /** Symbols a symbol's constraint reads. */
   inputs(s: KSymbol): Set<KSymbol> {
     const out = new Set<KSymbol>();
-    const add = (e: Expr | null) => addSymbols(e, out);
+    const add = (e: Expr | null) => forEachSymbol(e, (x) => out.add(x));
     for (const p of s.props) {
       if (p.text !== undefined || p.kind === 'default' || p.kind === 'range') add(p.visible);
       if (p.kind === 'default') add(p.expr);
@@ -556,25 +552,6 @@ export class KconfigEncoding {
   }
 }
 
-export function addSymbols(e: Expr | null, out: Set<KSymbol>): void {
-  if (!e) return;
-  switch (e.op) {
-    case 'sym':
-      out.add(e.sym);
-      return;
-    case 'not':
-      addSymbols(e.e, out);
-      return;
-    case 'and':
-    case 'or':
-      addSymbols(e.l, out);
-      addSymbols(e.r, out);
-      return;
-    default:
-      out.add(e.ls);
-      out.add(e.rs);
-  }
-}
 
 function boundBase(s: KSymbol, base: number): number {
   return s.type === 'int' ? 10 : s.type === 'hex' ? 16 : base;
@@ -588,4 +565,20 @@ export function clamp(t: string, base: number, lo: string, loBase: number, hi: s
     return hi;
   }
   return lo;
+}
+
+/**
+ * A `range` property's bounds when both are numbers (a constant, or an unquoted number Kconfig reads as a symbol
+ * of no type), for an int or hex symbol; undefined for any other property or a bound that is a symbol.
+ */
+export function constantRange(s: KSymbol, p: Property): { lo: bigint; hi: bigint } | undefined {
+  if (p.kind !== 'range' || (s.type !== 'int' && s.type !== 'hex')) return undefined;
+  const num = (b: KSymbol | undefined) => {
+    if (!b || !(b.kind === 'const' || (b.kind === 'normal' && b.type === 'unknown'))) return undefined;
+    const r = strtol(b.name, s.type === 'hex' ? 16 : 0, false);
+    return r.end === 0 ? undefined : r.value;
+  };
+  const lo = num(p.rangeLow);
+  const hi = num(p.rangeHigh);
+  return lo === undefined || hi === undefined || hi < lo ? undefined : { lo, hi };
 }

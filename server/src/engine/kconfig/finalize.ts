@@ -2,7 +2,7 @@
 // into reverse dependencies, and the dependency-cycle check (scripts/kconfig/menu.c menu_finalize, symbol.c
 // sym_check_deps). The result is the KconfigModel the evaluator and the SAT encoder read.
 
-import { type Expr, type KconfigModel, KSymbol, type Menu, type Property } from './model';
+import { type Expr, forEachSymbol, type KconfigModel, KSymbol, type Menu, type Property } from './model';
 import type { ParsedTree } from './parser';
 import type { KconfigProblems } from './problems';
 
@@ -122,24 +122,6 @@ export function choiceOf(sym: KSymbol): KSymbol | null {
   return m && m.sym && m.sym.isChoice ? m.sym : null;
 }
 
-function symbolsOf(e: Expr | null, out: KSymbol[]): void {
-  if (!e) return;
-  switch (e.op) {
-    case 'sym':
-      out.push(e.sym);
-      return;
-    case 'not':
-      symbolsOf(e.e, out);
-      return;
-    case 'and':
-    case 'or':
-      symbolsOf(e.l, out);
-      symbolsOf(e.r, out);
-      return;
-    default:
-      out.push(e.ls, e.rs);
-  }
-}
 
 /**
  * sym_check_deps: a symbol may not depend on itself through dependencies, reverse dependencies, implies,
@@ -156,7 +138,7 @@ function checkCycles(tree: ParsedTree, problems: KconfigProblems): void {
     const out: { sym: KSymbol; why: string }[] = [];
     const add = (e: Expr | null, why: string) => {
       const syms: KSymbol[] = [];
-      symbolsOf(e, syms);
+      forEachSymbol(e, (x) => syms.push(x));
       for (const s of syms) out.push({ sym: s, why });
     };
     add(sym.dirDep, 'depends on');
@@ -289,7 +271,7 @@ function dependencyOrder(symbols: KSymbol[], choices: KSymbol[]): KSymbol[] {
     const out = new Set<KSymbol>();
     const add = (e: Expr | null) => {
       const l: KSymbol[] = [];
-      symbolsOf(e, l);
+      forEachSymbol(e, (x) => l.push(x));
       for (const x of l) out.add(x);
     };
     add(s.dirDep);

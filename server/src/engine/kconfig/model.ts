@@ -94,6 +94,27 @@ export type Expr =
   | { readonly id: number; readonly op: 'and' | 'or'; readonly l: Expr; readonly r: Expr }
   | { readonly id: number; readonly op: CmpOp; readonly ls: KSymbol; readonly rs: KSymbol };
 
+/** Calls `f` with every symbol an expression reads (a comparison's both sides), depth first. */
+export function forEachSymbol(e: Expr | null, f: (s: KSymbol) => void): void {
+  if (!e) return;
+  switch (e.op) {
+    case 'sym':
+      f(e.sym);
+      return;
+    case 'not':
+      forEachSymbol(e.e, f);
+      return;
+    case 'and':
+    case 'or':
+      forEachSymbol(e.l, f);
+      forEachSymbol(e.r, f);
+      return;
+    default:
+      f(e.ls);
+      f(e.rs);
+  }
+}
+
 /** Interns expressions as the kernel does (expr_lookup): equal structure, one object. */
 export class ExprPool {
   private readonly map = new Map<string, Expr>();

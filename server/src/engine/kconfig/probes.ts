@@ -2,7 +2,7 @@
 // the values under which that .config is what conf would have written.
 
 import { Evaluation, readConfig, type ProbeValues } from './eval';
-import type { Expr, KconfigModel, KSymbol } from './model';
+import { forEachSymbol, type Expr, type KconfigModel, type KSymbol } from './model';
 
 export interface ProbeInference {
   values: Map<KSymbol, string>;
@@ -12,25 +12,6 @@ export interface ProbeInference {
   inconsistent: KSymbol[];
 }
 
-function symbolsIn(e: Expr | null, out: Set<KSymbol>): void {
-  if (!e) return;
-  switch (e.op) {
-    case 'sym':
-      out.add(e.sym);
-      return;
-    case 'not':
-      symbolsIn(e.e, out);
-      return;
-    case 'and':
-    case 'or':
-      symbolsIn(e.l, out);
-      symbolsIn(e.r, out);
-      return;
-    default:
-      out.add(e.ls);
-      out.add(e.rs);
-  }
-}
 
 /** For each free symbol: the symbols whose definition reads it directly. */
 export function freeSites(model: KconfigModel): Map<KSymbol, KSymbol[]> {
@@ -38,7 +19,7 @@ export function freeSites(model: KconfigModel): Map<KSymbol, KSymbol[]> {
   for (const f of model.frees) sites.set(f, new Set());
   const note = (s: KSymbol, e: Expr | null) => {
     const found = new Set<KSymbol>();
-    symbolsIn(e, found);
+    forEachSymbol(e, (x) => found.add(x));
     for (const f of found) if (f.kind === 'free') sites.get(f)?.add(s);
   };
   for (const s of [...model.symbols, ...model.choices]) {

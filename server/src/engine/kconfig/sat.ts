@@ -6,7 +6,7 @@ import { FALSE, TRUE, type Lit } from './cnf';
 import { KconfigEncoding, type Pair } from './encode';
 import { Evaluation, readConfig, type ProbeValues } from './eval';
 import { olddefconfig } from './olddefconfig';
-import type { Expr, KconfigModel, KSymbol } from './model';
+import { forEachSymbol, type Expr, type KconfigModel, type KSymbol } from './model';
 import { LogicSolverBackend, type SatBackend } from './solver';
 
 /** Symbol name (without CONFIG_) → value: y, m, n, or the text of an int/hex/string. */
@@ -73,7 +73,7 @@ export class KconfigSat {
   private literal(c: string | Expr): Lit {
     const e = typeof c === 'string' ? this.parse(c) : c;
     const syms = new Set<KSymbol>();
-    collect(e, syms);
+    forEachSymbol(e, (x) => syms.add(x));
     this.enc.ensure(syms);
     return this.enc.expr(e).ge1;
   }
@@ -312,24 +312,6 @@ export class KconfigSat {
   }
 }
 
-function collect(e: Expr, out: Set<KSymbol>): void {
-  switch (e.op) {
-    case 'sym':
-      out.add(e.sym);
-      return;
-    case 'not':
-      collect(e.e, out);
-      return;
-    case 'and':
-    case 'or':
-      collect(e.l, out);
-      collect(e.r, out);
-      return;
-    default:
-      out.add(e.ls);
-      out.add(e.rs);
-  }
-}
 
 /** Kconfig expression syntax for constraints: words (symbols, numbers), "strings", ! && || = != < <= > >= ( ). */
 class ConstraintParser {

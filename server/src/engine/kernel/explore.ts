@@ -13,6 +13,7 @@ import { Analysis, AssertVerdict } from '../analysis/analyze';
 import { IncrementalAnalysis } from '../analysis/incremental';
 import type { Relevance } from '../analysis/relevance';
 import { archSpace, configValues, type ArchSpace, type KconfigHost, type KconfigProblem } from '../kconfig';
+import { constantRange } from '../kconfig/encode';
 import type { Assignment, AssignmentSearch, Cube, SearchPoint, TupleConstraint } from '../kconfig/sat';
 import { OPAQUE_PREFIX, sameValueCombinations, type ConfigProbe, type ExprProbe } from '../pp/probe';
 import { PreprocessCache } from '../pp/preprocessor';
@@ -708,9 +709,11 @@ class Explorer implements ConfigProbe {
       z = false;
       const sym = this.space.model.byName.get(name);
       if (sym && (sym.type === 'int' || sym.type === 'hex') && sym.dirDep) {
-        const num = (b: typeof sym.props[number]['rangeLow']) => (b && (b.kind === 'const' || (b.kind === 'normal' && b.type === 'unknown')) ? Number(b.name) : NaN);
         try {
-          z = sym.props.some((r) => r.kind === 'range' && (num(r.rangeLow) > 0 || num(r.rangeHigh) < 0) && (!r.visible || !this.space.sat.satisfiable([sym.dirDep!, this.space.model.pool.not(r.visible)])));
+          z = sym.props.some((r) => {
+            const b = constantRange(sym, r);
+            return !!b && (b.lo > 0n || b.hi < 0n) && (!r.visible || !this.space.sat.satisfiable([sym.dirDep!, this.space.model.pool.not(r.visible)]));
+          });
         } catch {
           z = false;
         }
@@ -735,11 +738,10 @@ class Explorer implements ConfigProbe {
     const ranges = sym.props.filter((p) => p.kind === 'range');
     if (!ranges.length) return `${c} can take any value (no range); the search tries only ${[...domain].sort((a, b) => a - b).join(', ')}`;
     for (const r of ranges) {
-      // A bound is a number (a constant, or an unquoted number Kconfig reads as a symbol of no type) or a symbol.
-      const bound = (b: typeof r.rangeLow) => (b && (b.kind === 'const' || (b.kind === 'normal' && b.type === 'unknown')) ? Number(b.name) : NaN);
-      const lo = bound(r.rangeLow);
-      const hi = bound(r.rangeHigh);
-      if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) return `${c}'s range (${r.rangeLow?.name} to ${r.rangeHigh?.name}) is not constant; the search tries only some values`;
+      const b = constantRange(sym, r);
+      if (!b) return `${c}'s range (${r.rangeLow?.name} to ${r.rangeHigh?.name}) is not constant; the search tries only some values`;
+      const lo = Number(b.lo);
+      const hi = Number(b.hi);
       if (hi - lo > 256) return `${c}'s range ${r.rangeLow!.name} to ${r.rangeHigh!.name} is wider than the values the search tries`;
       for (let v = lo; v <= hi; v++) if (!domain.has(v)) return `${c} can be ${sym.type === 'hex' ? `0x${v.toString(16)}` : v} (range ${r.rangeLow!.name} to ${r.rangeHigh!.name}), a value the search does not try`;
     }

@@ -1,0 +1,30 @@
+// The SARIF 2.1.0 log the CLI writes (check and check --all-configs): one run of memdesc-layout, its rules and results.
+import { VERSION } from '../version';
+
+/** A SARIF level from one of our severities. */
+export function sarifLevel(severity: 'error' | 'warning' | 'info'): 'error' | 'warning' | 'note' {
+  return severity === 'info' ? 'note' : severity;
+}
+
+/** The log: the rules are the distinct ruleIds of the results, each described by `describe`. */
+export function sarifLog<R extends { ruleId: string }>(opts: { helpUri: string; describe: (ruleId: string) => string; results: R[]; properties?: Record<string, unknown> }) {
+  const ruleIds = [...new Set(opts.results.map((r) => r.ruleId))];
+  return {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'memdesc-layout',
+            version: VERSION,
+            informationUri: opts.helpUri,
+            rules: ruleIds.map((id) => ({ id, shortDescription: { text: opts.describe(id) }, helpUri: opts.helpUri })),
+          },
+        },
+        results: opts.results,
+        ...(opts.properties ? { properties: opts.properties } : {}),
+      },
+    ],
+  };
+}
