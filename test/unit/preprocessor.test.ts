@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FileHost } from '../../server/src/engine/base/host';
-import { preprocess, PreprocessOptions } from '../../server/src/engine/pp/preprocessor';
+import { preprocess, PreprocessCache, PreprocessOptions, PreprocessSession } from '../../server/src/engine/pp/preprocessor';
 import { Problems } from '../../server/src/engine/base/problems';
 import { locationOf, Token } from '../../server/src/engine/base/token';
 
@@ -266,5 +266,48 @@ describe('preprocessor: diagnostics, limits and positions', () => {
   it('-D/-U and predefines apply in order, before the main file', () => {
     const r = pp('A B C', { predefines: '#define A 1\n', defines: [{ name: 'B', value: '2' }, { name: 'C' }, { undef: 'C' }] });
     assert.equal(r.toks.map((t) => t.text).join(' '), '1 2 C');
+  });
+});
+
+// The journal keeps what each macro lookup found as the index of the logged change that made it (Lookups), and an
+// update cuts those at its restart point and appends the previous run's back after convergence. Whatever the edit,
+// each lookup must name the table's definition at its place in the run: the last logged change to its name before
+// it, or the built-in state when there is none.
+describe('journal lookups across updates', () => {
+  const files: Record<string, string> = {
+    '/inc/a.h': '#ifndef A_H\n#define A_H\n#define W 4\n#define F(x) ((x) * W)\ntypedef int a_t;\n#endif\n',
+    '/inc/b.h': '#include "a.h"\n#define W 8\nstruct b { char c[F(1)]; };\n#undef W\n#define W 2\n',
+    '/m.c': '#include "a.h"\n#include "b.h"\n#if F(2) > 3\nstruct m { a_t x[F(3)]; };\n#endif\nint z = W + F(W);\n',
+  };
+  const edits = [
+    '#include "a.h"\n#define EXTRA 1\n#define W 8\nstruct b { char c[F(1)]; };\n#undef W\n#define W 2\n',
+    '#include "a.h"\nstruct b { char c[F(1)]; };\n#define W 3\n',
+    '#include "a.h"\n#define W 8\nstruct b { char c[F(1)]; };\n#undef W\n#define W 2\n',
+    '#undef F\n#define F(x) x\n#include "a.h"\n',
+  ];
+  it('each lookup finds the definition the log says, after every update', () => {
+    const host = new MemHost({ ...files });
+    const session = new PreprocessSession(['/m.c'], { includePaths: ['/inc'] }, host, new PreprocessCache());
+    session.run();
+    let checked = 0;
+    for (const text of [undefined, ...edits]) {
+      if (text !== undefined) {
+        host.files['/inc/b.h'] = text;
+        assert.ok(session.update('/inc/b.h'), 'updated incrementally');
+      }
+      const { journal } = session.relevanceSource();
+      const l = journal.lookups;
+      const latest = new Map<number, number>();
+      let li = 0;
+      for (let k = 0; k < l.length; k++) {
+        while (li < l.logAt(k)) latest.set(journal.logId[li], li++);
+        const c = latest.get(l.id(k));
+        const want = c === undefined ? journal.initially(l.id(k)) : journal.logNext[c];
+        assert.equal(l.def(k), want, `lookup ${k} of ${session.relevanceSource().spelling(l.id(k))}`);
+        checked++;
+      }
+      assert.ok(l.length > 20, 'the run made lookups');
+    }
+    assert.ok(checked > 100);
   });
 });

@@ -43,14 +43,14 @@ export class Relevance {
     const l = this.src.journal.lookups;
     // Lookups land in output order (outAt never decreases but where a runaway expansion was dropped).
     let lo = 0;
-    let hi = l.outAt.length;
+    let hi = l.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (l.outAt[mid] < s) lo = mid + 1;
+      if (l.outAt(mid) < s) lo = mid + 1;
       else hi = mid;
     }
     // A condition's own lookups are its group's, added with it below.
-    for (let i = lo; i < l.outAt.length && l.outAt[i] < e; i++) if (!l.inCondition[i]) this.addLookup(l.ids[i], l.defs[i], true);
+    for (let i = lo; i < l.length && l.outAt(i) < e; i++) if (!l.inCondition(i)) this.addLookup(l.id(i), l.def(i), true);
     // The conditional groups the tokens sit in: the state of each stretch they are part of, with the stretches
     // that made no output where the range starts (a group skipped right before its first token decides it too).
     const cps = this.src.journal.cps;

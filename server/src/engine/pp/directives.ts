@@ -221,9 +221,8 @@ export class Directives {
         pp.expander.counter = counter;
       }
     };
-    const lookups: Array<number | MacroDef | undefined> = [];
-    for (let i = mark!; i < l!.length; i++) lookups.push(l!.ids[i], l!.defs[i]);
-    const p = this.prober.run(l!.ids.slice(mark), name, setDefs, quietly, value);
+    const lookups = l!.pairsFrom(mark!);
+    const p = this.prober.run(l!.idsFrom(mark!), name, setDefs, quietly, value);
     return { value, expr: { key, value, lookups, probe: p ?? undefined, complex: p === null ? true : undefined } };
   }
 
@@ -231,9 +230,7 @@ export class Directives {
   private depsSince(from: number | undefined, before?: ReadonlyArray<number | MacroDef | undefined>): ReadonlyArray<number | MacroDef | undefined> | undefined {
     const l = this.pp.macros.lookups;
     if (l === undefined || from === undefined) return undefined;
-    const out: Array<number | MacroDef | undefined> = before ? [...before] : [];
-    for (let i = from; i < l.length; i++) out.push(l.ids[i], l.defs[i]);
-    return out;
+    return l.pairsFrom(from, before ? [...before] : []);
   }
 
   /** A conditional directive named by spelling `d` at token `at` of its line (which ends before `end`). */

@@ -11,7 +11,7 @@ import { Expansion, Token, TokenKind } from '../base/token';
 import { Cond, sameConds } from './conditionals';
 import { includeGuard, relexInPlace } from './files';
 import { FileCtx, fileFrame } from './frames';
-import { Lookups, MacroDef, sameDefinition } from './macros';
+import { LookupJournal, LookupTail, Lookups, MacroDef, sameDefinition } from './macros';
 import type { ReplayIndex } from './replay';
 import type { IncludeRecord, Preprocessor, PreprocessResult } from './preprocessor';
 import { BodySkipper, SkipperState } from './skipper';
@@ -58,6 +58,8 @@ interface Logs {
   logId: number[];
   logPrev: Array<MacroDef | undefined>;
   logNext: Array<MacroDef | undefined>;
+  /** For each change, the log index of the change before it to the same spelling id (-1: none). */
+  logBefore: number[];
   onceLog: string[];
   enteredLog: string[];
   /** Every file entry, in order. */
@@ -70,7 +72,7 @@ interface Logs {
  */
 interface OldRun extends Logs, ScanState {
   at: { out: number; log: number; cps: number; files: number; includes: number; problems: number; once: number; entered: number; deps: number };
-  deps: { ids: number[]; defs: Array<MacroDef | undefined>; logAt: number[]; outAt: number[]; inCondition: number[] };
+  deps: LookupTail;
   files: SourceFile[];
   includes: IncludeRecord[];
   problems: Problem[];
@@ -112,11 +114,16 @@ function replaceInPlace<T>(xs: T[], from: number, to: number, seg: T[]): void {
   for (let k = 0; k < seg.length; k++) xs[from + k] = seg[k];
 }
 
-export class Journal implements Logs {
+export class Journal implements Logs, LookupJournal {
   cps: Checkpoint[] = [];
   logId: number[] = [];
   logPrev: Array<MacroDef | undefined> = [];
   logNext: Array<MacroDef | undefined> = [];
+  logBefore: number[] = [];
+  /** By spelling id: the log index of the latest change to its definition, or -1 (grown as spellings are). */
+  private latest = new Int32Array(4096).fill(-1);
+  /** The table before the run's first change (the built-ins), by spelling id. */
+  private readonly initial: ReadonlyArray<MacroDef | undefined>;
   onceLog: string[] = [];
   enteredLog: string[] = [];
   entries: FileCtx[] = [];
@@ -132,9 +139,12 @@ export class Journal implements Logs {
   private reopened = new Map<FileCtx, number>();
 
   constructor(private readonly pp: Preprocessor) {
-    this.lookups = new Lookups(() => this.logId.length, () => pp.outLength);
+    this.initial = pp.macros.snapshot();
+    this.lookups = new Lookups(this);
     pp.macros.lookups = this.lookups;
     pp.macros.onChange = (id, prev, next) => {
+      this.logBefore.push(this.lastChange(id));
+      this.setLatest(id, this.logId.length);
       this.logId.push(id);
       this.logPrev.push(prev);
       this.logNext.push(next);
@@ -237,6 +247,37 @@ export class Journal implements Logs {
     return true;
   }
 
+  get logLength(): number {
+    return this.logId.length;
+  }
+
+  get outLength(): number {
+    return this.pp.outLength;
+  }
+
+  lastChange(id: number): number {
+    return id < this.latest.length ? this.latest[id] : -1;
+  }
+
+  changedTo(k: number): MacroDef | undefined {
+    return this.logNext[k];
+  }
+
+  initially(id: number): MacroDef | undefined {
+    return this.initial[id];
+  }
+
+  private setLatest(id: number, k: number): void {
+    if (id >= this.latest.length) {
+      let cap = this.latest.length;
+      while (cap <= id) cap *= 2;
+      const grown = new Int32Array(cap).fill(-1);
+      grown.set(this.latest);
+      this.latest = grown;
+    }
+    this.latest[id] = k;
+  }
+
   /**
    * Goes back to checkpoint `c`, in place; returns what followed it in the previous run (to compare with and
    * to take over) and the checkpoint.
@@ -256,16 +297,20 @@ export class Journal implements Logs {
       ...this.scanState(),
       entryCount: pp.entryCount,
       problems: pp.problems.list.slice(cp.problemsLen, pp.runProblems),
-      logId: [], logPrev: [], logNext: [],
+      logId: [], logPrev: [], logNext: [], logBefore: [],
       cps: cut(this.cps, c), onceLog: cut(this.onceLog, cp.onceLen), enteredLog: cut(this.enteredLog, cp.enteredLen),
       entries: this.entries,
       files: cut(pp.files, cp.filesLen), includes: cut(pp.includes, cp.includesLen),
-      deps: { ids: cut(this.lookups.ids, cp.depLen), defs: cut(this.lookups.defs, cp.depLen), logAt: cut(this.lookups.logAt, cp.depLen), outAt: cut(this.lookups.outAt, cp.depLen), inCondition: cut(this.lookups.inCondition, cp.depLen) },
+      deps: this.lookups.cut(cp.depLen),
     };
-    for (let i = this.logId.length - 1; i >= cp.logLen; i--) pp.macros.restore(this.logId[i], this.logPrev[i]);
+    for (let i = this.logId.length - 1; i >= cp.logLen; i--) {
+      pp.macros.restore(this.logId[i], this.logPrev[i]);
+      this.setLatest(this.logId[i], this.logBefore[i]);
+    }
     old.logId = cut(this.logId, cp.logLen);
     old.logPrev = cut(this.logPrev, cp.logLen);
     old.logNext = cut(this.logNext, cp.logLen);
+    old.logBefore = cut(this.logBefore, cp.logLen);
     for (const p of old.onceLog) pp.onceFiles.delete(p);
     for (const p of old.enteredLog) pp.entered.delete(p);
     this.entries = this.entries.filter((e) => e.cpEntry < c);
@@ -432,17 +477,13 @@ export class Journal implements Logs {
       this.logId.push(old.logId[i]);
       this.logPrev.push(sub(old.logPrev[i]));
       this.logNext.push(next);
+      this.logBefore.push(old.logBefore[i]);
+      this.setLatest(old.logId[i], this.logId.length - 1);
       pp.macros.restore(old.logId[i], next);
     }
     // The previous run's lookups from the convergence point on; their log positions are unchanged (the logs are
     // the same length there).
-    for (let i = o.depLen - at.deps; i < old.deps.ids.length; i++) {
-      this.lookups.ids.push(old.deps.ids[i]);
-      this.lookups.defs.push(sub(old.deps.defs[i]));
-      this.lookups.logAt.push(old.deps.logAt[i]);
-      this.lookups.outAt.push(old.deps.outAt[i] + dOut);
-      this.lookups.inCondition.push(old.deps.inCondition[i]);
-    }
+    this.lookups.append(old.deps, o.depLen - at.deps, dOut);
     this.cps.length = newCp;
     for (let i = oldCp - at.cps; i < old.cps.length; i++) {
       const cp = old.cps[i];

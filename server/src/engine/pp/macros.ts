@@ -126,35 +126,136 @@ export function stringize(arg: Seq): string {
 /** Receives every change to the table (the incremental journal logs them). */
 export type MacroChangeListener = (id: number, prev: MacroDef | undefined, next: MacroDef | undefined) => void;
 
+/** What Lookups reads of the journal: its change log, and where the output stands. */
+export interface LookupJournal {
+  /** How many macro-table changes the log holds. */
+  readonly logLength: number;
+  /** The output's length. */
+  readonly outLength: number;
+  /** The log index of the latest change to spelling `id`'s definition (-1: none in this run). */
+  lastChange(id: number): number;
+  /** The definition change `k` of the log made. */
+  changedTo(k: number): MacroDef | undefined;
+  /** Spelling `id`'s definition before the run's first change to it (a built-in, or none). */
+  initially(id: number): MacroDef | undefined;
+}
+
 /**
  * Every macro-table lookup of a run, in order, with what it found and how long the table's change log was then: what
  * each stretch of the run depended on (a replay under other definitions checks it; see Replayer).
  */
 export class Lookups {
-  readonly ids: number[] = [];
-  readonly defs: Array<MacroDef | undefined> = [];
-  /** The journal's log length at each lookup. */
-  readonly logAt: number[] = [];
-  /** The output's length at each lookup: where the tokens it decided go. */
-  readonly outAt: number[] = [];
-  /** 1 for a lookup made while a conditional directive's expression was evaluated, else 0. */
-  readonly inCondition: number[] = [];
+  // Typed arrays grown by doubling: an update cuts the tail at its restart point and appends the previous run's tail
+  // back after convergence, hundreds of thousands of lookups, with one native copy each. What a lookup found is kept
+  // as the log index of the change that made it: after convergence the log holds the same changes at the same
+  // indices (definitions made anew in their places), so the tail needs no translating.
+  private idArr = new Int32Array(1024);
+  private changeArr = new Int32Array(1024);
+  private logArr = new Int32Array(1024);
+  private outArr = new Int32Array(1024);
+  private condArr = new Uint8Array(1024);
+  private n = 0;
   /** Set while a conditional directive's expression is evaluated. */
   condition = false;
-  constructor(
-    private readonly logLength: () => number,
-    private readonly outLength: () => number,
-  ) {}
-  add(id: number, def: MacroDef | undefined): void {
-    this.ids.push(id);
-    this.defs.push(def);
-    this.logAt.push(this.logLength());
-    this.outAt.push(this.outLength());
-    this.inCondition.push(this.condition ? 1 : 0);
+  constructor(private readonly journal: LookupJournal) {}
+  /** Records a lookup of spelling `id` (it finds the definition the latest logged change made). */
+  add(id: number): void {
+    const n = this.n;
+    if (n === this.idArr.length) this.reserve(n + 1);
+    const j = this.journal;
+    this.idArr[n] = id;
+    this.changeArr[n] = j.lastChange(id);
+    this.logArr[n] = j.logLength;
+    this.outArr[n] = j.outLength;
+    this.condArr[n] = this.condition ? 1 : 0;
+    this.n = n + 1;
   }
   get length(): number {
-    return this.ids.length;
+    return this.n;
   }
+  /** Lookup i's spelling id. */
+  id(i: number): number {
+    return this.idArr[i];
+  }
+  /** The definition lookup i found (undefined: not a macro then). */
+  def(i: number): MacroDef | undefined {
+    const k = this.changeArr[i];
+    return k >= 0 ? this.journal.changedTo(k) : this.journal.initially(this.idArr[i]);
+  }
+  /** The journal's log length at lookup i. */
+  logAt(i: number): number {
+    return this.logArr[i];
+  }
+  /** The output's length at lookup i: where the tokens it decided go. */
+  outAt(i: number): number {
+    return this.outArr[i];
+  }
+  /** Whether lookup i was made while a conditional directive's expression was evaluated. */
+  inCondition(i: number): boolean {
+    return this.condArr[i] !== 0;
+  }
+  /** The spelling ids of lookups [from, length). */
+  idsFrom(from: number): number[] {
+    return Array.from(this.idArr.subarray(from, this.n));
+  }
+  /** Lookups [from, length) as spelling id / definition pairs. */
+  pairsFrom(from: number, into: Array<number | MacroDef | undefined> = []): Array<number | MacroDef | undefined> {
+    for (let i = from; i < this.n; i++) into.push(this.idArr[i], this.def(i));
+    return into;
+  }
+  /** Removes lookups [from, length) and returns them. */
+  cut(from: number): LookupTail {
+    const n = this.n;
+    this.n = from;
+    return {
+      length: n - from,
+      ids: this.idArr.slice(from, n),
+      changes: this.changeArr.slice(from, n),
+      logAt: this.logArr.slice(from, n),
+      outAt: this.outArr.slice(from, n),
+      inCondition: this.condArr.slice(from, n),
+    };
+  }
+  /** Appends `tail`'s lookups [from, end), their output positions moved by `dOut`. */
+  append(tail: LookupTail, from: number, dOut: number): void {
+    const k = tail.length - from;
+    if (k <= 0) return;
+    const n = this.n;
+    this.reserve(n + k);
+    this.idArr.set(tail.ids.subarray(from), n);
+    this.changeArr.set(tail.changes.subarray(from), n);
+    this.logArr.set(tail.logAt.subarray(from), n);
+    this.condArr.set(tail.inCondition.subarray(from), n);
+    const out = this.outArr;
+    const src = tail.outAt;
+    for (let i = 0; i < k; i++) out[n + i] = src[from + i] + dOut;
+    this.n = n + k;
+  }
+  private reserve(need: number): void {
+    let cap = this.idArr.length;
+    if (need <= cap) return;
+    while (cap < need) cap *= 2;
+    const n = this.n;
+    const grow = <A extends Int32Array | Uint8Array>(a: A, b: A): A => {
+      b.set(a.subarray(0, n));
+      return b;
+    };
+    this.idArr = grow(this.idArr, new Int32Array(cap));
+    this.changeArr = grow(this.changeArr, new Int32Array(cap));
+    this.logArr = grow(this.logArr, new Int32Array(cap));
+    this.outArr = grow(this.outArr, new Int32Array(cap));
+    this.condArr = grow(this.condArr, new Uint8Array(cap));
+  }
+}
+
+/** Lookups cut from a run's end (Lookups.cut), to be appended back. */
+export interface LookupTail {
+  readonly length: number;
+  readonly ids: Int32Array;
+  readonly changes: Int32Array;
+  readonly logAt: Int32Array;
+  readonly outAt: Int32Array;
+  readonly inCondition: Uint8Array;
 }
 
 /** The macros defined now, by spelling id; while an expansion is being remembered, every lookup is logged. */
@@ -170,6 +271,11 @@ export class MacroTable {
 
   constructor(readonly spellings: Spellings) {}
 
+  /** Every definition now, by spelling id (a copy). */
+  snapshot(): Array<MacroDef | undefined> {
+    return this.defs.slice();
+  }
+
   /** The definition of spelling `id`, not recorded as a lookup (a replay's own checks). */
   peek(id: number): MacroDef | undefined {
     return this.defs[id];
@@ -178,7 +284,7 @@ export class MacroTable {
   /** The definition of spelling `id`. */
   get(id: number): MacroDef | undefined {
     const m = this.defs[id];
-    if (this.lookups !== undefined) this.lookups.add(id, m);
+    if (this.lookups !== undefined) this.lookups.add(id);
     return m;
   }
 
@@ -186,7 +292,7 @@ export class MacroTable {
   lookup(id: number): MacroDef | undefined {
     const m = this.defs[id];
     if (this.depLog) this.depLog.push(id, m);
-    if (this.lookups !== undefined) this.lookups.add(id, m);
+    if (this.lookups !== undefined) this.lookups.add(id);
     return m;
   }
 
@@ -200,11 +306,11 @@ export class MacroTable {
     return id >= 0 && this.get(id) !== undefined;
   }
 
-  /** Records lookups made earlier (a remembered expansion's, replayed now). */
+  /** Records lookups made earlier (a remembered expansion's, replayed now: memoValid found each definition the same). */
   recordAll(deps: Array<number | MacroDef | undefined>): void {
     const l = this.lookups;
     if (l === undefined) return;
-    for (let i = 0; i < deps.length; i += 2) l.add(deps[i] as number, deps[i + 1] as MacroDef | undefined);
+    for (let i = 0; i < deps.length; i += 2) l.add(deps[i] as number);
   }
 
   /** Every change goes through here: the unbalanced count and the listener follow it. */

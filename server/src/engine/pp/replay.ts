@@ -168,13 +168,13 @@ export class Replayer {
     let overlay: Map<number, MacroDef | undefined> | undefined;
     let moves: MovedDefinitions | undefined;
     for (let d = from.depLen; d < depEnd; d++) {
-      const at = j.lookups.logAt[d];
+      const at = j.lookups.logAt(d);
       while (li < at && li < logEnd) {
         (overlay ??= new Map()).set(j.logId[li], j.logNext[li]);
         li++;
       }
-      const id = j.lookups.ids[d];
-      const expect = j.lookups.defs[d];
+      const id = j.lookups.id(d);
+      const expect = j.lookups.def(d);
       const now = overlay !== undefined && overlay.has(id) ? overlay.get(id) : macros.peek(id);
       if (now === expect) continue;
       if (now && expect && !now.builtin && !expect.builtin && sameDefinition(now, expect)) {
