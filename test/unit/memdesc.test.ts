@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildModel } from '../../server/src/engine/memdesc/memdesc';
+import { PROBLEM_CODES } from '../../server/src/engine/base/problems';
 import { analyzeSources } from '../helpers';
 
 const cli = path.resolve(__dirname, '../../../dist/cli.js');
@@ -190,7 +191,9 @@ static_assert(sizeof(struct folio) <= 2 * sizeof(struct page));
       assert.equal(res.level, 'error');
       assert.deepEqual(res.locations[0].physicalLocation.region, { startLine: line, startColumn: 1 });
       assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, 'mm/slab.h');
-      assert.ok(s.runs[0].tool.driver.rules.some((r: { id: string }) => r.id === 'assert-fails'));
+      // Each rule is described in the problem registry's words (the README's table of codes).
+      const rule = s.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === 'assert-fails');
+      assert.equal(rule?.shortDescription.text, PROBLEM_CODES['assert-fails'].meaning);
     } finally {
       fs.rmSync(bad, { recursive: true, force: true });
     }

@@ -4,7 +4,7 @@
 // status for CI.
 
 import * as path from 'node:path';
-import { analyze, buildModel, configValues, DiskHost, DiskKconfigHost, exploreArch, forTree, isAbiName, KCONFIG_ARCHES, kconfigArch, kernelSetup, PreprocessCache, PROBLEM_CODES, recordName, severityOf } from '../engine';
+import { analyze, buildModel, configValues, DiskHost, DiskKconfigHost, exploreArch, forTree, isAbiName, KCONFIG_ARCHES, kconfigArch, kernelSetup, PreprocessCache, recordName, severityOf } from '../engine';
 import type { AbiName, Counterexample, ExploredAssertion, ExploredLayout, ExploreResult, KconfigHost, KernelConfigChoice, ProblemCode } from '../engine';
 import { sarifLevel, sarifLog } from './sarif';
 import type { CommonArgs } from './args';
@@ -389,7 +389,6 @@ class AllConfigsReport {
     }
     return sarifLog({
       helpUri: README_ALL_CONFIGS,
-      describe: (id) => PROBLEM_CODES[id as ProblemCode]?.meaning ?? id,
       results,
       properties: { arches: this.runs.map((r) => r.abi), complete: this.runs.every((r) => r.skipped || r.result?.complete) },
     });

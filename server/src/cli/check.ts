@@ -120,19 +120,10 @@ export function checkOutput(args: CommonArgs, runs: LabelledRun[], out: (s: stri
   return exitStatus(items, args.failOn);
 }
 
-const RULE_TEXT: Record<string, string> = {
-  'assert-fails': 'A layout assertion fails.',
-  'assert-unknown': 'A layout assertion cannot be evaluated.',
-  'memdesc-partial-overlap': 'A descriptor member only partly overlaps the page member its assertion pairs it with.',
-  'memdesc-straddles-page-field': "A descriptor member straddles a boundary of a page field the kernel reads whatever owns the page.",
-  'memdesc-too-large': 'A descriptor is larger than the pages it overlays.',
-  'memdesc-compound-head-bit0': 'A descriptor member whose type can set bit 0 lies over compound_head (the tail-page marker).',
-};
 
 function sarif(items: CheckItem[]) {
   return sarifLog({
     helpUri: README_RULES,
-    describe: (id) => RULE_TEXT[id] ?? id,
     results: items.map((i) => ({
       ruleId: i.code,
       level: sarifLevel(i.severity),

@@ -1,4 +1,5 @@
 // The SARIF 2.1.0 log the CLI writes (check and check --all-configs): one run of memdesc-layout, its rules and results.
+import { isProblemCode, PROBLEM_CODES } from '../engine';
 import { VERSION } from '../version';
 
 /** A SARIF level from one of our severities. */
@@ -6,8 +7,13 @@ export function sarifLevel(severity: 'error' | 'warning' | 'info'): 'error' | 'w
   return severity === 'info' ? 'note' : severity;
 }
 
-/** The log: the rules are the distinct ruleIds of the results, each described by `describe`. */
-export function sarifLog<R extends { ruleId: string }>(opts: { helpUri: string; describe: (ruleId: string) => string; results: R[]; properties?: Record<string, unknown> }) {
+/** What rule `id` means: the problem registry's words, the same the README's table of codes gives. */
+function describeRule(id: string): string {
+  return isProblemCode(id) ? PROBLEM_CODES[id].meaning : id;
+}
+
+/** The log: the rules are the distinct ruleIds of the results, each described as the problem registry does. */
+export function sarifLog<R extends { ruleId: string }>(opts: { helpUri: string; results: R[]; properties?: Record<string, unknown> }) {
   const ruleIds = [...new Set(opts.results.map((r) => r.ruleId))];
   return {
     version: '2.1.0',
@@ -19,7 +25,7 @@ export function sarifLog<R extends { ruleId: string }>(opts: { helpUri: string; 
             name: 'memdesc-layout',
             version: VERSION,
             informationUri: opts.helpUri,
-            rules: ruleIds.map((id) => ({ id, shortDescription: { text: opts.describe(id) }, helpUri: opts.helpUri })),
+            rules: ruleIds.map((id) => ({ id, shortDescription: { text: describeRule(id) }, helpUri: opts.helpUri })),
           },
         },
         results: opts.results,

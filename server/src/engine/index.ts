@@ -14,7 +14,7 @@ export { ABIS, ABI_NAMES, isAbiName } from './base/abi';
 export type { Abi, AbiName } from './base/abi';
 export { DiskHost, OverlayHost } from './base/host';
 export type { FileHost } from './base/host';
-export { PROBLEM_CODES, severityOf } from './base/problems';
+export { isProblemCode, PROBLEM_CODES, severityOf } from './base/problems';
 export type { Problem, ProblemCode } from './base/problems';
 export type { SourceFile, Span } from './base/source';
 export { parseLimit, PreprocessCache } from './pp/preprocessor';
