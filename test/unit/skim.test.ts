@@ -4,7 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AnalyzeOptions } from '../../server/src/engine/analysis/analyze';
+import { analyze, AnalyzeOptions } from '../../server/src/engine/analysis/analyze';
+import { IncrementalAnalysis } from '../../server/src/engine/analysis/incremental';
+import { PreprocessCache } from '../../server/src/engine/pp/preprocessor';
+import { digest, hostOf, ROOT } from '../fuzz/lib';
 import { layoutJson } from '../../server/src/engine/view/report';
 import { analyzeSources } from '../helpers';
 
@@ -68,5 +71,31 @@ describe('skimming function declarations of included files', () => {
     const inc = analyzeSources({ 'main.c': '#include "h.h"\nstruct user { fn_t f; struct r r; };\n', 'h.h': 'typedef int (*fn_t)(void);\nstruct r { int y; } *h(void);\n' });
     const user = layoutJson(inc, (f) => f.path).structs.find((s) => s.name === 'user')!;
     assert.equal(user.size, 16);
+  });
+
+  // A skimmed prototype's type is parsed when first asked for, from where its declaration stands then: an edit in a
+  // header before it moves it (the token arrays change in place; the preprocessor converges after the edited
+  // header), and an assertion added later reads its type there.
+  it('an incremental analysis reads a moved prototype where it is now', () => {
+    const pad = 'struct pad { int a; };\n';
+    const header = 'static inline unsigned long long wide(int x) { return x; }\nstatic inline int narrow(int x) { return x; }\n';
+    const main = '#include "a.h"\n#include "h.h"\nstruct user { int u; };\n';
+    const host = hostOf({ 'a.h': pad, 'h.h': header, 'main.c': main });
+    const opts = { arch: 'x86_64' as const, includePaths: [ROOT] };
+    const mains = [`${ROOT}/main.c`];
+    const inc = new IncrementalAnalysis(mains, opts, host, new PreprocessCache());
+    const steps: Array<[string, string]> = [
+      ['a.h', 'struct pad { int a; long b; char c[3]; };\n'],
+      ['main.c', main + 'unsigned long long wide_main(int);\n_Static_assert(__builtin_types_compatible_p(typeof(wide), typeof(wide_main)), "same");\n_Static_assert(__builtin_types_compatible_p(typeof(wide), typeof(narrow)), "differ");\n'],
+      ['a.h', 'typedef int moved_t;\n' + pad],
+    ];
+    for (const [name, text] of steps) {
+      host.overlay.set(`${ROOT}/${name}`, text);
+      const a = inc.update([`${ROOT}/${name}`]);
+      assert.equal(inc.lastStats.mode, 'incremental', `${name} followed incrementally`);
+      assert.equal(digest(a), digest(analyze(mains, opts, host, new PreprocessCache())), `after editing ${name}`);
+    }
+    const verdicts = layoutJson(inc.update([]), (f) => f.path).asserts.map((x) => x.holds);
+    assert.deepEqual(verdicts, [true, false]);
   });
 });

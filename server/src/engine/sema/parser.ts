@@ -563,19 +563,12 @@ export class Parser {
         if (e !== SYNTAX) throw e;
       }
     }
-    // An incremental analysis changes its token arrays in place: the declaration's tokens are kept for later.
-    const own: TokenStream | undefined = this.track
-      ? { tokens: [...this.toks.slice(start, end), this.toks[this.toks.length - 1]], exps: [...this.stream.exps.slice(start, end), undefined], spaces: [...this.spaces.slice(start, end), false] }
-      : undefined;
-    this.defineOrdinary(this.toks[nameIdx].text, new SkimmedFunction(this, own, own ? 0 : start, decl, this.span(nameIdx)));
+    // Where it starts, from its declaration's start: an incremental analysis changes the token arrays in place and
+    // moves the declarations that follow an edit (reparse.ts), and one whose tokens changed is skimmed anew.
+    this.defineOrdinary(this.toks[nameIdx].text, new SkimmedFunction(this, start - decl.s, decl, this.span(nameIdx)));
     this.pos = end;
     if (this.pos > this.cur.reach) this.cur.reach = this.pos;
     return true;
-  }
-
-  /** A parser of other tokens with this one's layouter and symbol tables. */
-  sibling(stream: TokenStream): Parser {
-    return new Parser(stream, this.lay, this.state);
   }
 
   /** The type of a skimmed function declaration starting at `start`, parsed as declaration `decl` saw things. */
@@ -2032,14 +2025,13 @@ class SkimmedFunction {
   private parsed: Type | undefined;
   constructor(
     private readonly parser: Parser,
-    /** The declaration's own tokens (an incremental analysis changes its stream in place), or undefined. */
-    private readonly own: TokenStream | undefined,
-    private readonly start: number,
+    /** Where the function's declaration starts, in tokens from its declaration's start. */
+    private readonly rel: number,
     private readonly decl: Decl,
     readonly loc: Span,
   ) {}
   get type(): Type {
-    return (this.parsed ??= this.own ? this.parser.sibling(this.own).skimmedType(this.start, this.decl) : this.parser.skimmedType(this.start, this.decl));
+    return (this.parsed ??= this.parser.skimmedType(this.decl.s + this.rel, this.decl));
   }
 }
 
