@@ -7,7 +7,7 @@ import { EvalResult, Evaluator } from './consteval';
 import { Binding, Expr, OffsetofStep } from './expr';
 import { Layouter } from './layout';
 import { CodeOf, Problem, Problems, Severity } from '../base/problems';
-import { Decl, newDecl, SymbolTable } from './symbols';
+import { Decl, newDecl, SymbolTable, trimLogs } from './symbols';
 import { Span } from '../base/source';
 import { decodeCharConstant, stringLiteralBytes } from '../base/charconst';
 import { decodeNumber, TOO_LARGE_MESSAGE } from '../base/numbers';
@@ -275,6 +275,7 @@ export class Parser {
         if (this.pos === begin) this.pos++;
         d.e = this.pos;
         if (d.reach < d.e) d.reach = d.e;
+        if (this.track) trimLogs(d);
       }
     } finally {
       this.lay.onRead = undefined;
