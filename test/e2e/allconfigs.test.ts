@@ -7,17 +7,13 @@
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RenderReport } from '../../shared/webview';
 import { makeKconfigTree } from '../protocol/kconfig-fixture';
-import { CHROMIUM, CHROMIUM_ARGS, DiagramReports, memberBlock, DEADLINE_MS, USER_SETTINGS, waitFor, Workbench } from './workbench';
-
-type CodeServerModule = typeof import('../../scripts/code-server.mjs', { with: { 'resolution-mode': 'import' } });
-type PackageModule = typeof import('../../scripts/package.mjs', { with: { 'resolution-mode': 'import' } });
+import { CodeServerSession } from './session';
+import { DiagramReports, memberBlock, DEADLINE_MS, waitFor, Workbench } from './workbench';
 
 const root = path.resolve(__dirname, '../../..');
 const artifacts = path.join(root, 'test/e2e/artifacts-allconfigs');
@@ -25,18 +21,13 @@ const artifacts = path.join(root, 'test/e2e/artifacts-allconfigs');
 const SEARCH_MS = 120_000;
 
 describe('every configuration in VS Code (code-server + Chromium)', { timeout: 420_000 }, () => {
-  let tmp = '';
+  let session: CodeServerSession | undefined;
   let tree = '';
   let marker = '';
-  let reportFile = '';
-  let server: Awaited<ReturnType<CodeServerModule['startCodeServer']>> | undefined;
-  let dirs: ReturnType<CodeServerModule['instanceDirs']> | undefined;
-  let browser: Browser | undefined;
   let page: Page;
   let wb: Workbench;
-  let failed = false;
 
-  const reports = new DiagramReports(() => reportFile);
+  const reports = new DiagramReports(() => session!.reportFile);
   /** The diagram's latest report once it satisfies `ok`. */
   const rendered = (what: string, ok: (r: RenderReport) => boolean, timeoutMs = DEADLINE_MS) => reports.rendered(what, ok, timeoutMs);
   const block = memberBlock;
@@ -55,77 +46,30 @@ describe('every configuration in VS Code (code-server + Chromium)', { timeout: 4
   }
 
   /** The diagram's panel maximised, shot, and restored. */
-  async function shootDiagram(name: string): Promise<void> {
-    await wb.clickTab(1, 'Layout');
-    await wb.runCommand('View: Toggle Maximize Editor Group');
-    try {
-      await page.mouse.move(10, 700);
-      const frame = page.locator('iframe.webview.ready').first();
-      await waitFor('the maximised panel', async () => ((await frame.boundingBox())?.width ?? 0) > 1500);
-      await rendered('the maximised panel drawn', () => true);
-      await page.screenshot({ path: path.join(artifacts, name) });
-    } finally {
-      await wb.runCommand('View: Toggle Maximize Editor Group');
-    }
-  }
+  const shootDiagram = (name: string) => session!.maximisedDiagram(() => page.screenshot({ path: path.join(artifacts, name) }));
 
   before(async () => {
-    fs.rmSync(artifacts, { recursive: true, force: true });
-    fs.mkdirSync(artifacts, { recursive: true });
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}. The end-to-end tests drive a real browser: apt-get install chromium (or set MEMDESC_CHROMIUM to a Chromium binary).`);
-    const cs: CodeServerModule = await import(pathToFileURL(path.join(root, 'scripts/code-server.mjs')).href);
-    const pkg: PackageModule = await import(pathToFileURL(path.join(root, 'scripts/package.mjs')).href);
-    let code;
-    try {
-      code = await cs.ensureCodeServer({ log: (s) => console.error(`# ${s}`) });
-    } catch (e) {
-      throw new Error(`code-server is not installed and could not be installed (${e instanceof Error ? e.message : String(e)}). Run .ci/run, or node scripts/code-server.mjs (needs the npm registry and apt-get install libkrb5-dev).`);
-    }
-    const vsix = pkg.packageVsix({ quiet: true });
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'memdesc-e2e-allconfigs-'));
-    marker = path.join(tmp, 'shell-ran');
-    tree = makeKconfigTree(marker);
-    dirs = cs.instanceDirs(path.join(tmp, 'code-server'));
-    const userSettings = path.join(dirs.userData, 'User', 'settings.json');
-    fs.mkdirSync(path.dirname(userSettings), { recursive: true });
-    fs.writeFileSync(userSettings, JSON.stringify(USER_SETTINGS, null, 2));
-    cs.installExtension(code, dirs, vsix);
-    reportFile = path.join(tmp, 'layout-report.json');
-    server = await cs.startCodeServer(code, dirs, { folder: tree, env: { MEMDESC_LAYOUT_REPORT: reportFile }, log: (s) => console.error(`# ${s}`) });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1920, height: 1200 } });
-    wb = new Workbench(page);
-    await page.goto(server.url);
-    await wb.ready();
+    session = await CodeServerSession.start({
+      artifacts,
+      tmpPrefix: 'memdesc-e2e-allconfigs-',
+      workspace: (tmp) => {
+        marker = path.join(tmp, 'shell-ran');
+        tree = makeKconfigTree(marker);
+        return tree;
+      },
+    });
+    ({ page, wb } = session);
   });
 
   after(async () => {
     try {
-      await browser?.close();
+      await session?.stop();
     } finally {
-      const left = server ? await server.stop() : [];
-      if (failed && dirs) {
-        const logs = path.join(artifacts, 'logs');
-        fs.rmSync(logs, { recursive: true, force: true });
-        fs.cpSync(path.join(dirs.userData, 'logs'), logs, { recursive: true, force: true });
-        if (server) fs.copyFileSync(server.logFile, path.join(logs, 'code-server.log'));
-      }
       if (tree) fs.rmSync(tree, { recursive: true, force: true });
-      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-      assert.deepEqual(left, [], 'every code-server process is gone');
     }
   });
 
-  const step = (name: string, f: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await f();
-      } catch (e) {
-        failed = true;
-        await page?.screenshot({ path: path.join(artifacts, `failed-${name.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => undefined);
-        throw e;
-      }
-    });
+  const step = (name: string, f: () => Promise<void>) => it(name, () => session!.run(name, f));
 
   step('the search finds the combination: a warning squiggle, the Problems panel, the hover', async () => {
     await wb.openFile('zpdesc.h');

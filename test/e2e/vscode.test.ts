@@ -6,16 +6,13 @@
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { RenderReport } from '../../shared/webview';
-import { actUntil, CHROMIUM, DiagramReports, memberBlock, CHROMIUM_ARGS, DEADLINE_MS, USER_SETTINGS, waitFor, Workbench } from './workbench';
+import { CodeServerSession } from './session';
+import { actUntil, DiagramReports, memberBlock, DEADLINE_MS, waitFor, Workbench } from './workbench';
 
-type CodeServerModule = typeof import('../../scripts/code-server.mjs', { with: { 'resolution-mode': 'import' } });
-type PackageModule = typeof import('../../scripts/package.mjs', { with: { 'resolution-mode': 'import' } });
 /** The page's globals inside evaluate callbacks (this file is compiled without the DOM library). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type BrowserGlobals = any;
@@ -29,13 +26,10 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
   let tmp = '';
   let ws = '';
   let reportFile = '';
-  let userSettings = '';
-  let server: Awaited<ReturnType<CodeServerModule['startCodeServer']>> | undefined;
-  let dirs: ReturnType<CodeServerModule['instanceDirs']> | undefined;
+  let session: CodeServerSession | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let wb: Workbench;
-  let failed = false;
 
   const reports = new DiagramReports(() => reportFile);
   const report = () => reports.latest();
@@ -79,20 +73,9 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
 
   /** A screenshot of the diagram panel (its editor group maximised for it), checked to be a picture and not a blank panel. */
   async function shootDiagram(name: string): Promise<void> {
-    await wb.clickTab(1, 'Layout');
-    await wb.runCommand('View: Toggle Maximize Editor Group');
-    try {
-      // Away from every hover target, so no tooltip covers the panel.
-      await page.mouse.move(10, 700);
-      const frame = page.locator('iframe.webview.ready').first();
-      await waitFor('the maximised panel', async () => ((await frame.boundingBox())?.width ?? 0) > 1500);
-      await rendered('the maximised panel drawn', () => true);
-      const png = await frame.screenshot({ path: path.join(artifacts, name) });
-      const s = await imageStats(png);
-      assert.ok(s.colours >= 12 && s.busy > 0.15, `${name} looks blank: ${s.colours} colours, ${(s.busy * 100).toFixed(1)}% non-background`);
-    } finally {
-      await wb.runCommand('View: Toggle Maximize Editor Group');
-    }
+    const png = await session!.maximisedDiagram((frame) => frame.screenshot({ path: path.join(artifacts, name) }));
+    const s = await imageStats(png);
+    assert.ok(s.colours >= 12 && s.busy > 0.15, `${name} looks blank: ${s.colours} colours, ${(s.busy * 100).toFixed(1)}% non-background`);
   }
 
   /** memdesc: Export Layout Diagram through the quick pick and VS Code's own save dialog. */
@@ -117,78 +100,26 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
   }
 
   before(async () => {
-    // This run's pictures only: stale failure shots from an earlier run would mislead.
-    fs.rmSync(artifacts, { recursive: true, force: true });
-    fs.mkdirSync(artifacts, { recursive: true });
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}. The end-to-end tests drive a real browser: apt-get install chromium (or set MEMDESC_CHROMIUM to a Chromium binary).`);
-    const cs: CodeServerModule = await import(pathToFileURL(path.join(root, 'scripts/code-server.mjs')).href);
-    const pkg: PackageModule = await import(pathToFileURL(path.join(root, 'scripts/package.mjs')).href);
-    let code;
-    try {
-      code = await cs.ensureCodeServer({ log: (s) => console.error(`# ${s}`) });
-    } catch (e) {
-      throw new Error(`code-server is not installed and could not be installed (${e instanceof Error ? e.message : String(e)}). Run .ci/run, or node scripts/code-server.mjs (needs the npm registry and apt-get install libkrb5-dev).`);
-    }
-    const vsix = pkg.packageVsix({ quiet: true });
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'memdesc-e2e-'));
-    // A copy of the examples: the test edits files and the ABI picker writes workspace settings.
-    ws = path.join(tmp, 'examples');
-    fs.cpSync(path.join(root, 'examples'), ws, { recursive: true });
-    dirs = cs.instanceDirs(path.join(tmp, 'code-server'));
-    userSettings = path.join(dirs.userData, 'User', 'settings.json');
-    fs.mkdirSync(path.dirname(userSettings), { recursive: true });
-    fs.writeFileSync(userSettings, JSON.stringify(USER_SETTINGS, null, 2));
-    cs.installExtension(code, dirs, vsix);
-    reportFile = path.join(tmp, 'layout-report.json');
-    server = await cs.startCodeServer(code, dirs, { folder: ws, env: { MEMDESC_LAYOUT_REPORT: reportFile }, log: (s) => console.error(`# ${s}`) });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1920, height: 1200 } });
-    wb = new Workbench(page);
-    await page.goto(server.url);
-    await wb.ready();
+    session = await CodeServerSession.start({
+      artifacts,
+      tmpPrefix: 'memdesc-e2e-',
+      workspace: (dir) => {
+        // A copy of the examples: the test edits files and the ABI picker writes workspace settings.
+        ws = path.join(dir, 'examples');
+        fs.cpSync(path.join(root, 'examples'), ws, { recursive: true });
+        return ws;
+      },
+    });
+    ({ page, wb, reportFile, tmp, browser } = session);
   });
 
   after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      const left = server ? await server.stop() : [];
-      if (failed && dirs) {
-        // Keep what explains a failure: the extension host's logs and code-server's own.
-        const logs = path.join(artifacts, 'logs');
-        fs.rmSync(logs, { recursive: true, force: true });
-        fs.cpSync(path.join(dirs.userData, 'logs'), logs, { recursive: true, force: true });
-        if (server) fs.copyFileSync(server.logFile, path.join(logs, 'code-server.log'));
-      }
-      if (reportFile && fs.existsSync(reportFile)) fs.copyFileSync(reportFile, path.join(artifacts, 'layout-report.json'));
-      // What the extension logged about its own start (a figure for the notes, never asserted).
-      if (dirs && fs.existsSync(path.join(dirs.userData, 'logs'))) {
-        const found: string[] = [];
-        const walk = (d: string) => {
-          for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-            const p = path.join(d, e.name);
-            if (e.isDirectory()) walk(p);
-            else if (e.name === 'memdesc-layout.log') found.push(...fs.readFileSync(p, 'utf8').split('\n').filter((l) => l.includes('activated in')));
-          }
-        };
-        walk(path.join(dirs.userData, 'logs'));
-        for (const l of found) console.error(`# ${l.replace(/^.*memdesc-layout/, 'memdesc-layout')}`);
-      }
-      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-      assert.deepEqual(left, [], 'every code-server process is gone');
-    }
+    // What the extension logged about its own start (a figure for the notes, never asserted).
+    for (const l of session?.extensionLog('activated in') ?? []) console.error(`# ${l.replace(/^.*memdesc-layout/, 'memdesc-layout')}`);
+    await session?.stop();
   });
 
-  const step = (name: string, f: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await f();
-      } catch (e) {
-        failed = true;
-        await page?.screenshot({ path: path.join(artifacts, `failed-${name.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => undefined);
-        throw e;
-      }
-    });
+  const step = (name: string, f: () => Promise<void>) => it(name, () => session!.run(name, f));
 
   step('hover a slab member: its offset and the page members under it', async () => {
     await wb.openFile('slab.h');
