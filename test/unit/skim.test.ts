@@ -98,4 +98,33 @@ describe('skimming function declarations of included files', () => {
     const verdicts = layoutJson(inc.update([]), (f) => f.path).asserts.map((x) => x.holds);
     assert.deepEqual(verdicts, [true, false]);
   });
+
+  // Fuzz cases (the 45-minute run with real headers as seeds, seed 4242117). An edit that re-parses a header's
+  // prototypes compares each old binding with the new one: the old prototype's tokens are gone by then (here the
+  // stream got shorter than where it stood), and its type, which nothing had asked for, must not be read.
+  it('an edit above prototypes in the same header never reads the old ones (fuzz case seed 1739552013)', () => {
+    const big = Array.from({ length: 40 }, (_, i) => `struct big${i} { long a, b, c, d; };`).join('\n');
+    const header = `${big}\nstatic inline unsigned long long wide(int x) { return x; }\nstatic inline int narrow(int x) { return x; }\n`;
+    const main = '#include "h.h"\nunsigned long long wide_main(int);\n_Static_assert(__builtin_types_compatible_p(typeof(wide), typeof(wide_main)), "same");\n';
+    const host = hostOf({ 'h.h': header, 'main.c': main });
+    const opts = { arch: 'x86_64' as const, includePaths: [ROOT] };
+    const mains = [`${ROOT}/main.c`];
+    const inc = new IncrementalAnalysis(mains, opts, host, new PreprocessCache());
+    for (const text of [header.slice(big.length + 1), 'struct pad { int a; };\n' + header.slice(big.length + 1), header]) {
+      host.overlay.set(`${ROOT}/h.h`, text);
+      const a = inc.update([`${ROOT}/h.h`]);
+      assert.equal(inc.lastStats.mode, 'incremental');
+      assert.equal(digest(a), digest(analyze(mains, opts, host, new PreprocessCache())));
+      assert.deepEqual(layoutJson(a, (f) => f.path).asserts.map((x) => x.holds), [true]);
+    }
+  });
+
+  // A prototype whose own declarator names it (seed 2055396326, minimized): its type asked for while it is being
+  // parsed. A full parse binds the name only after its declarator; the skim reads it as unknown there, and ends.
+  it('a prototype naming itself in its declarator (fuzz case seed 2055396326)', () => {
+    // Two main files, the header entered twice: the second prototype's declarator finds the name bound by itself.
+    const host = hostOf({ 'types.h': 'pad[BITS_PER_LONG]BITS_PER_LONG(){', 'mm_types.h': '#include"types.h"\n}pad', 'slab.h': '#include"mm_types.h"' });
+    const a = analyze([`${ROOT}/mm_types.h`, `${ROOT}/slab.h`], { arch: 'x86_64', includePaths: [ROOT] }, host, new PreprocessCache());
+    assert.ok(!a.problems.some((p) => p.code === 'internal-error'), a.problems.map((p) => p.message).join('\n'));
+  });
 });

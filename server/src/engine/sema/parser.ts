@@ -566,7 +566,8 @@ export class Parser {
     }
     // Where it starts, from its declaration's start: an incremental analysis changes the token arrays in place and
     // moves the declarations that follow an edit (reparse.ts), and one whose tokens changed is skimmed anew.
-    this.defineOrdinary(this.toks[nameIdx].text, new SkimmedFunction(this, start - decl.s, decl, this.span(nameIdx)));
+    const name = this.toks[nameIdx].text;
+    this.defineOrdinary(name, new SkimmedFunction(name, this, start - decl.s, decl, this.span(nameIdx)));
     this.pos = end;
     if (this.pos > this.cur.reach) this.cur.reach = this.pos;
     return true;
@@ -2021,18 +2022,42 @@ export class Parser {
 }
 
 /** The binding of a skimmed function declaration: its type is parsed on first need (see Parser.skimmed). */
-class SkimmedFunction {
+export class SkimmedFunction {
   readonly kind = 'variable';
   private parsed: Type | undefined;
+  private parsing = false;
   constructor(
-    private readonly parser: Parser,
+    private readonly name: string,
+    private parser: Parser,
     /** Where the function's declaration starts, in tokens from its declaration's start. */
-    private readonly rel: number,
-    private readonly decl: Decl,
-    readonly loc: Span,
+    private rel: number,
+    private decl: Decl,
+    public loc: Span,
   ) {}
+
   get type(): Type {
-    return (this.parsed ??= this.parser.skimmedType(this.decl.s + this.rel, this.decl));
+    if (this.parsed) return this.parsed;
+    // Its own parameters may name it (broken or fuzzed input). A full parse binds the name only after them.
+    if (this.parsing) return { kind: 'unknown', name: this.name };
+    this.parsing = true;
+    try {
+      return (this.parsed = this.parser.skimmedType(this.decl.s + this.rel, this.decl));
+    } finally {
+      this.parsing = false;
+    }
+  }
+
+  /** Whether its type was asked for (then something may have read it). */
+  get observed(): boolean {
+    return this.parsed !== undefined;
+  }
+
+  /** Stands for `o` from now on (reparse keeps this object, bound to o's declaration, when the two are the same). */
+  moveTo(o: SkimmedFunction): void {
+    this.parser = o.parser;
+    this.rel = o.rel;
+    this.decl = o.decl;
+    this.loc = o.loc;
   }
 }
 

@@ -4,7 +4,7 @@
 
 import { Expr } from './expr';
 import { Layouter } from './layout';
-import { Ordinary, Parser, ParseResult, ParseState, StaticAssertDecl, Tag } from './parser';
+import { Ordinary, Parser, ParseResult, ParseState, SkimmedFunction, StaticAssertDecl, Tag } from './parser';
 import { Decl } from './symbols';
 import { TokenStream } from '../base/token';
 import { EnumDef, Member, RecordDef, Type } from './types';
@@ -288,7 +288,8 @@ function keepIdentities(state: ParseState, old: Decl[], fresh: Decl[], changes: 
           continue;
         }
         const ov = olds.splice(match, 1)[0];
-        if (table === 0) (ov as Ordinary).loc = (nv as Ordinary).loc;
+        if (ov instanceof SkimmedFunction && nv instanceof SkimmedFunction) ov.moveTo(nv);
+        else if (table === 0) (ov as Ordinary).loc = (nv as Ordinary).loc;
         tab(table).rebind(name, d, nv, ov);
       }
     }
@@ -302,6 +303,9 @@ function sameTag(a: Tag, b: Tag): boolean {
 }
 
 function sameOrdinary(a: Ordinary, b: Ordinary): boolean {
+  // A skimmed prototype whose type nothing asked for: nothing read can differ, and the old one's tokens are gone
+  // (the stream changes in place). It takes the new one's place.
+  if (a instanceof SkimmedFunction && !a.observed) return b instanceof SkimmedFunction;
   if (a.kind !== b.kind) return false;
   if (a.kind === 'enumerator' && b.kind === 'enumerator') return a.value === b.value && sameType(a.type, b.type);
   return sameType(a.type, b.type);
