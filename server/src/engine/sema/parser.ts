@@ -1078,7 +1078,14 @@ export class Parser {
       if (tag !== undefined) this.defineTag(tag, { kind: 'record', def });
     }
     this.recordBody(def);
-    this.parseAttributes(attrs);
+    // gcc reads the attributes after the closing brace before it completes the type: the record is incomplete in
+    // them (sizeof of it is an error there), so no layout of it made there is kept with its attributes missing.
+    def.beingDefined = true;
+    try {
+      this.parseAttributes(attrs);
+    } finally {
+      def.beingDefined = false;
+    }
     if (attrs.packed) def.packed = true;
     if (attrs.alignedLast !== undefined) def.aligned = attrs.alignedLast;
     if (attrs.unsupported) this.unsupportedAttr(attrs.unsupported, kwIdx);
