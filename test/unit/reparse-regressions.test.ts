@@ -22,6 +22,20 @@ function editedEqualsFresh(files: Record<string, string>, mains: string[], edit:
 }
 
 describe('reparse: regressions', () => {
+  // A macro invocation collecting its arguments stops at an #include line: it reads the directive's name after
+  // the '#'. The update restarted from the checkpoint at that '#' when the name changed (here to a null
+  // directive, which the arguments run across), so the invocation that now swallows the line was never made
+  // (fuzz case seed 1409363458, 38-minute run on the final code of 2026-12-06; struct_group's arguments across
+  // an #include line). The restart point is now before the checkpoint whose directive name changed.
+  it("an #include line inside a macro invocation's arguments, edited to a null directive (fuzz case)", () => {
+    const b = editedEqualsFresh(
+      { 'e.h': 'struct from_e { int e; };\n', 'main.h': '#define GROUP(a, b) struct { a; b; }\nstruct page { GROUP(int x,\n#include "e.h"\n int y) g; };\nint z;\n' },
+      ['main.h'],
+      ['main.h', '#define GROUP(a, b) struct { a; b; }\nstruct page { GROUP(int x,\n#\n int y) g; };\nint z;\n'],
+    );
+    assert.ok(!b.problems.some((p) => p.code === 'unterminated-macro-call'), 'the arguments run across the null directive');
+  });
+
   // A record's trailing attribute that reads the record's own size: the parser laid the record out there, before
   // the attribute applied, and kept that layout; a fresh analysis then evaluated a later assertion against the
   // stale size and reported it failing while its detail (laid out again) said it held. The incremental analysis

@@ -388,8 +388,10 @@ export class Journal implements Logs, LookupJournal {
     const to = entries.length > 1 || selfIncluded ? 0 : firstExit < 0 ? this.cps.length : firstExit;
     for (let i = Math.max(first.cpEntry, 0); i < to; i++) {
       const cp = this.cps[i];
-      // The token at the checkpoint was read too (a directive line ends where the next line begins).
-      if (cp.top === first && cp.pos < k) c = i;
+      // The token at the checkpoint was read before it (a directive line ends where the next line begins), and so
+      // was the directive's name after it: a macro invocation collecting its arguments reads it to stop at an
+      // #include, and one that went on past a directive made no checkpoint there.
+      if (cp.top === first && cp.pos + 1 < k) c = i;
     }
     if (c < 0) return undefined;
     // The end-of-input token is not part of the run. The previous output stays as it is while this run
