@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import type { RenderReport } from '../../shared/webview';
 import { makeKconfigTree } from '../protocol/kconfig-fixture';
 import { CodeServerSession } from './session';
-import { DiagramReports, memberBlock, DEADLINE_MS, waitFor, Workbench } from './workbench';
+import { memberBlock, DEADLINE_MS, waitFor, Workbench } from './workbench';
 
 const root = path.resolve(__dirname, '../../..');
 const artifacts = path.join(root, 'test/e2e/artifacts-allconfigs');
@@ -27,9 +27,8 @@ describe('every configuration in VS Code (code-server + Chromium)', { timeout: 4
   let page: Page;
   let wb: Workbench;
 
-  const reports = new DiagramReports(() => session!.reportFile);
   /** The diagram's latest report once it satisfies `ok`. */
-  const rendered = (what: string, ok: (r: RenderReport) => boolean, timeoutMs = DEADLINE_MS) => reports.rendered(what, ok, timeoutMs);
+  const rendered = (what: string, ok: (r: RenderReport) => boolean, timeoutMs = DEADLINE_MS) => session!.reports.rendered(what, ok, timeoutMs);
   const block = memberBlock;
 
   /** Ctrl+. on the warning's line, then the quick fix whose title starts with `title`. */

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { RenderReport } from '../../shared/webview';
 import { CodeServerSession } from './session';
-import { actUntil, DiagramReports, memberBlock, DEADLINE_MS, waitFor, Workbench } from './workbench';
+import { actUntil, memberBlock, DEADLINE_MS, waitFor, Workbench } from './workbench';
 
 /** The page's globals inside evaluate callbacks (this file is compiled without the DOM library). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,10 +31,9 @@ describe('VS Code end to end (code-server + Chromium)', { timeout: 420_000 }, ()
   let page: Page;
   let wb: Workbench;
 
-  const reports = new DiagramReports(() => reportFile);
-  const report = () => reports.latest();
+  const report = () => session!.reports.latest();
   /** The diagram's latest report once it satisfies `ok`. */
-  const rendered = (what: string, ok: (r: RenderReport) => boolean, timeoutMs = DEADLINE_MS) => reports.rendered(what, ok, timeoutMs);
+  const rendered = (what: string, ok: (r: RenderReport) => boolean, timeoutMs = DEADLINE_MS) => session!.reports.rendered(what, ok, timeoutMs);
   const block = memberBlock;
 
   /** Distinct colours and the share of pixels unlike the most common one, measured in a scratch page. */
