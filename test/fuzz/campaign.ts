@@ -11,7 +11,8 @@ export interface KindStats {
   /** Incremental chains: edits applied, and how many took the incremental path. */
   edits?: number;
   incrementalEdits?: number;
-  slowest: { ms: number; bytes: number; case: number } | undefined;
+  /** The slowest input, with its case seed so that it can be re-run alone. */
+  slowest: { ms: number; bytes: number; case: number; seed: number } | undefined;
   bytes: number;
   ms: number;
 }
@@ -54,12 +55,12 @@ export function campaign(o: CampaignOptions): { stats: Record<Kind, KindStats>; 
   const t0 = performance.now();
   const r = new Rng(o.seed);
   const want = (k: Kind) => o.perKind?.[k] ?? Infinity;
-  const record = (kind: Kind, n: number, ms: number, bytes: number, meanMs = ms) => {
+  const record = (kind: Kind, n: number, seed: number, ms: number, bytes: number, meanMs = ms) => {
     const s = stats[kind];
     s.inputs++;
     s.ms += meanMs;
     s.bytes += bytes;
-    if (!s.slowest || ms > s.slowest.ms) s.slowest = { ms, bytes, case: n };
+    if (!s.slowest || ms > s.slowest.ms) s.slowest = { ms, bytes, case: n, seed };
   };
   const fail = (f: Failure) => {
     stats[f.kind].failures++;
@@ -83,7 +84,7 @@ export function campaign(o: CampaignOptions): { stats: Record<Kind, KindStats>; 
       const base = cr.chance(0.5) ? { ...KERNELISH } : { ...KERNELISH, 'mm_types.h': mutate(KERNELISH['mm_types.h'], cr, seeds) };
       const res = runIncrementalChain(base, KERNELISH_MAINS, cr, o.chainSteps ?? 8, seeds);
       // The slowest input of a chain is its slowest single edit (the update alone, not the fresh comparison).
-      record(kind, n, res.slowestEditMs, Object.values(base).reduce((a, t) => a + t.length, 0), res.ms / Math.max(1, res.steps));
+      record(kind, n, caseSeed, res.slowestEditMs, Object.values(base).reduce((a, t) => a + t.length, 0), res.ms / Math.max(1, res.steps));
       stats.incremental.edits! += res.steps;
       stats.incremental.incrementalEdits! += res.incremental;
       if (res.violations.length) {
@@ -95,7 +96,7 @@ export function campaign(o: CampaignOptions): { stats: Record<Kind, KindStats>; 
       // Mutated kernel-shaped headers are analysed with the others as includable neighbours.
       const files = kind === 'mutation' ? { 'main.h': text, ...KERNELISH } : { 'main.h': text };
       const res = runCase(files, cr);
-      record(kind, n, res.ms, text.length);
+      record(kind, n, caseSeed, res.ms, text.length);
       if (res.violations.length) {
         const inv = res.violations[0].invariant;
         const still = (t: string) => runCase({ ...files, 'main.h': t }, new Rng(caseSeed)).violations.some((v) => v.invariant === inv);
@@ -119,7 +120,7 @@ export function table(stats: Record<Kind, KindStats>): string {
   const names: Record<Kind, string> = { bytes: 'random bytes', mutation: 'mutated kernel-shaped headers', generated: 'random declarations (and their mutations)', incremental: 'incremental: edit chains vs a fresh analysis' };
   for (const [k, s] of Object.entries(stats) as Array<[Kind, KindStats]>) {
     const tried = k === 'incremental' ? `${s.inputs} chains, ${s.edits} edits (${s.incrementalEdits} incremental)` : String(s.inputs);
-    const slow = s.slowest ? `${s.slowest.ms.toFixed(0)} ms (${(s.slowest.bytes / 1024).toFixed(1)} KiB${k === 'incremental' ? ', one edit' : ''})` : '-';
+    const slow = s.slowest ? `${s.slowest.ms.toFixed(0)} ms (${(s.slowest.bytes / 1024).toFixed(1)} KiB${k === 'incremental' ? ', one edit' : ''}, case seed ${s.slowest.seed})` : '-';
     rows.push(`| ${names[k]} | ${tried} | ${s.failures} | ${slow} | ${(s.ms / Math.max(1, s.inputs)).toFixed(1)} ms |`);
   }
   return rows.join('\n');

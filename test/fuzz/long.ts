@@ -56,20 +56,34 @@ function args(argv: string[]): Args {
   return a;
 }
 
-type Msg = { t: 'case'; kind: Kind; n: number; seed: number } | { t: 'failure'; f: Failure } | { t: 'done'; stats: Record<Kind, KindStats> };
+type Msg = { t: 'case'; kind: Kind; n: number; seed: number } | { t: 'failure'; f: Failure } | { t: 'progress'; stats: Record<Kind, KindStats> } | { t: 'done'; stats: Record<Kind, KindStats> };
+
+/** Inputs of the single-file kinds plus the edits of the incremental chains: the figure the long-run bar counts. */
+function inputsAndEdits(stats: Record<string, KindStats>): number {
+  return Object.entries(stats).reduce((n, [k, s]) => n + (k === 'incremental' ? (s.edits ?? 0) : s.inputs), 0);
+}
 
 if (!isMainThread) {
   const { seed, ms, extraSeeds } = workerData as { seed: number; ms: number; extraSeeds: string[] };
   const post = (m: Msg) => parentPort!.postMessage(m);
-  const { stats } = campaign({ seed, ms, extraSeeds, chainSteps: 12, onCase: (kind, n, s) => post({ t: 'case', kind, n, seed: s }), onFailure: (f) => post({ t: 'failure', f }) });
+  // A progress line a minute, so that a long run shows its rate and its slowest edit while it runs.
+  let lastProgress = Date.now();
+  const onProgress = (stats: Record<Kind, KindStats>) => {
+    if (Date.now() - lastProgress < 60_000) return;
+    lastProgress = Date.now();
+    post({ t: 'progress', stats });
+  };
+  const { stats } = campaign({ seed, ms, extraSeeds, chainSteps: 12, onCase: (kind, n, s) => post({ t: 'case', kind, n, seed: s }), onFailure: (f) => post({ t: 'failure', f }), onProgress });
   post({ t: 'done', stats });
 } else {
   const a = args(process.argv.slice(2));
   fs.mkdirSync(a.out, { recursive: true });
-  const seedFiles = [...a.seeds, ...(a.treeSeeds ? treeSeedFiles() : [])].filter((f) => fs.existsSync(f));
+  // Each seed file once: the given seeds are often among the trees' headers too.
+  const seedFiles = [...new Set([...a.seeds, ...(a.treeSeeds ? treeSeedFiles() : [])].filter((f) => fs.existsSync(f)).map((f) => fs.realpathSync(f)))];
   console.log(`seed files (${seedFiles.length}): ${seedFiles.join(' ')}`);
   const extraSeeds = seedFiles.map((f) => fs.readFileSync(f, 'utf8'));
-  const deadline = Date.now() + a.minutes * 60_000;
+  const startedAt = Date.now();
+  const deadline = startedAt + a.minutes * 60_000;
   const total: Record<string, KindStats> = {};
   const failures: Failure[] = [];
   const hangs: Array<{ kind: Kind; n: number; seed: number }> = [];
@@ -123,6 +137,10 @@ if (!isMainThread) {
         lastCpu = cpuSeconds();
         if (m.t === 'case') current = m;
         else if (m.t === 'failure') save(m.f);
+        else if (m.t === 'progress') {
+          const e = m.stats.incremental.slowest;
+          console.log(`${((Date.now() - startedAt) / 60_000).toFixed(0)} min: ${inputsAndEdits(m.stats)} inputs and edits this round, ${failures.length} failures, ${hangs.length} hangs, slowest edit ${e ? `${e.ms.toFixed(0)} ms (case seed ${e.seed})` : '-'}`);
+        }
         else merge(m.stats);
       });
       w.on('error', (e) => {
@@ -138,7 +156,7 @@ if (!isMainThread) {
     const t0 = Date.now();
     for (let r = 0; Date.now() < deadline; r++) await round(a.seed + r);
     const minutes = ((Date.now() - t0) / 60_000).toFixed(1);
-    const summary = `${table(total as Record<Kind, KindStats>)}\n\nseed ${a.seed}, ${minutes} min, ${failures.length} distinct failures, ${hangs.length} hangs (watchdog ${a.hang} s of CPU time), ${extraSeeds.length} extra seed files`;
+    const summary = `${table(total as Record<Kind, KindStats>)}\n\nseed ${a.seed}, ${minutes} min, ${inputsAndEdits(total)} inputs and edits, ${failures.length} distinct failures, ${hangs.length} hangs (watchdog ${a.hang} s of CPU time), ${extraSeeds.length} extra seed files, peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB`;
     console.log(summary);
     fs.writeFileSync(path.join(a.out, 'summary.md'), summary + '\n');
   })();
