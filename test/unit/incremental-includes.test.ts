@@ -11,10 +11,10 @@ import { IncrementalAnalysis } from '../../server/src/engine/analysis/incrementa
 import { PreprocessCache } from '../../server/src/engine/pp/preprocessor';
 import { digest, hostOf, ROOT } from '../fuzz/lib';
 
-function follow(files: Record<string, string>, edits: Array<[string, string | undefined]>, includePaths = [ROOT]) {
+function follow(files: Record<string, string>, edits: Array<[string, string | undefined]>, includePaths = [ROOT], more: { limits?: { maxIncludes: number }; mains?: string[] } = {}) {
   const host: OverlayHost = hostOf(files);
-  const opts = { arch: 'x86_64' as const, includePaths };
-  const mains = [`${ROOT}/main.h`];
+  const opts = { arch: 'x86_64' as const, includePaths, limits: more.limits };
+  const mains = (more.mains ?? ['main.h']).map((m) => `${ROOT}/${m}`);
   const inc = new IncrementalAnalysis(mains, opts, host, new PreprocessCache());
   const modes: string[] = [];
   for (const [name, text] of edits) {
@@ -66,6 +66,23 @@ describe('incremental analysis: files the previous run never entered', () => {
   it('the same through another header (t.h includes u.h, which includes t.h)', () => {
     const guarded = '#ifndef G\n#define G\n#include "u.h"\nint a;\n#endif\n';
     follow({ 't.h': guarded, 'u.h': '#include "t.h"\nint u;\n', 'main.h': '#include "t.h"\nint m;\n' }, [['t.h', `${guarded}int z;\n`], ['t.h', guarded]]);
+  });
+});
+
+describe('incremental preprocessing: a run that stops at a limit', () => {
+  it('an edit that makes the run stop at the file-entry limit is followed incrementally, once', () => {
+    // From the long fuzz run's slowest edits (case seed 105194690 of seed 777: an exponential tree of unguarded
+    // headers): the update ran from its checkpoint to the limit, then threw that away and ran from the start.
+    // Two main files, as there: the second is entered after the first stopped at the limit.
+    const files: Record<string, string> = { 'main.h': 'struct before { int a; };\n', 'second.h': 'struct second { int c; };\n', 'l8.h': 'int leaf;\n' };
+    for (let i = 0; i < 8; i++) files[`l${i}.h`] = `#include "l${i + 1}.h"\n#include "l${i + 1}.h"\n`;
+    const tree = 'struct before { int a; };\n#include "l0.h"\nstruct after { int b; };\n';
+    const modes = follow(files, [['main.h', tree], ['main.h', tree.replace('int b', 'long b')], ['main.h', files['main.h']]], [ROOT], { limits: { maxIncludes: 100 }, mains: ['main.h', 'second.h'] });
+    // The first update stops at the limit by itself (not by taking over the previous run), as a fresh run does.
+    // After a run that stopped, the next update starts over (a cut-short run is not resumed).
+    assert.deepEqual(modes, ['incremental', 'full', 'full']);
+    const a = analyze([`${ROOT}/main.h`, `${ROOT}/second.h`], { arch: 'x86_64', includePaths: [ROOT], limits: { maxIncludes: 100 } }, hostOf({ ...files, 'main.h': tree }), new PreprocessCache());
+    assert.ok(a.problems.some((p) => p.code === 'too-many-includes'));
   });
 });
 
