@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { json, offsets, struct } from '../helpers';
+import { analyzeSources, json, offsets, struct } from '../helpers';
 
 describe('layout: scalars and ABIs', () => {
   const src = `struct s { char c; long l; short h; long long q; double d; void *p; };`;
@@ -268,5 +268,46 @@ describe('character constants', () => {
 struct s { char c[SIGNED + 1]; char d['\\xff' < 0 ? 3 : 4]; int e['ab' == 0x6162 ? 1 : 9]; };`;
     assert.deepEqual(offsets(struct(json(src, 'x86_64'), 's')), { c: 0, d: 2, e: 8 });
     assert.deepEqual(offsets(struct(json(src, 'arm64'), 's')), { c: 0, d: 1, e: 8 });
+  });
+});
+
+describe('layout: the flattened members of a record, kept per layouter', () => {
+  const src = `struct inner; struct outer { int a; struct inner in; struct { long deep; }; };\nstruct inner { long x; };\n`;
+  const records = (text = src) => {
+    const a = analyzeSources({ 'm.h': text }, 'x86_64');
+    const find = (tag: string) => a.parse.records.find((r) => r.tag === tag)!;
+    return { lay: a.layouter.fresh(), outer: find('outer'), inner: find('inner') };
+  };
+
+  it('a member whose type was incomplete at the first lookup has its size once the type is complete', () => {
+    const { lay, outer, inner } = records();
+    // The parser gives such a member an unknown type; the layouter's contract holds for any caller all the same.
+    outer.members!.find((m) => m.name === 'in')!.type = { kind: 'record', def: inner };
+    const members = inner.members;
+    // As while parsing between `struct outer` and the definition of `struct inner`.
+    inner.members = undefined;
+    assert.equal(lay.findMember(outer, 'in')?.size, undefined);
+    const before = lay.flatten(outer);
+    inner.members = members;
+    assert.equal(lay.findMember(outer, 'in')?.size, 8);
+    assert.equal(lay.flatten(outer).find((m) => m.name === 'in')?.size, 8);
+    // What was handed out before is never edited.
+    assert.equal(before.find((m) => m.name === 'in')?.size, undefined);
+  });
+
+  it('a lookup answered from what was kept reports the same reads as the first (a declaration\'s dependencies)', () => {
+    const { lay, outer } = records(`struct inner { long x; };\nstruct outer { int a; struct inner in; struct { long deep; }; };\n`);
+    const readsOf = (f: () => void) => {
+      const seen = new Set<unknown>();
+      lay.onRead = (d) => seen.add(d);
+      f();
+      lay.onRead = undefined;
+      return seen;
+    };
+    const first = readsOf(() => lay.findMember(outer, 'deep'));
+    const again = readsOf(() => lay.findMember(outer, 'a'));
+    assert.ok(first.size >= 3, 'outer, the anonymous struct and inner');
+    assert.deepEqual([...again].sort(), [...first].sort());
+    assert.equal(lay.findMember(outer, 'deep')?.bitOffset, 128);
   });
 });

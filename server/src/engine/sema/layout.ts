@@ -51,6 +51,22 @@ export interface FlatMember {
   isBitfield: boolean;
 }
 
+/** A record's flattened members, an index by name (the first of each), and the records and enums read to make them. */
+interface FlatIndex {
+  members: FlatMember[];
+  byName: Map<string, FlatMember>;
+  reads: Set<RecordDef | EnumDef>;
+  /** Members whose size was unknown (an incomplete type may be completed later). */
+  unsized: number[];
+}
+
+/** Each name's first member, as a lookup in declaration order finds it. */
+function byFirstName(members: FlatMember[]): Map<string, FlatMember> {
+  const byName = new Map<string, FlatMember>();
+  for (const fm of members) if (!byName.has(fm.name)) byName.set(fm.name, fm);
+  return byName;
+}
+
 /** A machine mode's class and alignment (bytes), as far as the ABI rules need them. */
 interface Mode {
   cls: 'int' | 'DF' | 'DC' | 'cint' | 'other' | 'blk';
@@ -572,36 +588,86 @@ export class Layouter {
   }
 
   /** Every named member reachable from `def` (through anonymous members), in declaration order, with absolute positions. */
-  flatten(def: RecordDef): FlatMember[] {
-    const out: FlatMember[] = [];
-    const walk = (d: RecordDef, base: number | undefined, via: Member[]) => {
-      for (const f of this.layout(d).fields) {
-        const m = f.member;
-        const abs = base === undefined || f.bitOffset === undefined ? undefined : base + f.bitOffset;
-        if (m.anonymous && m.type.kind === 'record') {
-          walk(m.type.def, abs, [...via, m]);
-          continue;
-        }
-        if (m.name === undefined) continue;
-        out.push({
-          name: m.name,
-          member: m,
-          via,
-          bitOffset: abs,
-          bitSize: f.bitSize,
-          size: m.type.kind === 'array' && m.type.length === undefined && !m.type.lengthUnknown ? 0 : this.sizeOf(m.type),
-          align: f.align,
-          isBitfield: m.bitWidth !== undefined,
-        });
-      }
-    };
-    walk(def, 0, []);
-    return out;
+  flatten(def: RecordDef): readonly FlatMember[] {
+    return this.flatIndex(def).members;
   }
 
   /** The member `name` as `offsetof(def, name)` resolves it, or undefined. */
   findMember(def: RecordDef, name: string): FlatMember | undefined {
-    for (const fm of this.flatten(def)) if (fm.name === name) return fm;
-    return undefined;
+    return this.flatIndex(def).byName.get(name);
+  }
+
+  private flatCache = new Map<RecordDef, FlatIndex>();
+
+  /**
+   * The flattened members of `def` and an index by name, kept once the records in them are laid out. Each offsetof
+   * walked the whole record before: an assertion per member of a large record was quadratic (a fuzz input whose
+   * include cycle repeated a struct body 200 times spent 0.8 s there).
+   */
+  private flatIndex(def: RecordDef): FlatIndex {
+    const hit = this.flatCache.get(def);
+    if (hit) {
+      // What a walk would have told the parser it read (a declaration's dependencies).
+      if (this.onRead) for (const d of hit.reads) this.onRead(d);
+      if (hit.unsized.length) this.sizeAgain(hit);
+      return hit;
+    }
+    const reads = new Set<RecordDef | EnumDef>();
+    const outer = this.onRead;
+    this.onRead = (d) => {
+      reads.add(d);
+      outer?.(d);
+    };
+    const members: FlatMember[] = [];
+    let settled: boolean;
+    try {
+      settled = this.walkFlat(def, 0, [], members);
+    } finally {
+      this.onRead = outer;
+    }
+    const index: FlatIndex = { members, byName: byFirstName(members), reads, unsized: [] };
+    members.forEach((fm, i) => fm.size === undefined && index.unsized.push(i));
+    // Kept only when every record walked was laid out (a cached layout never changes). A member whose type is still
+    // incomplete may be completed later in the same parse: its size is asked again on each use.
+    if (settled) this.flatCache.set(def, index);
+    return index;
+  }
+
+  /** Sizes unknown when `index` was made, asked again; a size now known gives new member objects, never edits old ones. */
+  private sizeAgain(index: FlatIndex): void {
+    const still: number[] = [];
+    let members: FlatMember[] | undefined;
+    for (const i of index.unsized) {
+      const fm = index.members[i];
+      const size = this.memberSize(fm.member);
+      if (size === undefined) still.push(i);
+      else (members ??= [...index.members])[i] = { ...fm, size };
+    }
+    if (!members) return;
+    index.members = members;
+    index.byName = byFirstName(members);
+    index.unsized = still;
+  }
+
+  /** Size of a member's type as flatten reports it: a flexible array member has 0. */
+  private memberSize(m: Member): number | undefined {
+    return m.type.kind === 'array' && m.type.length === undefined && !m.type.lengthUnknown ? 0 : this.sizeOf(m.type);
+  }
+
+  /** Appends the named members of `d` to `out`; whether every record walked had a (cached) layout. */
+  private walkFlat(d: RecordDef, base: number | undefined, via: Member[], out: FlatMember[]): boolean {
+    const fields = this.layout(d).fields;
+    let settled = this.cache.has(d);
+    for (const f of fields) {
+      const m = f.member;
+      const abs = base === undefined || f.bitOffset === undefined ? undefined : base + f.bitOffset;
+      if (m.anonymous && m.type.kind === 'record') {
+        settled = this.walkFlat(m.type.def, abs, [...via, m], out) && settled;
+        continue;
+      }
+      if (m.name === undefined) continue;
+      out.push({ name: m.name, member: m, via, bitOffset: abs, bitSize: f.bitSize, size: this.memberSize(m), align: f.align, isBitfield: m.bitWidth !== undefined });
+    }
+    return settled;
   }
 }
