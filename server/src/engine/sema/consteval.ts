@@ -402,13 +402,12 @@ function rankFloat(k: ScalarKind): number {
   return k === 'float128' ? 4 : k === 'ldouble' ? 3 : k === 'double' ? 2 : k === 'float' ? 1 : k === 'float16' ? 0.5 : 0;
 }
 
-class NotConstant extends Error {
+/** Thrown and caught inside this module only; not an Error, whose stack trace cost more than the evaluation on broken input. */
+class NotConstant {
   constructor(
-    message: string,
+    readonly message: string,
     readonly at: Expr,
-  ) {
-    super(message);
-  }
+  ) {}
 }
 
 function describe(t: Type): string {
