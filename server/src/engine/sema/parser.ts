@@ -370,7 +370,10 @@ export class Parser {
   }
   private enter(): void {
     if (++this.depth > this.maxDepth) {
-      this.depth = 0;
+      // Undo this level only. The SYNTAX below is caught by the nearest recovery (a member of a record, say), which
+      // goes on at the depth it is at; resetting the count to 0 let recursion under it start again, until the
+      // JS stack overflowed (long fuzz run, case seed 759376906: a header including itself inside a struct body).
+      this.depth--;
       this.report('error', 'nesting-too-deep', `nesting deeper than ${this.maxDepth} levels; the declaration is skipped`);
       throw SYNTAX;
     }
