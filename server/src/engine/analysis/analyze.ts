@@ -42,8 +42,6 @@ export interface AssertVerdict {
   end: number;
   /** The invocation as written, e.g. `SLAB_MATCH(flags, __page_flags)`. */
   text: string;
-  /** The assertion after macro expansion. */
-  expanded: string;
   holds: boolean | null;
   detail: string;
   message: string | undefined;

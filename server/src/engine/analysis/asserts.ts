@@ -5,13 +5,17 @@ import { Expr } from '../sema/expr';
 import { StaticAssertDecl } from '../sema/parser';
 import { locationOf, Token, TokenKind, TokenStream } from '../base/token';
 
-/** Tokens s..e (inclusive) joined as written after expansion; __builtin_offsetof reads as offsetof. */
+/** Longest text of an operand in an assertion's detail: a side can span a broken file's whole rest. */
+const MAX_TEXT = 2000;
+
+/** Tokens s..e (inclusive) joined as written after expansion; __builtin_offsetof reads as offsetof. Cut at MAX_TEXT, with '…'. */
 export function tokenText(stream: TokenStream, s: number, e: number): string {
   const tokens = stream.tokens;
   let out = '';
   for (let i = s; i <= e && i < tokens.length; i++) {
     const t = tokens[i];
     if (t.kind === TokenKind.EOF) break;
+    if (out.length > MAX_TEXT) return `${out} …`;
     if (out && stream.spaces[i]) out += ' ';
     out += t.text === '__builtin_offsetof' ? 'offsetof' : t.text;
   }
@@ -38,8 +42,7 @@ export type SideEvaluator = (e: Expr) => bigint | undefined;
 export function explainAssert(a: StaticAssertDecl, stream: TokenStream, side: SideEvaluator): AssertVerdict {
   const span = userSpan(stream, a.s, a.e);
   const text = span.file.text.slice(span.offset, span.end);
-  const expanded = tokenText(stream, a.s, a.e);
-  const base = { file: span.file, offset: span.offset, end: span.end, text, expanded, message: a.message, s: a.s, e: a.e };
+  const base = { file: span.file, offset: span.offset, end: span.end, text, message: a.message, s: a.s, e: a.e };
   if (!a.expr || !a.result) return { ...base, holds: null, detail: 'the assertion could not be parsed' };
   if (!a.result.ok) {
     const where = tokenText(stream, a.result.at.s, a.result.at.e);
