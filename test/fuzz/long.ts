@@ -1,4 +1,4 @@
-// The long fuzz run: `npm run fuzz -- [--minutes N] [--seed S] [--out DIR] [--seeds FILE...] [--no-tree-seeds]`.
+// The long fuzz run: `npm run fuzz -- [--minutes N] [--seed S] [--jobs J] [--out DIR] [--seeds FILE...] [--no-tree-seeds]`.
 // Besides the given seed files, the real memdesc headers of every kernel tree in the cache are mutation seeds
 // (read from ~/.cache/memdesc-layout, never committed), unless --no-tree-seeds.
 // The campaign runs in a worker thread; the main thread is its watchdog: an input that makes no progress for
@@ -6,6 +6,10 @@
 // worker. CPU time, not wall time: on a loaded machine (a niced run sharing 2 cores at load 11) a chain of 12
 // edits that needs 8 s of CPU went past 60 s of wall time (case seeds 1878486382 and 1467969712 of seed 4242117).
 // Ten times --hang of wall time is still a hang (something waiting instead of computing).
+// --jobs J runs J campaigns at once, one per core (job j's rounds take seeds S + j * 1,000,003 + r; job 0's are a
+// single-job run's), and the figures add up. Each worker's stack is the main thread's size (V8's 984 KB), not a
+// worker's default 4 MB: the server parses on its main thread, and a 4 MB stack hid a stack overflow there as a
+// 5 s edit (case seed 759376906).
 // Failures are written to --out (default fuzz-out/) with their minimized reproductions; the figures are
 // printed as the README's table. Run it niced, away from benchmarks: `nice -n 19 npm run fuzz`.
 
@@ -17,6 +21,7 @@ import { campaign, Failure, Kind, KindStats, table } from './campaign';
 
 interface Args {
   minutes: number;
+  jobs: number;
   seed: number;
   out: string;
   hang: number;
@@ -41,11 +46,12 @@ function treeSeedFiles(): string[] {
 }
 
 function args(argv: string[]): Args {
-  const a: Args = { minutes: 10, seed: Date.now() % 2 ** 31, out: 'fuzz-out', hang: 60, seeds: [], treeSeeds: true };
+  const a: Args = { minutes: 10, jobs: 1, seed: Date.now() % 2 ** 31, out: 'fuzz-out', hang: 60, seeds: [], treeSeeds: true };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     if (argv[i] === '--minutes') (a.minutes = Number(v)), i++;
     else if (argv[i] === '--seed') (a.seed = Number(v)), i++;
+    else if (argv[i] === '--jobs') (a.jobs = Math.max(1, Number(v))), i++;
     else if (argv[i] === '--out') (a.out = v), i++;
     else if (argv[i] === '--hang') (a.hang = Number(v)), i++;
     else if (argv[i] === '--no-tree-seeds') a.treeSeeds = false;
@@ -57,6 +63,9 @@ function args(argv: string[]): Args {
 }
 
 type Msg = { t: 'case'; kind: Kind; n: number; seed: number } | { t: 'failure'; f: Failure } | { t: 'progress'; stats: Record<Kind, KindStats> } | { t: 'done'; stats: Record<Kind, KindStats> };
+
+/** V8's default stack for the main thread (--stack-size, 984 KB), where the server and the CLI analyse. */
+const MAIN_THREAD_STACK_MB = 984 / 1024;
 
 /** Inputs of the single-file kinds plus the edits of the incremental chains: the figure the long-run bar counts. */
 function inputsAndEdits(stats: Record<string, KindStats>): number {
@@ -106,12 +115,17 @@ if (!isMainThread) {
       if (s.slowest && (!t.slowest || s.slowest.ms > t.slowest.ms)) t.slowest = s.slowest;
     }
   };
-  const round = (seed: number): Promise<void> =>
+  // Each job's figures so far in its current round (a round's are merged into the total when it ends).
+  const latest: Array<Record<Kind, KindStats> | undefined> = [];
+  const soFar = () => inputsAndEdits(total) + latest.reduce((n, s) => n + (s ? inputsAndEdits(s) : 0), 0);
+  const slowestEdit = () =>
+    [total.incremental?.slowest, ...latest.map((s) => s?.incremental.slowest)].reduce<KindStats['slowest']>((m, e) => (e && (!m || e.ms > m.ms) ? e : m), undefined);
+  const round = (seed: number, job: number): Promise<void> =>
     new Promise((resolve) => {
-      const w = new Worker(__filename, { workerData: { seed, ms: Math.max(1000, deadline - Date.now()), extraSeeds } });
+      const w = new Worker(__filename, { workerData: { seed, ms: Math.max(1000, deadline - Date.now()), extraSeeds }, resourceLimits: { stackSizeMb: MAIN_THREAD_STACK_MB } });
       let current: { kind: Kind; n: number; seed: number } | undefined;
       let last = Date.now();
-      // The process's CPU time is the worker's (the main thread only waits here).
+      // The process's CPU time is the workers' (the main thread only waits here): with J jobs, J times as much.
       const cpuSeconds = () => {
         const u = process.cpuUsage();
         return (u.user + u.system) / 1e6;
@@ -121,7 +135,7 @@ if (!isMainThread) {
         rss = Math.max(rss, process.memoryUsage().rss);
         const cpu = cpuSeconds() - lastCpu;
         const wall = (Date.now() - last) / 1000;
-        if (cpu > a.hang || wall > a.hang * 10) {
+        if (cpu > a.hang * a.jobs || wall > a.hang * 10) {
           clearInterval(timer);
           if (current) {
             hangs.push(current);
@@ -138,10 +152,16 @@ if (!isMainThread) {
         if (m.t === 'case') current = m;
         else if (m.t === 'failure') save(m.f);
         else if (m.t === 'progress') {
-          const e = m.stats.incremental.slowest;
-          console.log(`${((Date.now() - startedAt) / 60_000).toFixed(0)} min: ${inputsAndEdits(m.stats)} inputs and edits this round, ${failures.length} failures, ${hangs.length} hangs, slowest edit ${e ? `${e.ms.toFixed(0)} ms (case seed ${e.seed})` : '-'}`);
+          latest[job] = m.stats;
+          // One line a minute for the run (job 0 reports; the figures are every job's).
+          if (job === 0) {
+            const e = slowestEdit();
+            console.log(`${((Date.now() - startedAt) / 60_000).toFixed(0)} min: ${soFar()} inputs and edits, ${failures.length} failures, ${hangs.length} hangs, slowest edit ${e ? `${e.ms.toFixed(0)} ms (case seed ${e.seed})` : '-'}`);
+          }
+        } else {
+          latest[job] = undefined;
+          merge(m.stats);
         }
-        else merge(m.stats);
       });
       w.on('error', (e) => {
         console.log(`worker died: ${String(e)}`);
@@ -154,9 +174,13 @@ if (!isMainThread) {
     });
   void (async () => {
     const t0 = Date.now();
-    for (let r = 0; Date.now() < deadline; r++) await round(a.seed + r);
+    await Promise.all(
+      Array.from({ length: a.jobs }, async (_, j) => {
+        for (let r = 0; Date.now() < deadline; r++) await round(a.seed + j * 1_000_003 + r, j);
+      }),
+    );
     const minutes = ((Date.now() - t0) / 60_000).toFixed(1);
-    const summary = `${table(total as Record<Kind, KindStats>)}\n\nseed ${a.seed}, ${minutes} min, ${inputsAndEdits(total)} inputs and edits, ${failures.length} distinct failures, ${hangs.length} hangs (watchdog ${a.hang} s of CPU time), ${extraSeeds.length} extra seed files, peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB`;
+    const summary = `${table(total as Record<Kind, KindStats>)}\n\nseed ${a.seed}, ${a.jobs} job${a.jobs > 1 ? 's' : ''}, ${minutes} min, ${inputsAndEdits(total)} inputs and edits, ${failures.length} distinct failures, ${hangs.length} hangs (watchdog ${a.hang} s of CPU time), ${extraSeeds.length} extra seed files, peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB`;
     console.log(summary);
     fs.writeFileSync(path.join(a.out, 'summary.md'), summary + '\n');
   })();
